@@ -1,0 +1,44 @@
+"""The command line: help, --root everywhere, one clear message and exit 1 on expected errors."""
+
+import subprocess
+import sys
+
+import pytest
+
+from anchoring.cli import build_parser, main
+
+SUBCOMMANDS = ["simulate", "demo", "init-round", "validate", "run", "reproduce"]
+
+
+@pytest.mark.parametrize("command", SUBCOMMANDS)
+def test_every_subcommand_takes_root(command, tmp_path):
+    parser = build_parser()
+    extra = {"simulate": ["--round", "x", "--seed", "1"], "demo": []}.get(command, ["--round", "x"])
+    args = parser.parse_args([command, "--root", str(tmp_path), *extra])
+    assert args.root == tmp_path.resolve()
+
+
+def test_expected_error_is_one_line_without_traceback(tmp_path, capsys):
+    (tmp_path / "data" / "raw").mkdir(parents=True)
+    status = main(["validate", "--root", str(tmp_path), "--round", "missing"])
+    err = capsys.readouterr().err
+    assert status == 1
+    assert "Traceback" not in err
+    assert "round.yaml" in err and "init-round" in err
+
+
+def test_no_project_found_says_use_root(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate", "--round", "x"]) == 1
+    assert "--root" in capsys.readouterr().err
+
+
+def test_console_script_runs():
+    out = subprocess.run(
+        [sys.executable, "-m", "anchoring.cli", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    for command in SUBCOMMANDS:
+        assert command in out
