@@ -1,0 +1,310 @@
+# Reference numbers for anchoring.survey.SurveyDesign, computed with R's survey package (Lumley).
+#
+# Regenerate from the repository root with:
+#
+#     Rscript tests/r/reference_survey.R
+#
+# Needs R with the survey package (Debian: apt-get install -y --no-install-recommends
+# r-base-core r-cran-survey). It writes
+#
+#     tests/data/apistrat.csv      the columns of survey's data(api) apistrat used here
+#     tests/data/apiclus1.csv      the same for apiclus1
+#     tests/data/design_cases.csv  a small synthetic round (set.seed) with every design feature
+#     tests/results/survey_reference.csv
+#
+# The results file has one row per number: case, domain, quantity, value (format(digits = 17))
+# and call, the exact R expression whose value it is. Rows with case "meta" give the R and
+# survey versions. Every estimate is computed from the CSV files as read back, so Python and R
+# see exactly the same bytes. CI never runs this script; it only reads the stored numbers.
+
+suppressMessages(library(survey))
+options(survey.lonely.psu = "adjust")
+
+data_dir <- file.path("tests", "data")
+results_file <- file.path("tests", "results", "survey_reference.csv")
+if (!dir.exists(data_dir)) stop("run from the repository root: Rscript tests/r/reference_survey.R")
+
+rows <- list()
+record <- function(case, domain, quantity, value, call) {
+  value <- as.numeric(value)
+  stopifnot(length(value) == length(domain))
+  rows[[length(rows) + 1]] <<- data.frame(
+    case = case, domain = domain, quantity = quantity,
+    value = vapply(value, format, "", digits = 17), call = call,
+    stringsAsFactors = FALSE
+  )
+}
+run <- function(text) eval(parse(text = text), envir = globalenv())
+
+# A svystat (svymean / svytotal of one variable): estimate, se, normal CI.
+record_svystat <- function(case, call, level = 0.95) {
+  conf <- sprintf("confint(%s, level = %s)", call, level)
+  record(case, "", "estimate", run(sprintf("coef(%s)", call)), sprintf("coef(%s)", call))
+  record(case, "", "se", run(sprintf("SE(%s)", call)), sprintf("SE(%s)", call))
+  record(case, "", "ci_low", run(conf)[, 1], paste0(conf, "[, 1]"))
+  record(case, "", "ci_high", run(conf)[, 2], paste0(conf, "[, 2]"))
+}
+
+# A svyby of svymean / svytotal: one row per domain, domain label = by values joined by "|".
+record_svyby <- function(case, call, by_columns, level = 0.95) {
+  result <- run(call)
+  domain <- do.call(paste, c(lapply(by_columns, function(b) as.character(result[[b]])), sep = "|"))
+  conf <- sprintf("confint(%s, level = %s)", call, level)
+  record(case, domain, "estimate", coef(result), sprintf("coef(%s)", call))
+  record(case, domain, "se", SE(result), sprintf("SE(%s)", call))
+  record(case, domain, "ci_low", run(conf)[, 1], paste0(conf, "[, 1]"))
+  record(case, domain, "ci_high", run(conf)[, 2], paste0(conf, "[, 2]"))
+}
+
+# A svyciprop (logit): estimate, se, logit CI with t on degf of the design it was given.
+record_ciprop <- function(case, call) {
+  result <- run(call)
+  record(case, "", "estimate", coef(result), sprintf("coef(%s)", call))
+  record(case, "", "se", SE(result), sprintf("SE(%s)", call))
+  record(case, "", "ci_low", attr(result, "ci")[1], sprintf("attr(%s, \"ci\")[1]", call))
+  record(case, "", "ci_high", attr(result, "ci")[2], sprintf("attr(%s, \"ci\")[2]", call))
+}
+
+# A svyby of svyciprop with vartype = c("se", "ci").
+record_svyby_ciprop <- function(case, call, by_column) {
+  result <- run(call)
+  domain <- as.character(result[[by_column]])
+  record(case, domain, "estimate", coef(result), sprintf("coef(%s)", call))
+  record(case, domain, "se", SE(result), sprintf("SE(%s)", call))
+  record(case, domain, "ci_low", result$ci_l, sprintf("(%s)$ci_l", call))
+  record(case, domain, "ci_high", result$ci_u, sprintf("(%s)$ci_u", call))
+}
+
+record_scalar <- function(case, domain, quantity, call) {
+  record(case, domain, quantity, run(call), call)
+}
+
+# A covariance matrix, flattened: domain "row|col" and quantity "cov".
+record_matrix <- function(case, call) {
+  m <- run(call)
+  names <- outer(rownames(m), colnames(m), paste, sep = "|")
+  record(case, as.vector(names), "cov", as.vector(m), call)
+}
+
+# ---------------------------------------------------------------------------------------------
+# The classic examples: data(api) from the survey package.
+data(api)
+apistrat_out <- data.frame(
+  snum = apistrat$snum, stype = as.character(apistrat$stype), dnum = apistrat$dnum,
+  pw = apistrat$pw, fpc = apistrat$fpc, api00 = apistrat$api00, api99 = apistrat$api99,
+  enroll = apistrat$enroll, sch_wide = as.character(apistrat$sch.wide),
+  awards = as.character(apistrat$awards),
+  sch_wide_yes = as.numeric(apistrat$sch.wide == "Yes")
+)
+apiclus1_out <- data.frame(
+  snum = apiclus1$snum, stype = as.character(apiclus1$stype), dnum = apiclus1$dnum,
+  pw = apiclus1$pw, fpc = apiclus1$fpc, api00 = apiclus1$api00, api99 = apiclus1$api99,
+  enroll = apiclus1$enroll, sch_wide = as.character(apiclus1$sch.wide),
+  awards = as.character(apiclus1$awards),
+  sch_wide_yes = as.numeric(apiclus1$sch.wide == "Yes")
+)
+write.csv(apistrat_out, file.path(data_dir, "apistrat.csv"), row.names = FALSE)
+write.csv(apiclus1_out, file.path(data_dir, "apiclus1.csv"), row.names = FALSE)
+strat <- read.csv(file.path(data_dir, "apistrat.csv"))
+clus1 <- read.csv(file.path(data_dir, "apiclus1.csv"))
+
+dstrat <- svydesign(id = ~1, strata = ~stype, weights = ~pw, data = strat, fpc = ~fpc)
+dclus1 <- svydesign(id = ~dnum, weights = ~pw, data = clus1, fpc = ~fpc)
+
+# The published example (survey's ?svydesign): 662.29, SE 9.4089.
+record_svystat("apistrat_mean_api00", "svymean(~api00, dstrat)")
+record_svystat("apistrat_total_enroll", "svytotal(~enroll, dstrat)")
+record_svyby("apistrat_mean_api00_by_stype", "svyby(~api00, ~stype, dstrat, svymean)", "stype")
+record_scalar("apistrat_degf", "", "df", "degf(dstrat)")
+record_ciprop("apistrat_prop_sch_wide_yes",
+              "svyciprop(~sch_wide_yes, dstrat, method = \"logit\")")
+record_svyby_ciprop(
+  "apistrat_prop_sch_wide_yes_by_stype",
+  "svyby(~sch_wide_yes, ~stype, dstrat, svyciprop, vartype = c(\"se\", \"ci\"), method = \"logit\")",
+  "stype"
+)
+record_scalar("apistrat_alpha", "", "alpha", "svycralpha(~api99 + api00, dstrat)")
+
+record_svystat("apiclus1_mean_api00", "svymean(~api00, dclus1)")
+record_svystat("apiclus1_total_enroll", "svytotal(~enroll, dclus1)")
+record_svyby("apiclus1_mean_api00_by_stype", "svyby(~api00, ~stype, dclus1, svymean)", "stype")
+record_svyby("apiclus1_total_enroll_by_stype", "svyby(~enroll, ~stype, dclus1, svytotal)", "stype")
+record_scalar("apiclus1_degf", "", "df", "degf(dclus1)")
+for (s in c("E", "H", "M")) {
+  record_scalar("apiclus1_degf_by_stype", s, "df", sprintf("degf(subset(dclus1, stype == \"%s\"))", s))
+}
+record_ciprop("apiclus1_prop_sch_wide_yes",
+              "svyciprop(~sch_wide_yes, dclus1, method = \"logit\")")
+record_svyby_ciprop(
+  "apiclus1_prop_sch_wide_yes_by_stype",
+  "svyby(~sch_wide_yes, ~stype, dclus1, svyciprop, vartype = c(\"se\", \"ci\"), method = \"logit\")",
+  "stype"
+)
+# Domains sharing PSUs: svyby's covmat is block diagonal for linearisation designs in this
+# survey version, so the full covariance of the domain means comes from svyglm(y ~ 0 + g),
+# whose coefficients are the domain means and whose sandwich variance is their linearised
+# covariance (its diagonal equals svyby's SE^2; checked by the tests).
+record_matrix("apiclus1_cov_api00_by_stype", "vcov(svyglm(api00 ~ 0 + stype, dclus1))")
+
+# ---------------------------------------------------------------------------------------------
+# A synthetic round with every design feature the project meets.
+set.seed(20240611)
+frame <- data.frame(
+  group = c(rep("municipality", 4), rep("hospital", 3), rep("gp", 4)),
+  stratum = c("municipality:11", "municipality:15", "municipality:18", "municipality:03",
+              "hospital:HV", "hospital:HSO", "hospital:HMN",
+              "gp:11", "gp:15", "gp:03", "gp:20"),
+  N = c(10, 8, 5, 3, 6, 5, 2, 200, 150, 80, 40),
+  n = c(4, 3, 1, 3, 4, 2, 2, 15, 10, 8, 1),
+  stringsAsFactors = FALSE
+)
+# municipality:18 and gp:20 have one responding PSU (lonely); municipality:03 and hospital:HMN
+# are censuses (every PSU responded).
+parts <- list()
+gp_counter <- 0
+for (h in seq_len(nrow(frame))) {
+  for (j in seq_len(frame$n[h])) {
+    if (frame$group[h] == "gp") {
+      gp_counter <- gp_counter + 1
+      psu <- sprintf("gp%03d", gp_counter)
+      m <- 1
+    } else if (frame$group[h] == "municipality") {
+      psu <- sprintf("k%d", j)  # the same label in several strata: nested PSUs (nest = TRUE)
+      m <- 1 + rpois(1, 3)
+    } else {
+      psu <- sprintf("%s-%d", sub("hospital:", "", frame$stratum[h]), j)
+      m <- 2 + rpois(1, 4)
+    }
+    parts[[length(parts) + 1]] <- data.frame(
+      group = frame$group[h], stratum = frame$stratum[h], psu = psu, fpc = frame$N[h],
+      weight = (frame$N[h] / frame$n[h]) / m, m = m, stringsAsFactors = FALSE
+    )[rep(1, m), ]
+  }
+}
+d <- do.call(rbind, parts)
+rownames(d) <- NULL
+n_rows <- nrow(d)
+group_shift <- c(municipality = 55, hospital = 62, gp = 48)[d$group]
+psu_effect <- rnorm(length(unique(paste(d$stratum, d$psu))), 0, 6)[
+  match(paste(d$stratum, d$psu), unique(paste(d$stratum, d$psu)))]
+d$role <- sample(c("leader", "staff"), n_rows, replace = TRUE, prob = c(0.35, 0.65))
+d$index <- round(pmin(100, pmax(0, group_shift + psu_effect + rnorm(n_rows, 0, 15))), 2)
+d$index[sample(n_rows, round(0.12 * n_rows))] <- NA
+d$agree <- rbinom(n_rows, 1, plogis((ifelse(is.na(d$index), 50, d$index) - 50) / 12))
+d$agree[sample(n_rows, round(0.1 * n_rows))] <- NA
+d$rare <- rbinom(n_rows, 1, ifelse(d$group == "gp", 0.0, 0.3))
+d$rare[d$group == "gp"][c(3, 17)] <- 1   # two positive answers among the GPs: small p
+d$rare[sample(n_rows, 6)] <- NA
+d$never <- ifelse(d$group == "hospital", 0, rbinom(n_rows, 1, 0.4))  # p = 0 in one domain
+d$always <- ifelse(d$group == "gp", 1, rbinom(n_rows, 1, 0.6))        # p = 1 in one domain
+latent <- rnorm(n_rows)
+item <- function() pmin(5, pmax(1, round(3 + latent + rnorm(n_rows, 0, 0.9))))
+d$item_a <- item()
+d$item_b <- item()
+d$item_c <- item()
+d$item_a[sample(n_rows, 5)] <- NA
+d$item_b[sample(n_rows, 4)] <- NA
+d$item_c[sample(n_rows, 3)] <- NA
+d$m <- NULL
+write.csv(d, file.path(data_dir, "design_cases.csv"), row.names = FALSE, na = "")
+cases <- read.csv(file.path(data_dir, "design_cases.csv"), stringsAsFactors = FALSE)
+
+des <- svydesign(ids = ~psu, strata = ~stratum, fpc = ~fpc, weights = ~weight,
+                 nest = TRUE, data = cases)
+des_wr <- svydesign(ids = ~psu, strata = ~stratum, weights = ~weight, nest = TRUE, data = cases)
+
+record_scalar("cases_degf", "", "df", "degf(des)")
+for (g in c("gp", "hospital", "municipality")) {
+  record_scalar("cases_degf_by_group", g, "df", sprintf("degf(subset(des, group == \"%s\"))", g))
+  record_scalar("cases_degf_by_group_agree_answered", g, "df",
+                sprintf("degf(subset(des, group == \"%s\" & !is.na(agree)))", g))
+}
+record_svystat("cases_mean_index", "svymean(~index, des, na.rm = TRUE)")
+record_svystat("cases_total_index", "svytotal(~index, des, na.rm = TRUE)")
+record_svystat("cases_mean_index_wr", "svymean(~index, des_wr, na.rm = TRUE)")
+record_svyby("cases_mean_index_by_group",
+             "svyby(~index, ~group, des, svymean, na.rm = TRUE)", "group")
+record_svyby("cases_mean_index_by_group_level90",
+             "svyby(~index, ~group, des, svymean, na.rm = TRUE)", "group", level = 0.9)
+record_svyby("cases_mean_index_by_group_wr",
+             "svyby(~index, ~group, des_wr, svymean, na.rm = TRUE)", "group")
+record_svyby("cases_total_index_by_group",
+             "svyby(~index, ~group, des, svytotal, na.rm = TRUE)", "group")
+record_svyby("cases_mean_index_by_stratum",
+             "svyby(~index, ~stratum, des, svymean, na.rm = TRUE)", "stratum")
+record_svyby("cases_mean_index_by_group_role",
+             "svyby(~index, ~group + role, des, svymean, na.rm = TRUE)", c("group", "role"))
+record_svyby("cases_mean_index_by_role",
+             "svyby(~index, ~role, des, svymean, na.rm = TRUE)", "role")
+record_matrix("cases_cov_index_by_role", "vcov(svyglm(index ~ 0 + role, des))")
+# svyby(..., covmat = TRUE) fails with na.rm = TRUE in survey 4.1.1 (the influence matrix of
+# svymean(na.rm = TRUE) has fewer rows than the design). svymean(na.rm = TRUE) itself works on
+# design[!is.na(y), ], which keeps every stratum's PSU count, so the same numbers come from
+# svyby on subset(des, !is.na(index)) (the tests check the SEs equal the na.rm = TRUE ones).
+record_matrix("cases_cov_index_by_group",
+              "vcov(svyby(~index, ~group, subset(des, !is.na(index)), svymean, covmat = TRUE))")
+record_matrix("cases_cov_index_by_group_role",
+              "vcov(svyby(~index, ~group + role, subset(des, !is.na(index)), svymean, covmat = TRUE))")
+
+contrast_call <- paste0("svycontrast(svyby(~index, ~group, subset(des, !is.na(index)), ",
+                        "svymean, covmat = TRUE), rep(1/3, 3))")
+record("cases_sector_contrast_index", "", "estimate", coef(run(contrast_call)),
+       sprintf("coef(%s)", contrast_call))
+record("cases_sector_contrast_index", "", "se", SE(run(contrast_call)),
+       sprintf("SE(%s)", contrast_call))
+
+record_ciprop("cases_prop_agree", "svyciprop(~agree, des, method = \"logit\", na.rm = TRUE)")
+for (v in c("agree", "rare")) {
+  record_svyby_ciprop(
+    sprintf("cases_prop_%s_by_group", v),
+    sprintf(paste0("svyby(~%s, ~group, des, svyciprop, vartype = c(\"se\", \"ci\"), ",
+                   "method = \"logit\", na.rm = TRUE)"), v),
+    "group"
+  )
+}
+record_svyby_ciprop(
+  "cases_prop_agree_by_group_level90",
+  paste0("svyby(~agree, ~group, des, svyciprop, vartype = c(\"se\", \"ci\"), ",
+         "method = \"logit\", na.rm = TRUE, level = 0.9)"),
+  "group"
+)
+record_svyby("cases_mean_agree_by_group",
+             "svyby(~agree, ~group, des, svymean, na.rm = TRUE)", "group")
+# p = 0 and p = 1 in a domain: svyglm does not converge and R reports values within ~1e-11 of
+# 0 (or 1) with SE 0; the tests compare these with an absolute tolerance.
+for (v in c("never", "always")) {
+  record_svyby_ciprop(
+    sprintf("cases_prop_%s_by_group", v),
+    sprintf(paste0("suppressWarnings(svyby(~%s, ~group, des, svyciprop, vartype = c(\"se\", ",
+                   "\"ci\"), method = \"logit\", na.rm = TRUE))"), v),
+    "group"
+  )
+}
+
+record_scalar("cases_alpha", "", "alpha", "svycralpha(~item_a + item_b + item_c, des, na.rm = TRUE)")
+for (g in c("gp", "hospital", "municipality")) {
+  record_scalar("cases_alpha_by_group", g, "alpha", sprintf(
+    "svycralpha(~item_a + item_b + item_c, subset(des, group == \"%s\"), na.rm = TRUE)", g))
+}
+
+for (lonely in c("remove", "certainty")) {
+  options(survey.lonely.psu = lonely)
+  record_svystat(sprintf("cases_mean_index_lonely_%s", lonely),
+                 "svymean(~index, des, na.rm = TRUE)")
+  record_svyby(sprintf("cases_mean_index_by_group_lonely_%s", lonely),
+               "svyby(~index, ~group, des, svymean, na.rm = TRUE)", "group")
+}
+options(survey.lonely.psu = "adjust")
+
+# ---------------------------------------------------------------------------------------------
+table <- do.call(rbind, rows)
+meta <- data.frame(
+  case = "meta", domain = "", quantity = c("r_version", "survey_version"),
+  value = c(paste(R.version$major, R.version$minor, sep = "."),
+            as.character(packageVersion("survey"))),
+  call = c("paste(R.version$major, R.version$minor, sep = \".\")",
+           "as.character(packageVersion(\"survey\"))"),
+  stringsAsFactors = FALSE
+)
+write.csv(rbind(meta, table), results_file, row.names = FALSE)
+message("wrote ", nrow(table), " reference numbers to ", results_file)
