@@ -1,0 +1,161 @@
+"""Consensus inside a group: Tastle–Wierman consensus and Leik's ordinal dispersion.
+
+Implements methodology §4. Both measures take the weighted shares of the ordered categories
+(1..K) of one item in one group; means hide polarisation, these do not.
+
+References
+----------
+Tastle, W. J. and Wierman, M. J. (2007). Consensus and dissention: a measure of ordinal
+dispersion. *International Journal of Approximate Reasoning* 45(3), 531–545.
+
+Leik, R. K. (1966). A measure of ordinal consensus. *Pacific Sociological Review* 9(2), 85–90.
+
+Ruedin, D. R package ``agrmt`` (functions ``consensus`` and ``Leik``), whose documented example
+vector is used in the tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from anchoring.exceptions import DesignError
+
+
+def _as_shares(shares: np.ndarray | Sequence[float]) -> np.ndarray:
+    """Rows of category shares (or counts) normalised to sum to 1; a 1-D input is one row."""
+    values = np.atleast_2d(np.asarray(shares, dtype="float64"))
+    if values.shape[1] < 2:
+        raise DesignError("consensus: need at least two ordered categories (K >= 2).")
+    if np.any(values < 0):
+        raise DesignError("consensus: category shares or counts must not be negative.")
+    totals = values.sum(axis=1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(totals > 0, values / totals, np.nan)
+
+
+def tastle_wierman_consensus(shares: np.ndarray | Sequence[float]) -> np.ndarray:
+    """Tastle–Wierman consensus ``Cns = 1 + Σ p_i log2(1 − |i − μ| / (K − 1))``.
+
+    Parameters
+    ----------
+    shares
+        Category shares or counts of the ordered categories 1..K: one row per item × group
+        (2-D) or a single distribution (1-D). Rows are normalised to sum to 1.
+
+    Returns
+    -------
+    numpy.ndarray
+        One value per row on [0, 1]: 1 when all mass is in one category, 0 for an even split
+        between the two extremes; NaN for a row with no mass. Empty categories are skipped
+        (their term is 0).
+    """
+    p = _as_shares(shares)
+    k = p.shape[1]
+    positions = np.arange(1, k + 1, dtype="float64")
+    mu = p @ positions
+    distance = np.abs(positions[None, :] - mu[:, None]) / (k - 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = np.where(p > 0, p * np.log2(1.0 - distance), 0.0)
+    consensus = 1.0 + terms.sum(axis=1)
+    # All mass in one category: 1 by definition (Tastle & Wierman 2007).
+    consensus = np.where(np.nanmax(p, axis=1, initial=0.0) >= 1.0, 1.0, consensus)
+    return np.where(np.isnan(p).any(axis=1), np.nan, consensus)
+
+
+def leik_dispersion(shares: np.ndarray | Sequence[float]) -> np.ndarray:
+    """Leik's ordinal dispersion ``D = Σ min(F_i, 1 − F_i) / ((K − 1)/2)``.
+
+    Parameters
+    ----------
+    shares
+        Category shares or counts of the ordered categories 1..K (see
+        :func:`tastle_wierman_consensus`).
+
+    Returns
+    -------
+    numpy.ndarray
+        One value per row on [0, 1]: 0 when all mass is in one category, 1 for an even split
+        between the two extremes; NaN for a row with no mass. ``F_i`` is the cumulative share.
+    """
+    p = _as_shares(shares)
+    k = p.shape[1]
+    cumulative = np.cumsum(p, axis=1)
+    return np.minimum(cumulative, 1.0 - cumulative).sum(axis=1) / ((k - 1) / 2.0)
+
+
+def weighted_category_shares(
+    data: pd.DataFrame,
+    variable: str,
+    weight: str,
+    by: Sequence[str],
+    categories: Sequence[int],
+) -> pd.DataFrame:
+    """Weighted shares of each category of ``variable`` within each ``by`` domain.
+
+    The point estimate of a domain's category distribution (``Σ w·[y = c] / Σ w`` over the
+    domain's rows with ``y`` answered), i.e. ``svymean(~factor(y), na.rm = TRUE)`` by domain.
+    Rows with ``y`` missing are left out.
+
+    Parameters
+    ----------
+    data
+        Respondent rows.
+    variable
+        The scored item (values in ``categories`` or NaN).
+    weight
+        The weight column.
+    by
+        Domain columns.
+    categories
+        The ordered categories, e.g. ``(1, 2, 3, 4, 5)``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by the ``by`` columns, one column per category (shares summing to 1) and ``n``
+        (answered rows).
+    """
+    answered = data[variable].notna()
+    rows = data.loc[answered, [*by, variable, weight]]
+    table = rows.pivot_table(
+        index=list(by),
+        columns=variable,
+        values=weight,
+        aggfunc="sum",
+        fill_value=0.0,
+        observed=True,
+    )
+    table = table.reindex(columns=[float(c) for c in categories], fill_value=0.0)
+    table.columns = list(categories)
+    shares = table.div(table.sum(axis=1), axis=0)
+    shares["n"] = rows.groupby(list(by), observed=True).size().reindex(shares.index)
+    return shares
+
+
+def consensus_by_domain(shares: pd.DataFrame, categories: Sequence[int]) -> pd.DataFrame:
+    """Tastle–Wierman consensus and Leik dispersion for each row of a shares table.
+
+    Parameters
+    ----------
+    shares
+        Output of :func:`weighted_category_shares`.
+    categories
+        The category columns, in order.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Same index, columns ``consensus_tw``, ``dispersion_leik``, ``n``.
+    """
+    matrix = shares[list(categories)].to_numpy(dtype="float64")
+    return pd.DataFrame(
+        {
+            "consensus_tw": tastle_wierman_consensus(matrix) if len(matrix) else [],
+            "dispersion_leik": leik_dispersion(matrix) if len(matrix) else [],
+            "n": shares["n"].to_numpy(),
+        },
+        index=shares.index,
+    )

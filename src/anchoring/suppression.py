@@ -1,0 +1,151 @@
+"""Primary and secondary small-cell suppression of the tidy estimates (methodology §7).
+
+A suppressed value is *absent*: its ``estimate``, ``se``, ``ci_low``, ``ci_high`` (and
+``p_value``, ``p_value_holm`` where present) are set to null, and ``is_suppressed`` and
+``suppression_reason`` say why. Keys and counts (``n``, ``n_orgs``) stay, so a report can print the
+symbol ":" with a footnote.
+
+Rules, applied in this order:
+
+1. **Primary** (``too_few_respondents`` / ``too_few_organisations``): a cell with fewer than
+   ``min_n`` respondents or fewer than ``min_orgs`` organisations (PSUs) behind it.
+2. **Secondary, sector** (``secondary_sector``): the sector value is the equal-weight mean of the
+   three group values, so with one group hidden it would give that group back
+   (``3·sector − the other two``). The sector value is hidden whenever any of its groups is
+   hidden (the methodology allows hiding "the next smallest cell or the total"; hiding the total
+   keeps every group value that is safe to show).
+3. **Secondary, breakdowns** (``secondary_breakdown``): in a row of stratum cells with its shown
+   group total, a single hidden cell could be recovered from the total and the other cells, so
+   the next smallest shown cell (fewest respondents, then fewest organisations, then stratum id)
+   is hidden too.
+4. **Secondary, gap** (``secondary_gap``): the gap between the highest and lowest group index is
+   hidden when a group index of the measure is hidden (it would bound or reveal that value).
+
+Statistics that describe the design and not anybody's answers (``response_rate``,
+``weighting_efficiency``) are never suppressed.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pandas as pd
+
+logger = logging.getLogger(__name__)
+
+GROUPS: tuple[str, ...] = ("municipality", "hospital", "gp")
+SECTOR = "sector"
+KEY_COLUMNS: tuple[str, ...] = (
+    "measure",
+    "group",
+    "breakdown",
+    "domain",
+    "dimension",
+    "statistic",
+)
+VALUE_COLUMNS: tuple[str, ...] = ("estimate", "se", "ci_low", "ci_high", "p_value", "p_value_holm")
+EXEMPT_STATISTICS: frozenset[str] = frozenset({"response_rate", "weighting_efficiency"})
+
+TOO_FEW_RESPONDENTS = "too_few_respondents"
+TOO_FEW_ORGANISATIONS = "too_few_organisations"
+SECONDARY_SECTOR = "secondary_sector"
+SECONDARY_BREAKDOWN = "secondary_breakdown"
+SECONDARY_GAP = "secondary_gap"
+
+
+def suppress_small_cells(
+    estimates: pd.DataFrame, min_n: int = 5, min_orgs: int = 3
+) -> pd.DataFrame:
+    """Apply primary and secondary suppression to a tidy estimates table.
+
+    Parameters
+    ----------
+    estimates
+        Tidy estimates with the key columns ``measure, group, breakdown, domain, dimension,
+        statistic``, the value columns and ``n``, ``n_orgs``.
+    min_n, min_orgs
+        Primary thresholds (``RoundConfig.estimation``; methodology §7 defaults 5 and 3).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with ``is_suppressed`` (bool) and ``suppression_reason`` (``""`` when shown, else
+        one of the reasons in the module docstring; primary reasons joined by ``"; "``), and
+        the value columns of suppressed rows set to null.
+    """
+    table = estimates.copy()
+    table["suppression_reason"] = _primary_reasons(table, min_n, min_orgs)
+    _suppress_sector(table)
+    _suppress_breakdowns(table)
+    _suppress_gap(table)
+    table["is_suppressed"] = table["suppression_reason"] != ""
+    for column in VALUE_COLUMNS:
+        if column in table.columns:
+            table[column] = table[column].astype("float64").mask(table["is_suppressed"])
+    logger.info(
+        "suppressed %d of %d estimates (%d primary)",
+        int(table["is_suppressed"].sum()),
+        len(table),
+        int(table["suppression_reason"].str.startswith("too_few").sum()),
+    )
+    return table
+
+
+def _primary_reasons(table: pd.DataFrame, min_n: int, min_orgs: int) -> pd.Series:
+    exempt = table["statistic"].isin(EXEMPT_STATISTICS) | (table["group"] == SECTOR)
+    n = table["n"].astype("float64").fillna(0).to_numpy()
+    orgs = table["n_orgs"].astype("float64").fillna(0).to_numpy()
+    few_n = np.where(~exempt & (n < min_n), TOO_FEW_RESPONDENTS, "")
+    few_orgs = np.where(~exempt & (orgs < min_orgs), TOO_FEW_ORGANISATIONS, "")
+    reasons = ["; ".join(r for r in pair if r) for pair in zip(few_n, few_orgs, strict=True)]
+    return pd.Series(reasons, index=table.index, dtype="str")
+
+
+def _suppress_sector(table: pd.DataFrame) -> None:
+    """Hide a sector value when one of its groups is hidden (rule 2)."""
+    keys = ["measure", "breakdown", "domain", "dimension", "statistic"]
+    in_group = table["group"].isin(GROUPS) & ~table["statistic"].isin(EXEMPT_STATISTICS)
+    hidden = table.loc[in_group & (table["suppression_reason"] != ""), keys].drop_duplicates()
+    if hidden.empty:
+        return
+    sector = table["group"] == SECTOR
+    marked = table[keys].merge(hidden.assign(_hit=True), on=keys, how="left")["_hit"]
+    hit = (
+        sector & marked.fillna(False).astype(bool).to_numpy() & (table["suppression_reason"] == "")
+    )
+    table.loc[hit, "suppression_reason"] = SECONDARY_SECTOR
+
+
+def _suppress_breakdowns(table: pd.DataFrame) -> None:
+    """In a row of stratum cells with a shown total, never leave exactly one cell hidden."""
+    cells = table[(table["breakdown"] != "") & ~table["statistic"].isin(EXEMPT_STATISTICS)]
+    if cells.empty:
+        return
+    row_keys = ["measure", "group", "breakdown", "dimension", "statistic"]
+    totals = table[(table["breakdown"] == "") & (table["domain"] == "")]
+    total_shown = totals.set_index(["measure", "group", "dimension", "statistic"])[
+        "suppression_reason"
+    ].eq("")
+    for key, row in cells.groupby(row_keys, sort=True):
+        total_key = (key[0], key[1], key[3], key[4])
+        if not bool(total_shown.get(total_key, False)):
+            continue
+        hidden = row["suppression_reason"] != ""
+        if int(hidden.sum()) != 1 or len(row) < 2:
+            continue
+        shown = row[~hidden].sort_values(["n", "n_orgs", "domain"], kind="mergesort")
+        table.loc[shown.index[0], "suppression_reason"] = SECONDARY_BREAKDOWN
+
+
+def _suppress_gap(table: pd.DataFrame) -> None:
+    """Hide the gap of a measure when one of its group indices is hidden (rule 4)."""
+    group_index = table[
+        table["group"].isin(GROUPS)
+        & (table["breakdown"] == "")
+        & (table["dimension"] == "index")
+        & (table["statistic"] == "mean")
+        & (table["suppression_reason"] != "")
+    ]
+    gap = (table["statistic"] == "gap") & table["measure"].isin(set(group_index["measure"]))
+    table.loc[gap & (table["suppression_reason"] == ""), "suppression_reason"] = SECONDARY_GAP
