@@ -1,0 +1,27 @@
+"""Design-based estimation for stratified cluster samples (Taylor linearisation).
+
+The one public class is :class:`SurveyDesign`, the Python counterpart of R's
+``svydesign(ids = ~psu, strata = ~stratum, fpc = ~fpc, weights = ~weight, nest = TRUE)``
+(Lumley's ``survey`` package). Every estimator takes the whole design and treats a group, or the
+respondents who answered an item, as a domain, so standard errors keep the full design.
+
+Modules
+-------
+design
+    :class:`SurveyDesign` and its estimators (means, proportions, totals, contrasts,
+    Cronbach's alpha, Kish's weighting efficiency).
+structure
+    Validation of the design columns and the integer codes of strata and PSUs.
+domains
+    Coding of the ``by`` domains and their design degrees of freedom.
+variance
+    The linearised covariance of domain estimates from PSU totals of influence values.
+intervals
+    Normal and logit confidence intervals.
+"""
+
+from __future__ import annotations
+
+from anchoring.survey.design import SurveyDesign
+
+__all__ = ["SurveyDesign"]

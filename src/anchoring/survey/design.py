@@ -1,0 +1,462 @@
+"""The survey design object and its design-based estimators.
+
+:class:`SurveyDesign` mirrors R's
+``svydesign(ids = ~psu, strata = ~stratum, fpc = ~fpc, weights = ~weight, nest = TRUE)``
+with ``options(survey.lonely.psu = "adjust")``: Taylor linearisation, with-replacement sampling
+of PSUs within strata, finite population correction ``1 − n_h/N_h`` and design degrees of
+freedom PSUs minus strata (``degf``). Estimates for groups are domain estimates
+(``svyby(..., na.rm = TRUE)``): rows outside the domain, or with the variable missing, stay in
+the design with zero contribution, so strata and PSU counts are those of the whole design.
+
+References
+----------
+Lumley T (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley.
+Lumley T (2024). survey: analysis of complex survey samples. R package; the reference numbers
+of the tests come from version 4.1.1 (``tests/r/reference_survey.R``).
+Kish L (1965). *Survey Sampling*. Wiley, section 11.7 (weighting efficiency).
+Cronbach LJ (1951). Coefficient alpha and the internal structure of tests. *Psychometrika* 16,
+297–334.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from anchoring.exceptions import DesignError
+from anchoring.survey.domains import Domains, code_domains, domain_df, normalise_by
+from anchoring.survey.intervals import check_level, logit_interval, normal_interval
+from anchoring.survey.structure import (
+    build_structure,
+    check_columns_exist,
+    first_row_label,
+    numeric_column,
+)
+from anchoring.survey.variance import linearised_covariance
+
+logger = logging.getLogger(__name__)
+
+By = str | Sequence[str] | None
+
+
+@dataclass(frozen=True)
+class _DomainEstimates:
+    """Point estimates of a statistic in every domain, their covariance and row counts."""
+
+    estimate: np.ndarray
+    covariance: np.ndarray
+    n: np.ndarray
+
+    @property
+    def se(self) -> np.ndarray:
+        return np.sqrt(np.clip(np.diag(self.covariance), 0.0, None))
+
+
+class SurveyDesign:
+    """A stratified one-stage cluster design with Taylor-linearised estimators.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per respondent. The design keeps a reference to it (no copy): do not change it
+        while the design is in use.
+    weights : str
+        Column of design weights (≥ 0, no missing values).
+    psu : str, optional
+        Column of primary sampling units (clusters). Without it every row is its own PSU.
+    strata : str, optional
+        Column of strata. Without it the design has one stratum.
+    fpc : str, optional
+        Column with the population number of PSUs in the row's stratum (``N_h``, constant
+        within a stratum, at least the number of PSUs sampled there). Without it PSUs are
+        taken as sampled with replacement (no finite population correction).
+    lonely_psu : {"adjust", "fail", "remove", "certainty"}, default "adjust"
+        A stratum with a single sampled PSU (that is not a census): "adjust" centres its PSU
+        total at the grand mean (R's ``survey.lonely.psu = "adjust"``), "remove" and
+        "certainty" give it no variance, "fail" raises :class:`DesignError` here (R raises at
+        the first variance estimate).
+    nest : bool, default True
+        PSU labels are unique only within a stratum, so the same label in two strata is two
+        PSUs (R's ``nest = TRUE``). With ``nest=False`` a PSU label in two strata is an error.
+
+    Raises
+    ------
+    DesignError
+        For an unknown column, missing or negative weights, missing stratum or PSU labels, an
+        fpc that is missing, varies within a stratum or is smaller than the PSUs sampled there,
+        a PSU in two strata (``nest=False``), or a lonely PSU with ``lonely_psu="fail"``.
+
+    Examples
+    --------
+    >>> des = SurveyDesign(data, weights="weight", psu="psu", strata="stratum", fpc="fpc")
+    >>> des.mean("index_pll", by="group")  # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        data: pd.DataFrame,
+        weights: str,
+        psu: str | None = None,
+        strata: str | None = None,
+        fpc: str | None = None,
+        lonely_psu: str = "adjust",
+        nest: bool = True,
+    ) -> None:
+        if not isinstance(data, pd.DataFrame):
+            raise DesignError(f"the design data must be a pandas DataFrame, got {type(data)}")
+        columns = {"weights": weights, "psu": psu, "strata": strata, "fpc": fpc}
+        check_columns_exist(data, columns)
+        self._data = data
+        self._structure = build_structure(data, weights, psu, strata, fpc, lonely_psu, nest)
+        self._domain_cache: dict[tuple[str, ...], Domains] = {}
+        logger.debug(
+            "survey design: %d rows, %d PSUs, %d strata, lonely_psu=%s",
+            len(data),
+            self._structure.n_psu,
+            self._structure.n_strata,
+            lonely_psu,
+        )
+
+    @property
+    def degrees_of_freedom(self) -> int:
+        """Design degrees of freedom: PSUs minus strata (R's ``degf``)."""
+        return int(self._domains(None).df[0])
+
+    def mean(self, variable: str, by: By = None, level: float = 0.95) -> pd.DataFrame:
+        """Estimate the mean of a variable, overall or in each domain.
+
+        Parameters
+        ----------
+        variable : str
+            Numeric column; missing values are left out of the domain (R ``na.rm = TRUE``).
+        by : str or list of str, optional
+            Domain column(s) (R ``svyby``). Rows with a missing ``by`` value are in no domain.
+        level : float, default 0.95
+            Confidence level.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per domain, sorted by the ``by`` values: the ``by`` columns, ``estimate``,
+            ``se``, ``ci_low``, ``ci_high`` (normal: ``estimate ± z·se``, R ``confint``), ``n``
+            (rows with a value and a non-zero weight) and ``df`` (the domain's design degrees
+            of freedom, for information).
+        """
+        level = check_level(level)
+        domains = self._domains(by)
+        result = self._domain_means(self._values(variable), domains)
+        low, high = normal_interval(result.estimate, result.se, level)
+        return _table(domains, result, low, high)
+
+    def proportion(self, variable: str, by: By = None, level: float = 0.95) -> pd.DataFrame:
+        """Estimate the proportion of ones of a 0/1 variable, with a logit interval.
+
+        The estimate and standard error are those of the mean of the 0/1 variable; the
+        interval is ``expit(logit p ± t_df · se / (p (1 − p)))`` with t on the domain's design
+        degrees of freedom, counting every row of the domain including rows where the variable
+        is missing, as R's ``svyby(~y, ~g, des, svyciprop, method = "logit", na.rm = TRUE)``
+        does. When ``p`` is 0 or 1 the interval is ``[p, p]`` (R gives the same to ~1e-11).
+
+        Parameters
+        ----------
+        variable : str
+            Column coded 0/1 (or boolean); missing values are left out of the domain.
+        by : str or list of str, optional
+            Domain column(s).
+        level : float, default 0.95
+            Confidence level.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns as in :meth:`mean`.
+
+        Raises
+        ------
+        DesignError
+            If the variable has a value other than 0 and 1.
+        """
+        level = check_level(level)
+        values = self._values(variable)
+        bad = ~np.isnan(values) & (values != 0) & (values != 1)
+        if bad.any():
+            row = first_row_label(self._data, bad)
+            raise DesignError(
+                f"proportion needs a 0/1 column, but column '{variable}' has value "
+                f"{self._data.loc[row, variable]} at row {row!r}; recode it to 0/1 first"
+            )
+        domains = self._domains(by)
+        result = self._domain_means(values, domains)
+        low, high = logit_interval(result.estimate, result.se, domains.df, level)
+        return _table(domains, result, low, high)
+
+    def total(self, variable: str, by: By = None, level: float = 0.95) -> pd.DataFrame:
+        """Estimate the population total of a variable, overall or in each domain.
+
+        Parameters
+        ----------
+        variable : str
+            Numeric column; missing values count as zero contribution (R ``na.rm = TRUE``).
+        by : str or list of str, optional
+            Domain column(s).
+        level : float, default 0.95
+            Confidence level (normal interval, R ``confint(svytotal(...))``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns as in :meth:`mean`.
+        """
+        level = check_level(level)
+        domains = self._domains(by)
+        result = self._domain_totals(self._values(variable), domains)
+        low, high = normal_interval(result.estimate, result.se, level)
+        return _table(domains, result, low, high)
+
+    def mean_covariance(self, variable: str, by: By = None) -> pd.DataFrame:
+        """Return the design covariance matrix of the domain means.
+
+        Computed from the PSU totals of the influence values of all domains at once, so
+        domains sharing PSUs get their covariance (R: ``vcov(svyby(~y, ~g, des, svymean,
+        covmat = TRUE))``); domains in different strata are independent.
+
+        Parameters
+        ----------
+        variable : str
+            Numeric column.
+        by : str or list of str, optional
+            Domain column(s).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Square matrix with the domains (sorted as in :meth:`mean`) as index and columns.
+        """
+        domains = self._domains(by)
+        result = self._domain_means(self._values(variable), domains)
+        labels = domains.labels()
+        return pd.DataFrame(result.covariance, index=labels, columns=labels.copy())
+
+    def contrast(
+        self,
+        variable: str,
+        by: By,
+        coefficients: Mapping[object, float] | Sequence[float],
+        level: float = 0.95,
+    ) -> pd.DataFrame:
+        """Estimate a linear combination ``Σ c_d · mean_d`` of domain means.
+
+        ``se = sqrt(c' V c)`` with ``V`` the covariance of the domain means (R:
+        ``svycontrast(svyby(~y, ~g, des, svymean, covmat = TRUE), c)``); the interval is
+        normal, as R's ``confint`` of a contrast.
+
+        Parameters
+        ----------
+        variable : str
+            Numeric column.
+        by : str or list of str
+            Domain column(s).
+        coefficients : mapping or sequence of float
+            Domain label (a tuple for several ``by`` columns) → coefficient, domains left out
+            get 0; or one coefficient per domain in the sorted order of :meth:`mean`.
+        level : float, default 0.95
+            Confidence level.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row: ``estimate``, ``se``, ``ci_low``, ``ci_high``, ``n`` (rows with a value in
+            the domains with a non-zero coefficient) and ``df`` (PSUs minus strata among the
+            rows of those domains).
+        """
+        level = check_level(level)
+        domains = self._domains(by)
+        vector = _coefficient_vector(coefficients, domains)
+        result = self._domain_means(self._values(variable), domains)
+        used = np.flatnonzero(vector != 0)
+        combined = _DomainEstimates(
+            estimate=np.array([vector @ result.estimate]),
+            covariance=np.array([[vector @ result.covariance @ vector]]),
+            n=np.array([result.n[used].sum()]),
+        )
+        codes = np.where(np.isin(domains.codes, used), 0, -1)
+        keys = pd.DataFrame(index=pd.RangeIndex(1))
+        whole = Domains((), codes, keys, domain_df(self._structure, codes, 1))
+        low, high = normal_interval(combined.estimate, combined.se, level)
+        return _table(whole, combined, low, high)
+
+    def equal_weight_mean(self, variable: str, by: By, level: float = 0.95) -> pd.DataFrame:
+        """Estimate the unweighted mean of the domain means (e.g. the sector value).
+
+        The contrast ``(1/D) Σ_d mean_d`` over the D domains of ``by`` (methodology §2: the
+        sector estimate is the equal-weight mean of the three group estimates; R:
+        ``svycontrast(svyby(..., covmat = TRUE), rep(1/3, 3))``).
+
+        Parameters
+        ----------
+        variable : str
+            Numeric (or 0/1) column.
+        by : str or list of str
+            Domain column(s), e.g. ``"group"``.
+        level : float, default 0.95
+            Confidence level.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row, columns as in :meth:`contrast`.
+        """
+        count = self._domains(by).count
+        return self.contrast(variable, by, [1.0 / count] * count, level=level)
+
+    def cronbach_alpha(self, items: Sequence[str], by: By = None) -> pd.DataFrame:
+        """Estimate Cronbach's alpha from design-weighted item variances.
+
+        ``alpha = K/(K − 1) · (1 − Σ_k var(x_k) / var(Σ_k x_k))`` with weighted variances over
+        the rows where every item is answered (R: ``svycralpha(~a + b + c, des, na.rm = TRUE)``;
+        by domain on ``subset(des, domain)``).
+
+        Parameters
+        ----------
+        items : sequence of str
+            At least two numeric item columns.
+        by : str or list of str, optional
+            Domain column(s).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per domain: the ``by`` columns, ``estimate`` and ``n`` (rows with every
+            item answered and a non-zero weight).
+        """
+        items = list(items)
+        if len(items) < 2:
+            raise DesignError(f"Cronbach's alpha needs at least two items, got {items!r}")
+        domains = self._domains(by)
+        matrix = np.column_stack([self._values(item) for item in items])
+        rows = np.flatnonzero((domains.codes >= 0) & ~np.isnan(matrix).any(axis=1))
+        codes, weights = domains.codes[rows], self._structure.weights[rows]
+        item_variance = sum(
+            _weighted_variance(matrix[rows, k], weights, codes, domains.count)
+            for k in range(len(items))
+        )
+        total_variance = _weighted_variance(matrix[rows].sum(axis=1), weights, codes, domains.count)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            alpha = len(items) / (len(items) - 1) * (1 - item_variance / total_variance)
+        table = domains.keys.copy()
+        table["estimate"] = alpha
+        table["n"] = np.bincount(codes[weights > 0], minlength=domains.count)
+        return table
+
+    def kish_efficiency(self, by: By = None) -> pd.DataFrame:
+        """Return Kish's weighting efficiency ``(Σw)² / (n Σw²)``, overall or per domain.
+
+        Parameters
+        ----------
+        by : str or list of str, optional
+            Domain column(s).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per domain: the ``by`` columns, ``estimate`` (between 0 and 1) and ``n``
+            (rows with a non-zero weight).
+        """
+        domains = self._domains(by)
+        inside = (domains.codes >= 0) & (self._structure.weights > 0)
+        codes, weights = domains.codes[inside], self._structure.weights[inside]
+        n = np.bincount(codes, minlength=domains.count)
+        weight_sum = np.bincount(codes, weights=weights, minlength=domains.count)
+        square_sum = np.bincount(codes, weights=weights**2, minlength=domains.count)
+        table = domains.keys.copy()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            table["estimate"] = weight_sum**2 / (n * square_sum)
+        table["n"] = n
+        return table
+
+    def _domains(self, by: By) -> Domains:
+        columns = normalise_by(by)
+        if columns not in self._domain_cache:
+            self._domain_cache[columns] = code_domains(self._data, columns, self._structure)
+        return self._domain_cache[columns]
+
+    def _values(self, variable: str) -> np.ndarray:
+        check_columns_exist(self._data, {"variable": variable})
+        return numeric_column(self._data, variable, "variable")
+
+    def _domain_means(self, values: np.ndarray, domains: Domains) -> _DomainEstimates:
+        rows = np.flatnonzero((domains.codes >= 0) & ~np.isnan(values))
+        codes, weights = domains.codes[rows], self._structure.weights[rows]
+        weight_sum = np.bincount(codes, weights=weights, minlength=domains.count)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            estimate = (
+                np.bincount(codes, weights=weights * values[rows], minlength=domains.count)
+                / weight_sum
+            )
+            influence = weights * (values[rows] - estimate[codes]) / weight_sum[codes]
+        covariance = linearised_covariance(self._structure, rows, influence, codes, domains.count)
+        empty = weight_sum == 0
+        covariance[empty, :] = np.nan
+        covariance[:, empty] = np.nan
+        n = np.bincount(codes[weights > 0], minlength=domains.count)
+        return _DomainEstimates(estimate, covariance, n)
+
+    def _domain_totals(self, values: np.ndarray, domains: Domains) -> _DomainEstimates:
+        rows = np.flatnonzero((domains.codes >= 0) & ~np.isnan(values))
+        codes, weights = domains.codes[rows], self._structure.weights[rows]
+        influence = weights * values[rows]
+        estimate = np.bincount(codes, weights=influence, minlength=domains.count)
+        covariance = linearised_covariance(self._structure, rows, influence, codes, domains.count)
+        n = np.bincount(codes[weights > 0], minlength=domains.count)
+        return _DomainEstimates(estimate, covariance, n)
+
+
+def _table(
+    domains: Domains, result: _DomainEstimates, low: np.ndarray, high: np.ndarray
+) -> pd.DataFrame:
+    """Assemble the one-row-per-domain result table."""
+    table = domains.keys.copy()
+    table["estimate"] = result.estimate
+    table["se"] = result.se
+    table["ci_low"] = low
+    table["ci_high"] = high
+    table["n"] = result.n.astype(np.int64)
+    table["df"] = domains.df.astype(np.int64)
+    return table
+
+
+def _coefficient_vector(
+    coefficients: Mapping[object, float] | Sequence[float], domains: Domains
+) -> np.ndarray:
+    """Return one coefficient per domain, in the domains' sorted order."""
+    labels = list(domains.labels())
+    if isinstance(coefficients, Mapping):
+        unknown = [key for key in coefficients if key not in labels]
+        if unknown:
+            raise DesignError(
+                f"contrast coefficients name domain(s) {unknown!r} that are not among the "
+                f"domains of by={list(domains.columns)!r}: {labels!r}"
+            )
+        return np.array([float(coefficients.get(label, 0.0)) for label in labels])
+    vector = np.asarray(coefficients, dtype=float)
+    if vector.shape != (len(labels),):
+        raise DesignError(
+            f"contrast needs one coefficient per domain of by={list(domains.columns)!r} "
+            f"({len(labels)}: {labels!r}), got {len(vector)}"
+        )
+    return vector
+
+
+def _weighted_variance(
+    values: np.ndarray, weights: np.ndarray, codes: np.ndarray, n_domains: int
+) -> np.ndarray:
+    """Return the weighted variance ``Σ w (x − x̄)² / Σ w`` of each domain (two-pass)."""
+    weight_sum = np.bincount(codes, weights=weights, minlength=n_domains)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = np.bincount(codes, weights=weights * values, minlength=n_domains) / weight_sum
+        squares = weights * (values - mean[codes]) ** 2
+        return np.bincount(codes, weights=squares, minlength=n_domains) / weight_sum

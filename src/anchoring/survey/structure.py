@@ -1,0 +1,330 @@
+"""Validation of the design columns and the integer codes of strata and PSUs.
+
+The structure is computed once per design: the weight of every row, the integer code of its
+primary sampling unit (PSU) and stratum, and per PSU the variance scale of its stratum. It
+follows R's ``survey`` package (``svydesign(..., nest = TRUE)`` with
+``options(survey.lonely.psu = ...)``; ``survey:::onestrat``):
+
+- a stratum with ``n_h`` sampled PSUs out of ``N_h`` (the fpc) contributes
+  ``f_h · n_h / (n_h − 1) · Σ_j (t_hj − t̄_h)(t_hj − t̄_h)'`` with ``f_h = (N_h − n_h) / N_h``
+  (``f_h = 1`` without an fpc: sampling with replacement) and ``t_hj`` the PSU totals of the
+  influence values;
+- a census stratum (``f_h < 1e-7``, i.e. ``n_h = N_h``) contributes nothing;
+- a stratum with one sampled PSU ("lonely") contributes ``f_h · t_h1 t_h1'`` for
+  ``lonely_psu="adjust"`` (the PSU total is not centred at a stratum mean, which for a mean's
+  influence values is centring at the grand mean), nothing for ``"remove"`` and
+  ``"certainty"``, and is an error for ``"fail"``.
+
+References
+----------
+Lumley T (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley. Chapter 2 and
+appendix C (linearisation, lonely PSUs).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+from anchoring.exceptions import DesignError
+
+LONELY_PSU_OPTIONS = ("adjust", "fail", "remove", "certainty")
+_CENSUS_TOLERANCE = 1e-7  # R: onestrat() returns 0 when all(f < 1e-07)
+
+
+@dataclass(frozen=True)
+class DesignStructure:
+    """The integer codes and variance scales of a design, computed once.
+
+    Attributes
+    ----------
+    weights : numpy.ndarray
+        Design weight of every row (float64, ≥ 0).
+    psu_codes : numpy.ndarray
+        PSU code of every row, ``0 .. n_psu − 1`` (PSUs nested in strata when ``nest``).
+    stratum_codes : numpy.ndarray
+        Stratum code of every row, ``0 .. n_strata − 1``.
+    stratum_labels : tuple of str
+        The stratum label of each code (``""`` when the design has no strata).
+    psu_scale : numpy.ndarray
+        Per PSU, the variance scale ``s_h`` of its stratum.
+    stratum_centring : numpy.ndarray
+        Per stratum, ``s_h / n_h`` (0 for a lonely stratum under "adjust"): the weight of the
+        ``S_h S_h'`` term subtracted when centring PSU totals at the stratum mean.
+    psu_in_stratum : scipy.sparse.csr_matrix
+        The ``n_strata × n_psu`` indicator of which stratum holds each PSU.
+    """
+
+    weights: np.ndarray
+    psu_codes: np.ndarray
+    stratum_codes: np.ndarray
+    stratum_labels: tuple[str, ...]
+    psu_scale: np.ndarray
+    stratum_centring: np.ndarray
+    psu_in_stratum: sparse.csr_matrix
+
+    @property
+    def n_psu(self) -> int:
+        """Number of PSUs in the design."""
+        return int(self.psu_scale.size)
+
+    @property
+    def n_strata(self) -> int:
+        """Number of strata in the design."""
+        return int(self.stratum_centring.size)
+
+
+def check_columns_exist(data: pd.DataFrame, columns: dict[str, str | None]) -> None:
+    """Raise :class:`DesignError` unless every named column is in ``data``.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        The respondent rows.
+    columns : dict
+        Keyword name (``weights``, ``psu`` …) → column name, or None when not used.
+    """
+    for keyword, column in columns.items():
+        if column is not None and column not in data.columns:
+            raise DesignError(
+                f"column '{column}' given as {keyword}= is not in the data; "
+                f"the data has columns {', '.join(map(str, data.columns))}"
+            )
+
+
+def build_structure(
+    data: pd.DataFrame,
+    weights: str,
+    psu: str | None,
+    strata: str | None,
+    fpc: str | None,
+    lonely_psu: str,
+    nest: bool,
+) -> DesignStructure:
+    """Validate the design columns and compute the integer codes and variance scales.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        The respondent rows (one row per respondent).
+    weights, psu, strata, fpc : str or None
+        Column names as in :class:`anchoring.survey.SurveyDesign`.
+    lonely_psu : {"adjust", "fail", "remove", "certainty"}
+        Treatment of a stratum with one sampled PSU (R's ``survey.lonely.psu``).
+    nest : bool
+        PSU labels are unique only within a stratum (R's ``nest = TRUE``).
+
+    Returns
+    -------
+    DesignStructure
+
+    Raises
+    ------
+    DesignError
+        On empty data, an unknown ``lonely_psu``, missing or negative weights, missing stratum
+        or PSU labels, a PSU label in two strata with ``nest=False``, or an invalid fpc.
+    """
+    if len(data) == 0:
+        raise DesignError("the design data has no rows")
+    if lonely_psu not in LONELY_PSU_OPTIONS:
+        raise DesignError(
+            f"lonely_psu={lonely_psu!r} is not supported; use one of {LONELY_PSU_OPTIONS}"
+        )
+    weight_values = _weight_values(data, weights)
+    stratum_codes, stratum_labels = _label_codes(data, strata, "strata")
+    psu_codes, psu_stratum = _psu_codes(data, psu, strata, stratum_codes, nest)
+    sampled = np.bincount(psu_stratum, minlength=len(stratum_labels))
+    population = _population_sizes(data, fpc, strata, stratum_codes, stratum_labels, sampled)
+    scale, centring = _stratum_scales(sampled, population, lonely_psu, stratum_labels, strata)
+    indicator = sparse.csr_matrix(
+        (np.ones(psu_stratum.size), (psu_stratum, np.arange(psu_stratum.size))),
+        shape=(len(stratum_labels), psu_stratum.size),
+    )
+    return DesignStructure(
+        weights=weight_values,
+        psu_codes=psu_codes,
+        stratum_codes=stratum_codes,
+        stratum_labels=stratum_labels,
+        psu_scale=scale[psu_stratum],
+        stratum_centring=centring,
+        psu_in_stratum=indicator,
+    )
+
+
+def numeric_column(data: pd.DataFrame, column: str, role: str) -> np.ndarray:
+    """Return a column as float64 with NaN for missing values.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        The respondent rows.
+    column : str
+        Column name.
+    role : str
+        What the column is used for, for the error message (e.g. ``"weights"``).
+
+    Returns
+    -------
+    numpy.ndarray
+
+    Raises
+    ------
+    DesignError
+        If the column is absent or not numeric (booleans count as 0/1).
+    """
+    check_columns_exist(data, {role: column})
+    series = data[column]
+    if not (pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)):
+        raise DesignError(
+            f"column '{column}' used as {role} is not numeric (dtype {series.dtype}); "
+            "code it as numbers first"
+        )
+    return series.to_numpy(dtype="float64", na_value=np.nan)
+
+
+def first_row_label(data: pd.DataFrame, mask: np.ndarray) -> object:
+    """Return the index label of the first row where ``mask`` is true."""
+    return data.index[int(np.flatnonzero(mask)[0])]
+
+
+def _weight_values(data: pd.DataFrame, weights: str) -> np.ndarray:
+    values = numeric_column(data, weights, "weights")
+    missing = ~np.isfinite(values)
+    if missing.any():
+        raise DesignError(
+            f"weights column '{weights}' has {int(missing.sum())} missing or infinite value(s) "
+            f"(first at row {first_row_label(data, missing)!r}); every row needs a design weight"
+        )
+    negative = values < 0
+    if negative.any():
+        row = first_row_label(data, negative)
+        raise DesignError(
+            f"weights column '{weights}' has {int(negative.sum())} negative value(s) "
+            f"(first at row {row!r}: {data.loc[row, weights]}); design weights must be ≥ 0"
+        )
+    return values
+
+
+def _label_codes(
+    data: pd.DataFrame, column: str | None, role: str
+) -> tuple[np.ndarray, tuple[str, ...]]:
+    if column is None:
+        return np.zeros(len(data), dtype=np.int64), ("",)
+    series = data[column]
+    missing = series.isna().to_numpy()
+    if missing.any():
+        raise DesignError(
+            f"{role} column '{column}' has {int(missing.sum())} missing value(s) "
+            f"(first at row {first_row_label(data, missing)!r}); every row needs one"
+        )
+    codes, labels = pd.factorize(series, sort=True)
+    return codes.astype(np.int64), tuple(str(label) for label in labels)
+
+
+def _psu_codes(
+    data: pd.DataFrame,
+    psu: str | None,
+    strata: str | None,
+    stratum_codes: np.ndarray,
+    nest: bool,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return the PSU code of every row and the stratum code of every PSU."""
+    if psu is None:
+        codes = np.arange(len(data), dtype=np.int64)
+        return codes, stratum_codes.copy()
+    label_codes, labels = _label_codes(data, psu, "psu")
+    if not nest:
+        _check_psu_in_one_stratum(label_codes, stratum_codes, labels, psu, strata)
+    keys = stratum_codes * len(labels) + label_codes
+    unique_keys, codes = np.unique(keys, return_inverse=True)
+    return codes.astype(np.int64), (unique_keys // len(labels)).astype(np.int64)
+
+
+def _check_psu_in_one_stratum(
+    label_codes: np.ndarray,
+    stratum_codes: np.ndarray,
+    labels: tuple[str, ...],
+    psu: str,
+    strata: str | None,
+) -> None:
+    some_stratum = np.full(len(labels), -1, dtype=np.int64)
+    some_stratum[label_codes] = stratum_codes  # one of the label's strata, whichever
+    elsewhere = some_stratum[label_codes] != stratum_codes
+    if elsewhere.any():
+        label = labels[int(label_codes[elsewhere][0])]
+        raise DesignError(
+            f"psu column '{psu}': PSU '{label}' appears in more than one stratum of "
+            f"column '{strata}'; PSU labels must be unique across strata, or pass "
+            "nest=True if they are only unique within a stratum"
+        )
+
+
+def _population_sizes(
+    data: pd.DataFrame,
+    fpc: str | None,
+    strata: str | None,
+    stratum_codes: np.ndarray,
+    stratum_labels: tuple[str, ...],
+    sampled: np.ndarray,
+) -> np.ndarray:
+    """Return N_h per stratum (infinity without an fpc), checked against the sample."""
+    if fpc is None:
+        return np.full(sampled.size, np.inf)
+    values = numeric_column(data, fpc, "fpc")
+    missing = np.isnan(values)
+    if missing.any():
+        raise DesignError(
+            f"fpc column '{fpc}' has {int(missing.sum())} missing value(s) "
+            f"(first at row {first_row_label(data, missing)!r}); give every row the population "
+            "number of PSUs in its stratum"
+        )
+    low = np.full(sampled.size, np.inf)
+    np.minimum.at(low, stratum_codes, values)
+    high = np.full(sampled.size, -np.inf)
+    np.maximum.at(high, stratum_codes, values)
+    varying = np.flatnonzero(low != high)
+    if varying.size:
+        h = int(varying[0])
+        raise DesignError(
+            f"fpc column '{fpc}' varies within stratum '{stratum_labels[h]}' of column "
+            f"'{strata}' (from {low[h]:g} to {high[h]:g}); it must be constant within a stratum"
+        )
+    too_small = np.flatnonzero(low < sampled)
+    if too_small.size:
+        h = int(too_small[0])
+        raise DesignError(
+            f"fpc column '{fpc}': stratum '{stratum_labels[h]}' has fpc {low[h]:g} but "
+            f"{int(sampled[h])} PSUs were sampled in it; the fpc is the population number of "
+            "PSUs in the stratum (not a sampling fraction) and cannot be smaller"
+        )
+    return low
+
+
+def _stratum_scales(
+    sampled: np.ndarray,
+    population: np.ndarray,
+    lonely_psu: str,
+    stratum_labels: tuple[str, ...],
+    strata: str | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return the variance scale s_h and the centring weight s_h / n_h of every stratum."""
+    with np.errstate(invalid="ignore"):
+        fraction = np.where(np.isinf(population), 1.0, (population - sampled) / population)
+    fraction = np.where(fraction < _CENSUS_TOLERANCE, 0.0, fraction)
+    lonely = sampled == 1
+    failing = np.flatnonzero(lonely & (fraction > 0))
+    if lonely_psu == "fail" and failing.size:
+        raise DesignError(
+            f"stratum '{stratum_labels[int(failing[0])]}' of column '{strata}' has only one "
+            "sampled PSU and lonely_psu='fail'; choose lonely_psu='adjust' (R's "
+            "survey.lonely.psu), 'remove' or 'certainty', or merge the stratum with another"
+        )
+    many = np.maximum(sampled, 2)
+    scale = np.where(lonely, fraction, fraction * many / (many - 1))
+    if lonely_psu in ("remove", "certainty"):
+        scale = np.where(lonely, 0.0, scale)
+    centring = np.where(lonely, 0.0, scale / np.maximum(sampled, 1))
+    return scale, centring

@@ -1,0 +1,172 @@
+"""Invalid input to anchoring.survey.SurveyDesign raises DesignError naming the problem."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from anchoring.exceptions import AnchoringError, DesignError
+from anchoring.survey import SurveyDesign
+
+
+def _data() -> pd.DataFrame:
+    # Two strata: "a" with PSUs p1, p2 (fpc 5), "b" with PSUs q1, q2, q3 (fpc 10).
+    return pd.DataFrame(
+        {
+            "stratum": ["a", "a", "a", "b", "b", "b"],
+            "psu": ["p1", "p1", "p2", "q1", "q2", "q3"],
+            "fpc": [5, 5, 5, 10, 10, 10],
+            "weight": [1.5, 1.5, 2.0, 3.0, 3.0, 4.0],
+            "y": [1.0, 2.0, np.nan, 4.0, 5.0, 6.0],
+            "share": [0, 1, 1, 0, np.nan, 1],
+            "label": ["x", "y", "z", "x", "y", "z"],
+        }
+    )
+
+
+def _design(data: pd.DataFrame | None = None, **options) -> SurveyDesign:
+    keywords = {"weights": "weight", "psu": "psu", "strata": "stratum", "fpc": "fpc"}
+    return SurveyDesign(_data() if data is None else data, **(keywords | options))
+
+
+def test_design_error_is_an_anchoring_error() -> None:
+    assert issubclass(DesignError, AnchoringError)
+
+
+def test_valid_design_builds() -> None:
+    assert _design().degrees_of_freedom == 5 - 2
+
+
+@pytest.mark.parametrize("keyword", ["weights", "psu", "strata", "fpc"])
+def test_unknown_design_column(keyword: str) -> None:
+    with pytest.raises(DesignError, match=rf"column 'nope' given as {keyword}= is not in the"):
+        _design(**{keyword: "nope"})
+
+
+def test_unknown_variable_and_by_column() -> None:
+    with pytest.raises(DesignError, match="column 'nope' given as variable="):
+        _design().mean("nope")
+    with pytest.raises(DesignError, match="column 'nope' given as by="):
+        _design().mean("y", by=["stratum", "nope"])
+
+
+def test_negative_weight() -> None:
+    data = _data()
+    data.loc[4, "weight"] = -1.0
+    with pytest.raises(DesignError, match=r"weights column 'weight' has 1 negative .* row 4"):
+        _design(data)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_missing_weight(bad: float) -> None:
+    data = _data()
+    data.loc[2, "weight"] = bad
+    with pytest.raises(DesignError, match=r"weights column 'weight' has 1 missing .* row 2"):
+        _design(data)
+
+
+def test_non_numeric_weight() -> None:
+    data = _data().assign(weight="heavy")
+    with pytest.raises(DesignError, match="column 'weight' used as weights is not numeric"):
+        _design(data)
+
+
+@pytest.mark.parametrize("column", ["stratum", "psu"])
+def test_missing_stratum_or_psu_label(column: str) -> None:
+    data = _data()
+    data[column] = data[column].astype(object)
+    data.loc[3, column] = None
+    with pytest.raises(DesignError, match=rf"column '{column}' has 1 missing value.*row 3"):
+        _design(data)
+
+
+def test_fpc_smaller_than_sampled_psus() -> None:
+    data = _data().assign(fpc=[5, 5, 5, 2, 2, 2])
+    with pytest.raises(
+        DesignError, match=r"fpc column 'fpc': stratum 'b' has fpc 2 but 3 PSUs were sampled"
+    ):
+        _design(data)
+
+
+def test_fpc_as_sampling_fraction_is_rejected() -> None:
+    data = _data().assign(fpc=0.5)
+    with pytest.raises(DesignError, match="not a sampling fraction"):
+        _design(data)
+
+
+def test_fpc_varying_within_stratum() -> None:
+    data = _data().assign(fpc=[5, 6, 5, 10, 10, 10])
+    with pytest.raises(DesignError, match=r"fpc column 'fpc' varies within stratum 'a'.*5 to 6"):
+        _design(data)
+
+
+def test_missing_fpc() -> None:
+    data = _data().assign(fpc=[5, 5, 5, 10, np.nan, 10])
+    with pytest.raises(DesignError, match=r"fpc column 'fpc' has 1 missing value"):
+        _design(data)
+
+
+def test_psu_in_two_strata_without_nesting() -> None:
+    data = _data().assign(psu=["p1", "p1", "p2", "p2", "q2", "q3"])
+    with pytest.raises(DesignError, match=r"PSU 'p2' appears in more than one stratum.*nest=True"):
+        _design(data, nest=False)
+    # With nest=True (the default, as R's nest = TRUE) they are two PSUs.
+    assert _design(data).degrees_of_freedom == 3
+
+
+def test_lonely_psu_fail() -> None:
+    data = _data().assign(psu=["p1", "p1", "p1", "q1", "q2", "q3"])
+    with pytest.raises(DesignError, match=r"stratum 'a' of column 'stratum' has only one"):
+        _design(data, lonely_psu="fail")
+    # A single-PSU census stratum has no variance to fail on.
+    census = data.assign(fpc=[1, 1, 1, 10, 10, 10])
+    assert _design(census, lonely_psu="fail").mean("y")["se"].iloc[0] > 0
+
+
+def test_unknown_lonely_psu_option() -> None:
+    with pytest.raises(DesignError, match=r"lonely_psu='average' is not supported"):
+        _design(lonely_psu="average")
+
+
+def test_empty_data_and_not_a_dataframe() -> None:
+    with pytest.raises(DesignError, match="has no rows"):
+        _design(_data().iloc[:0])
+    with pytest.raises(DesignError, match="must be a pandas DataFrame"):
+        SurveyDesign({"weight": [1.0]}, weights="weight")
+
+
+def test_proportion_needs_zero_one() -> None:
+    data = _data().assign(share=[0, 1, 2, 0, 1, 1])
+    with pytest.raises(DesignError, match=r"column 'share' has value 2 at row 2"):
+        _design(data).proportion("share")
+
+
+def test_non_numeric_variable() -> None:
+    with pytest.raises(DesignError, match="column 'label' used as variable is not numeric"):
+        _design().mean("label")
+
+
+@pytest.mark.parametrize("level", [0, 1, 1.5, -0.1, "high"])
+def test_level_outside_unit_interval(level: object) -> None:
+    with pytest.raises(DesignError, match="level must be"):
+        _design().mean("y", level=level)
+    with pytest.raises(DesignError, match="level must be"):
+        _design().proportion("share", level=level)
+
+
+def test_contrast_coefficients() -> None:
+    with pytest.raises(DesignError, match=r"name domain\(s\) \['c'\] that are not among"):
+        _design().contrast("y", "stratum", {"c": 1.0})
+    with pytest.raises(DesignError, match=r"one coefficient per domain .* got 3"):
+        _design().contrast("y", "stratum", [1.0, 1.0, 1.0])
+
+
+def test_alpha_needs_two_items() -> None:
+    with pytest.raises(DesignError, match="at least two items"):
+        _design().cronbach_alpha(["y"])
+
+
+def test_by_must_name_columns() -> None:
+    with pytest.raises(DesignError, match="by must be a column name"):
+        _design().mean("y", by=[1, 2])
