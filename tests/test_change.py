@@ -1,0 +1,116 @@
+"""Tests of anchoring.change: change between rounds, Holm adjustment and the gap (methodology §5).
+
+Reference numbers: Holm (1979) step-down adjustment worked by hand for p = (0.01, 0.04, 0.03):
+sorted 0.01, 0.03, 0.04 → 3·0.01 = 0.03, 2·0.03 = 0.06, max(0.06, 1·0.04) = 0.06.
+Two-sided normal p of z = 1.959963984540054 is 0.05 (the 97.5 % normal quantile).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from anchoring.change import (
+    CHANGE_COLUMNS,
+    estimate_change,
+    estimate_gap,
+    holm_adjust,
+    two_sided_normal_p,
+)
+
+GROUPS = ("municipality", "hospital", "gp", "sector")
+
+
+def test_holm_by_hand_and_not_holm_sidak():
+    adjusted = holm_adjust([0.01, 0.04, 0.03])
+    assert adjusted == pytest.approx([0.03, 0.06, 0.06])
+    # Holm–Šidák would give 1 − (1 − 0.01)^3 = 0.029701 for the smallest
+    assert adjusted[0] != pytest.approx(1 - 0.99**3)
+
+
+def test_holm_leaves_missing_out_of_the_family():
+    adjusted = holm_adjust([0.01, np.nan, 0.04])
+    assert np.isnan(adjusted[1])
+    # family of two: 2·0.01 = 0.02, max(0.02, 0.04) = 0.04
+    assert adjusted[[0, 2]] == pytest.approx([0.02, 0.04])
+
+
+def test_two_sided_p():
+    assert two_sided_normal_p(1.959963984540054) == pytest.approx(0.05, rel=1e-12)
+    assert two_sided_normal_p(0.0) == 1.0
+
+
+def _estimates(values: dict, ses: dict, measure: str = "pll") -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "measure": measure,
+                "group": g,
+                "breakdown": "",
+                "domain": "",
+                "dimension": "index",
+                "statistic": "mean",
+                "estimate": values[g],
+                "se": ses[g],
+            }
+            for g in GROUPS
+        ]
+    )
+
+
+def test_change_delta_se_p_and_holm():
+    before = _estimates(
+        {"municipality": 50, "hospital": 60, "gp": 40, "sector": 50},
+        {"municipality": 2, "hospital": 3, "gp": 1, "sector": 1.2},
+    )
+    after = _estimates(
+        {"municipality": 55, "hospital": 60, "gp": np.nan, "sector": 52},
+        {"municipality": 1.5, "hospital": 4, "gp": np.nan, "sector": 1.6},
+    )
+    table = estimate_change(after, before, "r2", "r1").set_index("group")
+    assert list(estimate_change(after, before, "r2", "r1").columns) == list(CHANGE_COLUMNS)
+    # Δ = 55 − 50, se = sqrt(1.5² + 2²) = 2.5, z = 2
+    assert table.at["municipality", "change"] == 5
+    assert table.at["municipality", "se"] == pytest.approx(2.5)
+    assert table.at["municipality", "p_value"] == pytest.approx(2 * (1 - 0.9772498680518208))
+    # suppressed now → absent and out of the family; family = municipality, hospital
+    assert table.at["gp", "is_suppressed"]
+    assert np.isnan(table.at["gp", "change"]) and np.isnan(table.at["gp", "p_value_holm"])
+    p = table.loc[["municipality", "hospital"], "p_value"].to_numpy()
+    assert table.loc[["municipality", "hospital"], "p_value_holm"].to_numpy() == pytest.approx(
+        holm_adjust(p)
+    )
+    # the sector row is its own family (one test: unadjusted)
+    assert table.at["sector", "p_value_holm"] == pytest.approx(table.at["sector", "p_value"])
+
+
+def test_gap_is_highest_minus_lowest_with_independent_se():
+    groups = pd.DataFrame(
+        {
+            "group": ["municipality", "hospital", "gp"],
+            "estimate": [50.0, 62.0, 41.0],
+            "se": [2.0, 3.0, 4.0],
+        }
+    )
+    gap = estimate_gap(groups)
+    assert gap["estimate"] == 21.0
+    assert gap["contrast"] == "hospital - gp"
+    # independent groups: se = sqrt(3² + 4²) = 5, z = 4.2
+    assert gap["se"] == pytest.approx(5.0)
+    assert gap["z"] == pytest.approx(4.2)
+    # with a covariance matrix: var = 9 + 16 − 2·1
+    cov = np.diag([4.0, 9.0, 16.0])
+    cov[1, 2] = cov[2, 1] = 1.0
+    assert estimate_gap(groups, cov)["se"] == pytest.approx(np.sqrt(23.0))
+
+
+def test_gap_needs_two_groups():
+    groups = pd.DataFrame(
+        {
+            "group": ["municipality", "hospital", "gp"],
+            "estimate": [50.0, np.nan, np.nan],
+            "se": [2.0, np.nan, np.nan],
+        }
+    )
+    assert np.isnan(estimate_gap(groups)["estimate"])
