@@ -1,0 +1,198 @@
+"""Generic CSV exports, with the delimiter, encoding, decimal mark and header row detected.
+
+Delimiter ``;``, ``,`` or tab; UTF-8, UTF-8 with BOM, Windows-1252 or ISO-8859-1; decimal point or
+comma; optional title rows above the header. Everything is detected from the content
+(:mod:`anchoring.readers.detect`) unless the round configuration says otherwise, and what was
+found is reported in the :class:`RawTable`. The file is parsed by ``pyarrow.csv``
+(multi-threaded), every column as text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from anchoring.exceptions import InputFileError
+from anchoring.readers.detect import (
+    _sample_records,
+    detect_decimal,
+    detect_delimiter,
+    detect_encoding,
+    find_header_index,
+)
+from anchoring.readers.raw_table import RawTable
+
+log = logging.getLogger(__name__)
+_SAMPLE_CHARS = 1 << 18
+
+
+def read_csv_export(
+    path: str | Path,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    decimal: str | None = None,
+    header_row: int | None = None,
+) -> RawTable:
+    """Read a CSV (or text) survey export, detecting what is not given.
+
+    Parameters
+    ----------
+    path
+        The export.
+    encoding, delimiter, decimal
+        Override detection (``round.yaml``: ``encoding``, ``delimiter``, ``decimal``).
+    header_row
+        1-based row of the header; default: the first row that fills the table's width.
+
+    Returns
+    -------
+    RawTable
+        Text values, blank cells ``<NA>``, with the detected encoding, delimiter, decimal mark
+        and header row.
+
+    Raises
+    ------
+    InputFileError
+        Missing, unreadable or empty file, an encoding that does not decode it, a header with
+        repeated names, or no data rows; the message names the file and what to do.
+    """
+    return _read_delimited(Path(path), "csv", encoding, delimiter, decimal, header_row)
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputFileError(
+            f"{path}: file not found. Put the export in the round's raw folder "
+            "or fix 'file' in round.yaml."
+        ) from None
+    except OSError as exc:
+        raise InputFileError(f"{path}: cannot read the file ({exc}).") from None
+    if not data.strip().strip(b"\xef\xbb\xbf").strip():
+        raise InputFileError(f"{path}: the file is empty. Export the survey again.")
+    return data
+
+
+def _to_utf8(path: Path, data: bytes, encoding: str | None) -> tuple[bytes, str]:
+    encoding = encoding or detect_encoding(data)
+    if encoding.lower().replace("_", "-") in ("utf-8-sig", "utf8-sig"):
+        return data.removeprefix(b"\xef\xbb\xbf"), "utf-8-sig"
+    try:
+        if encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
+            data.decode("utf-8")
+            return data, "utf-8"
+        return data.decode(encoding).encode("utf-8"), encoding
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise InputFileError(
+            f"{path}: cannot decode the file as {encoding} ({type(exc).__name__} at byte "
+            f"{getattr(exc, 'start', '?')}). Set 'encoding' for this source in round.yaml "
+            "(utf-8, utf-8-sig, windows-1252 or iso-8859-1)."
+        ) from None
+
+
+def _header_names(path: Path, record: list[str]) -> list[str]:
+    names = [name.strip() or f"column_{i + 1}" for i, name in enumerate(record)]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise InputFileError(
+            f"{path}: the header repeats column name(s) {repeated}. Rename them "
+            "in the survey tool and export again."
+        )
+    return names
+
+
+def _read_delimited(
+    path: Path,
+    kind: str,
+    encoding: str | None,
+    delimiter: str | None,
+    decimal: str | None,
+    header_row: int | None,
+) -> RawTable:
+    data, encoding = _to_utf8(path, _read_bytes(path), encoding)
+    sample = data[:_SAMPLE_CHARS].decode("utf-8", errors="ignore")
+    delimiter = delimiter or detect_delimiter(sample)
+    records = _sample_records(sample, delimiter)
+    header_index = find_header_index(records) if header_row is None else header_row - 1
+    if header_index >= len(records):
+        raise InputFileError(
+            f"{path}: header row {header_index + 1} is past the end of the "
+            "file. Fix 'header_row' in round.yaml."
+        )
+    names = _header_names(path, records[header_index])
+    table = _parse(path, data, delimiter, names, header_index + 1)
+    if table.num_rows == 0:
+        raise InputFileError(
+            f"{path}: the file has a header (row {header_index + 1}) but no "
+            "data rows. Export the survey again with its answers."
+        )
+    decimal = decimal or detect_decimal(records[header_index:], delimiter)
+    frame = _blank_to_null(table).to_pandas()
+    log.info(
+        "%s: read %d rows, %d columns (%s, delimiter %r, header row %d)",
+        path.name,
+        len(frame),
+        frame.shape[1],
+        encoding,
+        delimiter,
+        header_index + 1,
+    )
+    return RawTable(
+        frame=frame,
+        path=path,
+        format=kind,
+        encoding=encoding,
+        delimiter=delimiter,
+        decimal=decimal,
+        header_row=header_index + 1,
+        column_labels={n: n for n in names},
+    )
+
+
+def _parse(path: Path, data: bytes, delimiter: str, names: list[str], skip: int) -> pa.Table:
+    convert = pacsv.ConvertOptions(
+        column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False
+    )
+    read = pacsv.ReadOptions(column_names=names, skip_rows=skip, encoding="utf8")
+    for newlines in (False, True):
+        parse = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=newlines)
+        try:
+            return pacsv.read_csv(
+                pa.BufferReader(data),
+                read_options=read,
+                parse_options=parse,
+                convert_options=convert,
+            )
+        except pa.ArrowInvalid:
+            continue
+    row = _first_ragged_row(data, delimiter, len(names), skip)
+    raise InputFileError(
+        f"{path}: data row {row} does not have the header's {len(names)} fields with delimiter "
+        f"{delimiter!r}. Check 'delimiter' in round.yaml or repair the export in the survey tool."
+    )
+
+
+def _first_ragged_row(data: bytes, delimiter: str, width: int, skip: int) -> int | str:
+    reader = csv.reader(io.StringIO(data.decode("utf-8", errors="replace")), delimiter=delimiter)
+    try:
+        for number, record in enumerate(reader, start=1 - skip):
+            if number >= 1 and len(record) != width:
+                return number
+    except csv.Error:
+        pass
+    return "?"
+
+
+def _blank_to_null(table: pa.Table) -> pa.Table:
+    columns = []
+    for column in table.columns:
+        trimmed = pc.utf8_trim_whitespace(column)
+        columns.append(pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed))
+    return pa.table(columns, names=table.column_names)
