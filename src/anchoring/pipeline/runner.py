@@ -1,0 +1,186 @@
+"""Execute one notebook with papermill: kernel ``python3``, parameters injected, a time limit.
+
+Kernels start with ``PYTHONHASHSEED=0`` (so set and dict order of strings cannot vary between
+runs) and append the package's log to the run's ``run.log``. A failing cell becomes one
+:class:`~anchoring.exceptions.PipelineError` naming the notebook, the cell (index and first lines
+of its source) and the error; an :class:`~anchoring.exceptions.AnchoringError` raised inside the
+notebook comes out as its message, without a traceback. papermill is imported only when a
+notebook actually runs (it is slow to import), so a fully cached run never pays for it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from anchoring.exceptions import AnchoringError, PipelineError
+
+log = logging.getLogger(__name__)
+
+KERNEL_NAME = "python3"
+NOTEBOOK_TIMEOUT_S = 1800.0
+"""Default limit on one notebook's execution (all its cells), in seconds."""
+KERNEL_ENV: dict[str, str] = {"PYTHONHASHSEED": "0", "MPLBACKEND": "Agg"}
+"""Environment variables set for every kernel."""
+_SOURCE_LINES = 3
+_KERNEL_LOG_FORMAT = "%(asctime)s %(levelname)s [kernel {label}] %(name)s: %(message)s"
+
+
+@dataclass(frozen=True)
+class NotebookRun:
+    """One notebook to execute.
+
+    Attributes
+    ----------
+    template
+        The notebook template (``notebooks/01_clean.ipynb``).
+    executed
+        Where the executed notebook is written.
+    parameters
+        Values for the ``parameters`` cell.
+    log_file
+        File the kernel appends the package's log to (``run.log``), or ``None``.
+    timeout_s
+        Limit on the whole notebook's execution, in seconds.
+    """
+
+    template: Path
+    executed: Path
+    parameters: dict[str, str]
+    log_file: Path | None = None
+    timeout_s: float = NOTEBOOK_TIMEOUT_S
+
+
+def execute_notebook(run: NotebookRun) -> None:
+    """Execute a notebook with papermill and save it, executed, at ``run.executed``.
+
+    Parameters
+    ----------
+    run
+        The notebook, its parameters, log file and time limit.
+
+    Raises
+    ------
+    PipelineError
+        A cell raised (the message names the notebook, the cell and the error), the kernel
+        died, or the notebook ran longer than ``run.timeout_s``.
+    """
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    name = run.template.name
+    run.executed.parent.mkdir(parents=True, exist_ok=True)
+    watchdog = _Watchdog(run.timeout_s)
+    try:
+        with watchdog:
+            papermill.execute_notebook(
+                str(run.template), str(run.executed), parameters=dict(run.parameters),
+                kernel_name=KERNEL_NAME, progress_bar=False, log_output=False,
+                execution_timeout=run.timeout_s,
+                kernel_manager_class=_kernel_manager_class(watchdog),
+                extra_arguments=_kernel_log_arguments(run.log_file, run.executed.stem),
+            )
+    except PapermillExecutionError as exc:
+        if watchdog.expired:
+            raise _timeout_error(name, run) from None
+        raise PipelineError(describe_cell_failure(name, exc.cell_index, exc.source, exc.ename,
+                                                  exc.evalue, run.executed)) from None
+    except Exception as exc:
+        if watchdog.expired:
+            raise _timeout_error(name, run) from None
+        raise PipelineError(f"notebook {name} could not be executed: "
+                            f"{type(exc).__name__}: {exc}") from exc
+
+
+def _timeout_error(name: str, run: NotebookRun) -> PipelineError:
+    return PipelineError(
+        f"notebook {name} ran longer than its limit of {run.timeout_s:g} s and was stopped; "
+        f"the partly executed notebook is {run.executed}.")
+
+
+def anchoring_error_names() -> set[str]:
+    """Class names of :class:`AnchoringError` and all its subclasses."""
+    names, todo = set(), [AnchoringError]
+    while todo:
+        cls = todo.pop()
+        names.add(cls.__name__)
+        todo.extend(cls.__subclasses__())
+    return names
+
+
+def describe_cell_failure(notebook: str, cell_index: int, source: str, ename: str,
+                          evalue: str, executed: Path) -> str:
+    """One message for a failed cell: notebook, cell index, first source lines, error.
+
+    An :class:`AnchoringError` (the package's expected failures) is given by its message only;
+    any other exception also by its type.
+    """
+    lines = [line.strip() for line in (source or "").splitlines() if line.strip()]
+    head = " / ".join(lines[:_SOURCE_LINES]) + (" / ..." if len(lines) > _SOURCE_LINES else "")
+    error = evalue if ename in anchoring_error_names() else f"{ename}: {evalue}"
+    return (f"notebook {notebook} failed in cell {cell_index} (`{head}`): {error} "
+            f"[executed notebook: {executed}]")
+
+
+class _Watchdog:
+    """Kill the kernel if the notebook runs past its time limit."""
+
+    def __init__(self, timeout_s: float) -> None:
+        self.timeout_s = timeout_s
+        self.expired = False
+        self.kernel_pid: int | None = None
+        self._timer = threading.Timer(timeout_s, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Watchdog:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._timer.cancel()
+
+    def _expire(self) -> None:
+        self.expired = True
+        if self.kernel_pid is not None:
+            log.error("Notebook time limit of %g s reached: stopping kernel %d.",
+                      self.timeout_s, self.kernel_pid)
+            try:
+                os.killpg(self.kernel_pid, signal.SIGKILL)
+            except OSError:
+                try:
+                    os.kill(self.kernel_pid, signal.SIGKILL)
+                except OSError:
+                    pass
+
+
+def _kernel_manager_class(watchdog: _Watchdog) -> type:
+    """A kernel manager that sets :data:`KERNEL_ENV` and reports the kernel's pid."""
+    from jupyter_client import AsyncKernelManager
+
+    class _AnchoringKernelManager(AsyncKernelManager):
+        async def start_kernel(self, **kw: object) -> None:
+            env = dict(kw.pop("env", None) or os.environ)  # type: ignore[arg-type]
+            env.update(KERNEL_ENV)
+            await super().start_kernel(env=env, **kw)
+            watchdog.kernel_pid = getattr(self.provisioner, "pid", None)
+
+    return _AnchoringKernelManager
+
+
+def _kernel_log_arguments(log_file: Path | None, label: str) -> list[str]:
+    """ipykernel options that make the kernel append the package's log to ``log_file``."""
+    if log_file is None:
+        return []
+    fmt = _KERNEL_LOG_FORMAT.format(label=label)
+    code = (
+        "import logging as _l; "
+        f"_h = _l.FileHandler({str(log_file)!r}, encoding='utf-8'); "
+        f"_h.setFormatter(_l.Formatter({fmt!r})); "
+        "_g = _l.getLogger('anchoring'); _g.addHandler(_h); _g.setLevel(_l.INFO); "
+        "del _l, _h, _g"
+    )
+    return [f"--IPKernelApp.exec_lines={code}"]
