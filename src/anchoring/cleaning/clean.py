@@ -1,0 +1,345 @@
+"""``clean_round``: a round's raw exports to responses, exclusions and the quality report.
+
+Outputs ``responses.parquet``, ``exclusions.parquet`` and ``quality.json`` (architecture.md).
+
+Per source: read (:mod:`anchoring.readers`), map onto the instrument (:mod:`.mapping`), drop tests
+and rows before fieldwork, code answers (unknown labels of all sources reported at once), drop
+incompletes and duplicates (:mod:`.rules`), match organisations to the frame
+(:mod:`.organisations`), flag speeders and straight-liners, redact the free text
+(:mod:`.redaction`) and tag barrier themes on the redacted text (:mod:`.themes`). Then design
+weights over the whole round (:mod:`anchoring.weights`). Every raw row ends in exactly one of the
+two Parquet files. Nothing is written unless everything succeeds: outputs are staged beside
+``data/processed/<round>`` and promoted together (:mod:`anchoring.atomic`).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from anchoring.atomic import staged_directory
+from anchoring.cleaning.labels import raise_unknown_labels
+from anchoring.cleaning.mapping import MappedSource, map_source
+from anchoring.cleaning.organisations import resolve_organisations
+from anchoring.cleaning.outputs import (
+    EXCLUSION_SCHEMA,
+    responses_schema,
+    write_parquet,
+)
+from anchoring.cleaning.quality import (
+    item_rates,
+    quality_markdown,
+    response_rates,
+    write_quality_json,
+)
+from anchoring.cleaning.redaction import COUNT_TYPES, redact_series
+from anchoring.cleaning.rules import (
+    EXCLUSION_REASONS,
+    FLAG_REASONS,
+    flag_speeders,
+    flag_straightliners,
+    mark_duplicates,
+    mark_incomplete,
+    mark_tests,
+)
+from anchoring.cleaning.themes import THEME_PREFIX, tag_themes
+from anchoring.exceptions import MappingError, RoundConfigError
+from anchoring.frames import Frames, load_frames
+from anchoring.instrument import Instrument, load_instrument
+from anchoring.paths import RoundPaths, find_project_root
+from anchoring.readers import read_export
+from anchoring.round_config import RoundConfig, load_round_config
+from anchoring.weights import design_weights
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CleaningResult:
+    """What :func:`clean_round` wrote, and its quality report."""
+
+    round_id: str
+    responses_file: Path
+    exclusions_file: Path
+    quality_file: Path
+    quality: dict
+
+    @property
+    def rows_read(self) -> int:
+        """Raw data rows read over all sources."""
+        return int(self.quality["totals"]["rows_read"])
+
+    @property
+    def kept_n(self) -> int:
+        """Respondents kept (rows of ``responses.parquet``)."""
+        return int(self.quality["totals"]["kept"])
+
+    @property
+    def excluded_n(self) -> int:
+        """Raw rows dropped (rows of ``exclusions.parquet``)."""
+        return int(self.quality["totals"]["excluded"])
+
+    def quality_table(self) -> str:
+        """The quality report as Markdown tables (sources, groups)."""
+        return quality_markdown(self.quality)
+
+
+@dataclass
+class _SourceOutcome:
+    mapped: MappedSource
+    reason: np.ndarray  # object array: exclusion reason or None
+    duplicate_of: np.ndarray
+    kept: pd.DataFrame
+    redactions: dict[str, int]
+
+
+def _round_setup(
+    root: Path | str | None, round_id: str
+) -> tuple[RoundPaths, RoundConfig, Instrument, Frames]:
+    paths = RoundPaths(Path(root) if root else find_project_root(), round_id)
+    config = load_round_config(paths.config_file)
+    instrument = load_instrument()
+    config.check_against(instrument, paths.config_file)
+    if config.round_id != round_id:
+        raise RoundConfigError(
+            f"{paths.config_file}: round_id is '{config.round_id}' but the "
+            f"folder is '{round_id}'. Make them the same."
+        )
+    frames = load_frames({g: paths.raw_dir / f for g, f in config.frames.items()})
+    return paths, config, instrument, frames
+
+
+def _first_pass(
+    paths: RoundPaths, config: RoundConfig, instrument: Instrument, item_ids: list[str]
+) -> list[tuple[MappedSource, np.ndarray, np.ndarray]]:
+    passes, unknown = [], []
+    for source in config.sources:
+        raw = read_export(paths.raw_dir / source.file, source)
+        mapped = map_source(raw, source, instrument, item_ids, str(paths.config_file))
+        start = config.fieldwork.start if config.cleaning.drop_before_fieldwork else None
+        marked, before = mark_tests(mapped.frame["is_test"], mapped.frame["submitted_at"], start)
+        unknown += mapped.unknown_labels(~(marked | before))
+        passes.append((mapped, marked, before))
+    raise_unknown_labels(unknown, str(paths.config_file))
+    return passes
+
+
+def _apply_rules(
+    config: RoundConfig,
+    instrument: Instrument,
+    frames: Frames,
+    mapped: MappedSource,
+    marked: np.ndarray,
+    before: np.ndarray,
+    config_path: str,
+) -> _SourceOutcome:
+    frame, rules = mapped.frame, config.cleaning
+    n = len(frame)
+    reason = np.full(n, None, dtype=object)
+
+    def exclude(mask: np.ndarray, why: str) -> None:
+        reason[(reason == None) & mask] = why  # noqa: E711 (element-wise on an object array)
+
+    exclude(marked, "test_marked")
+    exclude(before, "before_fieldwork")
+    exclude(mark_incomplete(frame[mapped.item_ids], rules.min_answered_share), "incomplete")
+    duplicate_of = np.zeros(n, dtype="int64")
+    if rules.deduplicate:
+        duplicate, duplicate_of = mark_duplicates(frame, reason == None, mapped.item_ids)  # noqa: E711
+        exclude(duplicate, "duplicate")
+    exclude(frame["org_raw"].isna().to_numpy(), "missing_org_id")
+    keep = reason == None  # noqa: E711
+    orgs = resolve_organisations(
+        frame.loc[keep, "org_raw"], mapped.source, frames, str(mapped.raw.path), config_path
+    )
+    speeder = flag_speeders(frame["answer_time_ms"], keep, rules.speeder_ratio)
+    blocks = {
+        m: [i for i in instrument.item_ids(m) if i in mapped.item_ids]
+        for m in config.measure_ids(instrument)
+    }
+    straight = flag_straightliners(
+        frame[list(frame.columns.intersection([i for b in blocks.values() for i in b]))], blocks
+    )
+    if rules.exclude_speeders:
+        exclude(speeder, "speeder")
+    if rules.exclude_straightliners:
+        exclude(straight, "straightliner")
+    redacted, counts = redact_series(frame["barriers"])
+    keep = reason == None  # noqa: E711
+    kept = frame.loc[keep].drop(columns=["barriers", "org_raw", "is_test"]).copy()
+    kept["org_id"] = orgs.loc[kept.index, "org_id"]
+    kept["stratum"] = orgs.loc[kept.index, "stratum"]
+    kept["is_speeder"] = speeder[keep]
+    kept["is_straightliner"] = straight[keep]
+    kept["_text"] = redacted[keep]
+    totals = {t: int(counts[t].sum()) for t in COUNT_TYPES}
+    return _SourceOutcome(mapped, reason, duplicate_of, kept, totals)
+
+
+def _responses(
+    config: RoundConfig,
+    instrument: Instrument,
+    frames: Frames,
+    outcomes: list[_SourceOutcome],
+    item_ids: list[str],
+) -> pd.DataFrame:
+    parts = []
+    for outcome in outcomes:
+        source = outcome.mapped.source
+        kept = outcome.kept
+        ids = kept["respondent_id"].fillna("row" + kept["source_row"].astype("str"))
+        kept["respondent_key"] = source.id + ":" + ids
+        kept["source_id"] = source.id
+        kept["group"] = source.group
+        if source.group == "gp":
+            kept["org_id"] = kept["respondent_key"]
+        parts.append(kept)
+    responses = pd.concat(parts, ignore_index=True)
+    repeated = responses["respondent_key"][responses["respondent_key"].duplicated()]
+    if len(repeated):
+        raise MappingError(
+            f"respondent key {repeated.iloc[0]!r} occurs twice among kept rows; "
+            "give each source a distinct 'id' in round.yaml."
+        )
+    responses["round_id"] = config.round_id
+    responses["answer_time_s"] = responses["answer_time_ms"] / 1000.0
+    psu_n = {k: v for g in ("municipality", "hospital", "gp") for k, v in frames[g].psu_n().items()}
+    responses[["fpc", "weight"]] = design_weights(responses, psu_n)
+    themes = tag_themes(responses["_text"], instrument.themes)
+    responses[themes.columns] = themes
+    responses[item_ids] = responses[item_ids].astype("Int8")
+    responses = responses.sort_values(
+        ["group", "org_id", "respondent_key"], kind="stable", ignore_index=True
+    )
+    return responses
+
+
+def _exclusions(config: RoundConfig, outcomes: list[_SourceOutcome]) -> pd.DataFrame:
+    parts = []
+    for outcome in outcomes:
+        dropped = outcome.reason != None  # noqa: E711
+        rows = outcome.mapped.frame["source_row"].to_numpy()[dropped]
+        reasons = outcome.reason[dropped]
+        dup = np.where(reasons == "duplicate", outcome.duplicate_of[dropped], 0)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "round_id": config.round_id,
+                    "source_id": outcome.mapped.source.id,
+                    "source_row": rows.astype("int64"),
+                    "reason": reasons.astype(str),
+                    "duplicate_of_row": pd.array(np.where(dup > 0, dup, 0), dtype="Int64"),
+                }
+            )
+        )
+    out = pd.concat(parts, ignore_index=True)
+    out.loc[out["reason"] != "duplicate", "duplicate_of_row"] = pd.NA
+    return out.sort_values(["source_id", "source_row"], kind="stable", ignore_index=True)
+
+
+def _quality(
+    config: RoundConfig,
+    frames: Frames,
+    outcomes: list[_SourceOutcome],
+    responses: pd.DataFrame,
+    item_ids: list[str],
+) -> dict:
+    sources = []
+    for o in outcomes:
+        reasons = pd.Series(o.reason).value_counts()
+        kept = responses[responses["source_id"] == o.mapped.source.id]
+        sources.append(
+            {
+                "source_id": o.mapped.source.id,
+                "group": o.mapped.source.group,
+                **{k: v for k, v in o.mapped.raw.metadata().items() if k != "columns_n"},
+                "kept": len(kept),
+                "excluded_by_reason": {r: int(reasons.get(r, 0)) for r in EXCLUSION_REASONS},
+                "flagged_by_reason": {
+                    "speeder": int(kept["is_speeder"].sum()),
+                    "straightliner": int(kept["is_straightliner"].sum()),
+                },
+                "redactions_by_type": o.redactions,
+                "items_not_mapped": [i for i in item_ids if i not in o.mapped.item_ids],
+            }
+        )
+    strata, groups = response_rates(responses, frames)
+
+    def total(key: str, names: tuple[str, ...]) -> dict[str, int]:
+        return {n: sum(s[key][n] for s in sources) for n in names}
+
+    excluded = total("excluded_by_reason", EXCLUSION_REASONS)
+    return {
+        "round_id": config.round_id,
+        "rules": config.cleaning.model_dump(mode="json"),
+        "fieldwork": config.fieldwork.model_dump(mode="json"),
+        "sources": sources,
+        "totals": {
+            "rows_read": sum(s["rows_read"] for s in sources),
+            "kept": len(responses),
+            "excluded": sum(excluded.values()),
+            "excluded_by_reason": excluded,
+            "flagged_by_reason": total("flagged_by_reason", FLAG_REASONS),
+            "redactions_by_type": total("redactions_by_type", COUNT_TYPES),
+        },
+        "items": item_rates(responses, item_ids),
+        "response_rates": strata,
+        "groups": groups,
+    }
+
+
+def clean_round(root: Path | str | None, round_id: str) -> CleaningResult:
+    """Clean a round: raw exports in, responses, exclusions and quality report out.
+
+    Parameters
+    ----------
+    root
+        Project (or data) root; ``None`` or ``""``: found from the working directory.
+    round_id
+        The round (``data/raw/<round_id>/round.yaml``).
+
+    Returns
+    -------
+    CleaningResult
+        Paths of the three outputs and the quality report.
+
+    Raises
+    ------
+    AnchoringError
+        A missing, unreadable or empty file, a missing column, unknown answer labels (all
+        listed), an organisation outside the frame, or an invalid round config; nothing is
+        written to ``data/processed/<round>`` then.
+    """
+    paths, config, instrument, frames = _round_setup(root, round_id)
+    item_ids = [i for m in config.measure_ids(instrument) for i in instrument.item_ids(m)]
+    outcomes = [
+        _apply_rules(config, instrument, frames, mapped, marked, before, str(paths.config_file))
+        for mapped, marked, before in _first_pass(paths, config, instrument, item_ids)
+    ]
+    responses = _responses(config, instrument, frames, outcomes, item_ids)
+    exclusions = _exclusions(config, outcomes)
+    quality = _quality(config, frames, outcomes, responses, item_ids)
+    theme_columns = [f"{THEME_PREFIX}{t.id}" for t in instrument.themes]
+    with staged_directory(paths.processed_dir) as staging:
+        write_parquet(
+            responses,
+            responses_schema(item_ids, theme_columns),
+            staging / paths.responses_file.name,
+        )
+        write_parquet(exclusions, EXCLUSION_SCHEMA, staging / paths.exclusions_file.name)
+        write_quality_json(quality, staging / paths.quality_file.name)
+    totals = quality["totals"]
+    log.info(
+        "round %s: %d raw rows, %d kept, %d excluded",
+        round_id,
+        totals["rows_read"],
+        totals["kept"],
+        totals["excluded"],
+    )
+    return CleaningResult(
+        round_id, paths.responses_file, paths.exclusions_file, paths.quality_file, quality
+    )

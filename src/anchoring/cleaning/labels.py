@@ -1,0 +1,218 @@
+"""Tolerant answer-label matching onto the instrument's internal codes.
+
+Exports spell the scale in many ways (domain.md): «Hverken» and «Verken», any case and spacing,
+bokmål or English labels, a code in front (``"1 - Helt uenig"``) or the bare code. Internal codes
+are 1–5 for the scale points, 8 «Vet ikke» and 9 «Ikke relevant», distinct from an unanswered
+item (``<NA>``) (architecture.md). A bare number is taken as a scale point only for 1–5: the
+codes a survey tool gives «Vet ikke» and «Ikke relevant» are user-defined (Nettskjema often uses
+9 for «Vet ikke»), so they need SPSS value labels or a ``values`` map in ``round.yaml``.
+
+Values that match nothing are collected per source and column (:class:`UnknownLabel`) so that one
+:class:`~anchoring.exceptions.MappingError` lists all of them at once
+(:func:`raise_unknown_labels`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from anchoring.exceptions import MappingError, RoundConfigError
+from anchoring.instrument import DONT_KNOW, NOT_APPLICABLE, SCALE_POINTS, Instrument
+
+VALID_CODES: frozenset[int] = frozenset((*SCALE_POINTS, DONT_KNOW, NOT_APPLICABLE))
+_NUMBER = re.compile(r"^[+-]?\d+(?:[.,]0+)?$")
+_PUNCTUATION = re.compile(r"[«»\"'`´’‘“”.,:;!?()\[\]=/]")
+_SPACES = re.compile(r"[\s_\-–—]+")
+_EXTRA_LABELS: dict[str, int] = {
+    "dont know": DONT_KNOW,
+    "do not know": DONT_KNOW,
+    "vet ikkje": DONT_KNOW,
+    "ikke aktuelt": NOT_APPLICABLE,
+    "ikkje relevant": NOT_APPLICABLE,
+    "not relevant": NOT_APPLICABLE,
+}
+_EXAMPLE_ROWS = 5
+
+
+def normalise_label(text: str) -> str:
+    """Fold a label for matching: case, spacing, punctuation and «Hverken» → «verken».
+
+    Examples
+    --------
+    >>> normalise_label("  Hverken  enig eller UENIG ")
+    'verken enig eller uenig'
+    >>> normalise_label("Don’t know")
+    'dont know'
+    """
+    text = unicodedata.normalize("NFKC", str(text)).casefold().strip()
+    if _NUMBER.match(text):
+        return str(int(float(text.replace(",", "."))))
+    text = _PUNCTUATION.sub(lambda m: " " if m.group(0) in "()[]=/" else "", text)
+    text = _SPACES.sub(" ", text).strip()
+    return re.sub(r"\bhverken\b", "verken", text)
+
+
+def scale_lookup(instrument: Instrument) -> dict[str, int]:
+    """Normalised label → internal code, for every scale label in both languages.
+
+    Includes each label with its code before or after it (``"1 helt uenig"``), the bare scale
+    points ``"1"``–``"5"`` and a few common variants ("Don't know", «Ikke aktuelt»).
+    """
+    lookup = {normalise_label(k): v for k, v in _EXTRA_LABELS.items()}
+    for point in instrument.points + instrument.non_substantive:
+        for label in point.label.values():
+            key = normalise_label(label)
+            lookup[key] = point.code
+            lookup[f"{point.code} {key}"] = point.code
+            lookup[f"{key} {point.code}"] = point.code
+    for code in SCALE_POINTS:
+        lookup[str(code)] = code
+    return lookup
+
+
+def role_lookup(instrument: Instrument, group: str) -> dict[str, str]:
+    """Normalised role code or label (nb, en) → role code, for one stakeholder group."""
+    lookup = {}
+    for role in instrument.roles[group]:
+        lookup[normalise_label(role.id)] = role.id
+        for label in role.label.values():
+            lookup[normalise_label(label)] = role.id
+    return lookup
+
+
+@dataclass(frozen=True)
+class UnknownLabel:
+    """A raw value in a mapped column that matches no known label."""
+
+    file: str
+    source_id: str
+    column: str
+    field: str
+    value: str
+    rows: tuple[int, ...]
+    count: int
+
+    def describe(self) -> str:
+        """One line for the error message: file, column, value, example rows."""
+        rows = ", ".join(str(r) for r in self.rows)
+        more = f"; {self.count} rows in all" if self.count > len(self.rows) else ""
+        return (
+            f"{self.file}: column '{self.column}' ({self.field}): value {self.value!r} in "
+            f"data row(s) {rows}{more}"
+        )
+
+
+def raise_unknown_labels(unknown: list[UnknownLabel], config_path: str) -> None:
+    """Raise one :class:`MappingError` listing every unknown label, or return if there is none."""
+    if not unknown:
+        return
+    lines = "\n  ".join(u.describe() for u in unknown)
+    first = unknown[0]
+    section = "items" if "__" in first.field else first.field
+    raise MappingError(
+        f"{len(unknown)} answer value(s) match no label of the instrument:\n  {lines}\n"
+        f"Fix: map each value in {config_path} under the source's 'values', e.g.\n"
+        f"  sources: [{{id: {first.source_id}, values: {{{section}: {{{first.value!r}: <code 1-5, "
+        "8 Vet ikke or 9 Ikke relevant, or a label>}}}}]"
+    )
+
+
+def resolve_configured(value: str | int, lookup: Mapping[str, int], where: str) -> int:
+    """The internal code a ``values`` entry of ``round.yaml`` names (a code or a label).
+
+    Raises
+    ------
+    RoundConfigError
+        The entry is neither a valid code nor a known label; ``where`` names the key.
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        if value in VALID_CODES:
+            return value
+    else:
+        key = normalise_label(str(value))
+        if key in lookup:
+            return lookup[key]
+        if key.isdigit() and int(key) in VALID_CODES:
+            return int(key)
+    raise RoundConfigError(
+        f"{where}: {value!r} is neither a code (1-5, 8 Vet ikke, 9 Ikke "
+        "relevant) nor a label of the scale. Fix the value in round.yaml."
+    )
+
+
+@dataclass(frozen=True)
+class ColumnCoding:
+    """Everything needed to code one raw column: configured values, value labels, lookup."""
+
+    configured: Mapping[str, int]
+    value_labels: Mapping[str, str]
+    user_missing: frozenset[str]
+    lookup: Mapping[str, int]
+
+    def code_of(self, raw: str) -> int | None:
+        """The internal code of one raw value, ``-1`` for a declared missing, None if unknown."""
+        if raw in self.configured:
+            return self.configured[raw]
+        key = normalise_label(raw)
+        if key in self.configured:
+            return self.configured[key]
+        if raw in self.value_labels:
+            return self.lookup.get(normalise_label(self.value_labels[raw]))
+        if raw in self.user_missing:
+            return -1
+        return self.lookup.get(key)
+
+
+def code_column(values: pd.Series, coding: ColumnCoding) -> tuple[pd.Series, dict[str, np.ndarray]]:
+    """Code one raw column to Int8 internal codes, mapping each unique value once.
+
+    Returns
+    -------
+    codes
+        Int8 series: 1–5, 8, 9, ``<NA>`` for blank cells and declared missing values.
+    unknown
+        Raw value → 0-based positions of the rows holding it, for values that match nothing.
+    """
+    positions, uniques = pd.factorize(values, use_na_sentinel=True)
+    table = np.full(len(uniques) + 1, -1, dtype=np.int16)
+    unknown_index = []
+    for i, raw in enumerate(uniques):
+        code = coding.code_of(str(raw))
+        if code is None:
+            unknown_index.append(i)
+        elif code > 0:
+            table[i] = code
+    codes = table[positions]
+    result = pd.array(np.where(codes < 0, 0, codes).astype("int8"), dtype="Int8")
+    result[codes < 0] = pd.NA
+    unknown = {str(uniques[i]): np.flatnonzero(positions == i) for i in unknown_index}
+    return pd.Series(result, index=values.index, name=values.name), unknown
+
+
+def unknown_labels(
+    unknown: dict[str, np.ndarray],
+    file: str,
+    source_id: str,
+    column: str,
+    field: str,
+    source_rows: np.ndarray,
+) -> list[UnknownLabel]:
+    """:class:`UnknownLabel` records for a column's unknown values, with example data rows."""
+    return [
+        UnknownLabel(
+            file,
+            source_id,
+            column,
+            field,
+            value,
+            tuple(int(r) for r in source_rows[where][:_EXAMPLE_ROWS]),
+            len(where),
+        )
+        for value, where in sorted(unknown.items())
+    ]

@@ -1,0 +1,328 @@
+"""Map a raw export onto the canonical fields of the instrument (architecture.md).
+
+``round.yaml`` names, per source, the raw column of each canonical field (``columns``) and, where
+needed, how raw values translate (``values``). A canonical field that the config does not map but
+that the file has under its own canonical name (``pll__nytte``, ``org_id`` …) is taken as is.
+The result is a :class:`MappedSource`: one row per raw data row, in file order, with typed
+canonical columns; free text stays in memory only, for redaction and theme tagging.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from anchoring.cleaning.labels import (
+    ColumnCoding,
+    UnknownLabel,
+    code_column,
+    normalise_label,
+    resolve_configured,
+    role_lookup,
+    scale_lookup,
+    unknown_labels,
+)
+from anchoring.exceptions import InputFileError, MappingError, RoundConfigError
+from anchoring.instrument import Instrument
+from anchoring.readers import RawTable
+from anchoring.round_config import Source
+
+_OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
+_SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+_LOCAL_ZONE = "Europe/Oslo"
+
+
+@dataclass
+class MappedSource:
+    """A source mapped onto canonical fields.
+
+    Attributes
+    ----------
+    source, raw
+        The config entry and the raw table.
+    frame
+        ``source_row`` (1-based data row), ``respondent_id``, ``submitted_at`` (UTC),
+        ``answer_time_ms``, ``is_test``, ``org_raw`` (the organisation as written; for GPs the
+        practice's municipality number), ``role``, ``practice_size``, ``barriers`` (raw free
+        text, never written) and one Int8 column per item of the round.
+    item_ids
+        Items of the round this source maps (the others are ``<NA>``).
+    columns
+        Canonical field → raw column used.
+    unknown
+        Per column: (raw column, field, raw value → 0-based row positions) of answer values that
+        match no label; see :meth:`unknown_labels`.
+    """
+
+    source: Source
+    raw: RawTable
+    frame: pd.DataFrame
+    item_ids: list[str]
+    columns: dict[str, str]
+    unknown: list[tuple[str, str, dict[str, np.ndarray]]] = field(default_factory=list)
+
+    def unknown_labels(self, relevant: np.ndarray | None = None) -> list[UnknownLabel]:
+        """Unknown answer values in the rows marked ``relevant`` (default: all rows)."""
+        rows = self.frame["source_row"].to_numpy()
+        out = []
+        for column, field_name, by_value in self.unknown:
+            kept = {v: p[relevant[p]] if relevant is not None else p for v, p in by_value.items()}
+            kept = {v: p for v, p in kept.items() if len(p)}
+            out += unknown_labels(
+                kept, self.raw.path.name, self.source.id, column, field_name, rows
+            )
+        return out
+
+
+def _norm_header(name: str) -> str:
+    return " ".join(str(name).split()).casefold()
+
+
+def resolve_columns(
+    raw: RawTable, source: Source, fields: list[str], config_path: str
+) -> dict[str, str]:
+    """Canonical field → raw column, checked against the file's header.
+
+    Raises
+    ------
+    InputFileError
+        A column the config names is not in the file (all such columns listed).
+    RoundConfigError
+        The source maps no item, or not the organisation column its group needs.
+    """
+    header = list(raw.frame.columns)
+    by_norm = {_norm_header(c): c for c in header}
+    resolved, missing = {}, []
+    for name, column in source.columns.items():
+        found = column if column in header else by_norm.get(_norm_header(column))
+        if found is None:
+            missing.append(f"'{column}' (for {name})")
+        else:
+            resolved[name] = found
+    if missing:
+        shown = ", ".join(repr(c) for c in header[:25]) + (" ..." if len(header) > 25 else "")
+        raise InputFileError(
+            f"{raw.path}: required column(s) {', '.join(missing)} not found in the header"
+            f"{f' (row {raw.header_row})' if raw.header_row else ''}. Columns present: {shown}. "
+            f"Fix sources[{source.id}].columns in {config_path} or export the column."
+        )
+    for name in fields:
+        if name not in resolved and name in header:
+            resolved[name] = name
+    if source.group == "gp" and "municipality_id" not in resolved and "org_id" in resolved:
+        resolved["municipality_id"] = resolved.pop("org_id")
+    org_field = "municipality_id" if source.group == "gp" else "org_id"
+    if org_field not in resolved:
+        raise RoundConfigError(
+            f"{config_path}: sources[{source.id}].columns must map "
+            f"'{org_field}' (the {source.group} organisation) to a column of "
+            f"{raw.path.name}."
+        )
+    if not any("__" in name for name in resolved):
+        raise RoundConfigError(
+            f"{config_path}: sources[{source.id}].columns maps no item "
+            f"(<measure>__<dimension>) to a column of {raw.path.name}."
+        )
+    return resolved
+
+
+def _configured(
+    source: Source, field_name: str, lookup: dict[str, int], config_path: str
+) -> dict[str, int]:
+    out = {}
+    for section in ("items", field_name) if "__" in field_name else (field_name,):
+        for raw, value in source.values.get(section, {}).items():
+            where = f"{config_path}: sources[{source.id}].values.{section}[{raw!r}]"
+            code = resolve_configured(value, lookup, where)
+            out[raw] = code
+            out[normalise_label(raw)] = code
+    return out
+
+
+def _numbers(raw: RawTable, series: pd.Series, column: str) -> pd.Series:
+    text = series.str.replace(r"[\s\u00a0\u202f]", "", regex=True)
+    if raw.decimal == ",":
+        text = text.str.replace(",", ".", regex=False)
+    numbers = pd.to_numeric(text, errors="coerce").astype("float64")
+    bad = np.flatnonzero(series.notna().to_numpy() & np.isnan(numbers.to_numpy()))
+    if len(bad):
+        rows = ", ".join(str(r + 1) for r in bad[:5])
+        raise MappingError(
+            f"{raw.path}: column '{column}' must hold numbers; data row(s) {rows} "
+            "do not. Fix the column map in round.yaml or the export."
+        )
+    return numbers
+
+
+def _timestamps(raw: RawTable, series: pd.Series, column: str) -> pd.Series:
+    out = pd.Series(pd.NaT, index=series.index, dtype="datetime64[us, UTC]")
+    present = series.notna()
+    aware = present & series.str.contains(_OFFSET, na=False)
+    naive = present & ~aware
+    if aware.any():
+        out[aware] = pd.to_datetime(series[aware], utc=True, format="ISO8601", errors="coerce")
+    if naive.any():
+        text = series[naive]
+        parsed = pd.to_datetime(text, format="ISO8601", errors="coerce")
+        retry = parsed.isna()
+        if retry.any():
+            parsed[retry] = pd.to_datetime(
+                text[retry], dayfirst=True, format="mixed", errors="coerce"
+            )
+        out[naive] = parsed.dt.tz_localize(
+            _LOCAL_ZONE, ambiguous="NaT", nonexistent="shift_forward"
+        ).dt.tz_convert("UTC")
+    bad = np.flatnonzero(present.to_numpy() & out.isna().to_numpy())
+    if len(bad):
+        rows = ", ".join(str(r + 1) for r in bad[:5])
+        raise MappingError(
+            f"{raw.path}: column '{column}' must hold dates with time (ISO 8601 "
+            f"or DD.MM.YYYY HH:MM); data row(s) {rows} do not."
+        )
+    return out
+
+
+def _respondent_ids(series: pd.Series | None, n: int) -> pd.Series:
+    """Respondent ids safe to store: plain ids as is, anything else (an e-mail …) hashed."""
+    if series is None:
+        return pd.Series([None] * n, dtype="str")
+    uniques = series.dropna().unique()
+    safe = {
+        u: (
+            u
+            if _SAFE_ID.match(u) and not (len(u) == 11 and u.isdigit())
+            else "h" + hashlib.sha256(u.encode("utf-8")).hexdigest()[:16]
+        )
+        for u in uniques
+    }
+    return series.map(safe).astype("str")
+
+
+def _role_codes(
+    source: Source, series: pd.Series, instrument: Instrument, config_path: str
+) -> tuple[pd.Series, dict[str, np.ndarray]]:
+    lookup = role_lookup(instrument, source.group)
+    known = set(lookup.values())
+    configured = {}
+    for raw, value in source.values.get("role", {}).items():
+        code = lookup.get(normalise_label(str(value)))
+        if code is None:
+            raise RoundConfigError(
+                f"{config_path}: sources[{source.id}].values.role[{raw!r}]: "
+                f"{value!r} is not a role of group {source.group} "
+                f"({sorted(known)})."
+            )
+        configured[normalise_label(raw)] = code
+    positions, uniques = pd.factorize(series, use_na_sentinel=True)
+    codes = np.empty(len(uniques) + 1, dtype=object)
+    unknown = {}
+    for i, raw in enumerate(uniques):
+        key = normalise_label(raw)
+        codes[i] = configured.get(key, lookup.get(key))
+        if codes[i] is None:
+            unknown[str(raw)] = np.flatnonzero(positions == i)
+    codes[-1] = None
+    return pd.Series(codes[positions], index=series.index, dtype="str"), unknown
+
+
+def map_source(
+    raw: RawTable, source: Source, instrument: Instrument, item_ids: list[str], config_path: str
+) -> MappedSource:
+    """Map one raw export onto the canonical fields.
+
+    Parameters
+    ----------
+    raw
+        The export as read.
+    source
+        Its entry in ``round.yaml``.
+    instrument
+        The survey instrument (labels, roles).
+    item_ids
+        The items of the round (every one gets a column; unmapped ones are ``<NA>``).
+    config_path
+        Named in error messages.
+
+    Returns
+    -------
+    MappedSource
+        Typed canonical columns; unknown answer labels collected, not raised.
+
+    Raises
+    ------
+    InputFileError, RoundConfigError, MappingError
+        A mapped column is missing; the config is unusable; a number or date does not parse.
+    """
+    fields = [
+        "respondent_id",
+        "submitted_at",
+        "answer_time_ms",
+        "is_test",
+        "org_id",
+        "municipality_id",
+        "role",
+        "practice_size",
+        "barriers",
+        *item_ids,
+    ]
+    columns = resolve_columns(raw, source, fields, config_path)
+    data = raw.frame
+    n = len(data)
+    source_rows = np.arange(1, n + 1, dtype="int64")
+    out = pd.DataFrame({"source_row": source_rows})
+    get = lambda name: data[columns[name]] if name in columns else None  # noqa: E731
+    out["respondent_id"] = _respondent_ids(get("respondent_id"), n).array
+    out["submitted_at"] = (
+        _timestamps(raw, get("submitted_at"), columns["submitted_at"]).array
+        if "submitted_at" in columns
+        else pd.Series(pd.NaT, index=range(n), dtype="datetime64[us, UTC]")
+    )
+    out["answer_time_ms"] = (
+        _numbers(raw, get("answer_time_ms"), columns["answer_time_ms"]).to_numpy()
+        if "answer_time_ms" in columns
+        else np.nan
+    )
+    tests = {v.casefold() for v in source.test_values}
+    out["is_test"] = (
+        get("is_test").str.casefold().isin(tests).to_numpy() if "is_test" in columns else False
+    )
+    org_field = "municipality_id" if source.group == "gp" else "org_id"
+    out["org_raw"] = get(org_field).array
+    unknown = []
+    if "role" in columns:
+        roles, bad = _role_codes(source, get("role"), instrument, config_path)
+        out["role"] = roles.array
+        unknown.append((columns["role"], "role", bad))
+    else:
+        roles = instrument.roles[source.group]
+        only = roles[0].id if len(roles) == 1 else None  # e.g. every GP is a «fastlege»
+        out["role"] = pd.Series([only] * n, dtype="str")
+    out["practice_size"] = (
+        _numbers(raw, get("practice_size"), columns["practice_size"]).to_numpy()
+        if "practice_size" in columns
+        else np.nan
+    )
+    out["barriers"] = (
+        get("barriers").array if "barriers" in columns else pd.Series([None] * n, dtype="str").array
+    )
+    lookup = scale_lookup(instrument)
+    mapped = [i for i in item_ids if i in columns]
+    for item in item_ids:
+        if item not in columns:
+            out[item] = pd.array([pd.NA] * n, dtype="Int8")
+            continue
+        column = columns[item]
+        coding = ColumnCoding(
+            _configured(source, item, lookup, config_path),
+            raw.value_labels.get(column, {}),
+            frozenset(raw.user_missing.get(column, ())),
+            lookup,
+        )
+        codes, bad = code_column(data[column], coding)
+        out[item] = codes.array
+        unknown.append((column, item, bad))
+    return MappedSource(source, raw, out, mapped, columns, unknown)

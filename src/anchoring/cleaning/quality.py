@@ -1,0 +1,155 @@
+"""The cleaning quality report (``quality.json``) and its Markdown table for notebook 01.
+
+What it holds (all counts; no respondent-level value and no free text):
+
+- per source: file, detected format, encoding, delimiter, decimal mark, header row, rows read,
+  kept, excluded by reason, flagged by reason, redactions by type, items the source does not map;
+- totals over the round, with the accounting identity ``rows_read = kept + excluded``;
+- per group and item: item nonresponse, «Vet ikke» and «Ikke relevant» shares among kept
+  respondents (unweighted);
+- per group and stratum: responding PSUs / frame PSUs (methodology §8), and per group the
+  weighting efficiency (Kish).
+
+Written deterministically: keys sorted, floats rounded to :data:`FLOAT_DIGITS` decimals, lists in
+a fixed order, no timestamps.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pandas as pd
+
+from anchoring.frames import Frames
+from anchoring.instrument import DONT_KNOW, NOT_APPLICABLE
+from anchoring.weights import kish_efficiency
+
+FLOAT_DIGITS = 6
+GROUP_ORDER = ("municipality", "hospital", "gp")
+
+
+def _clean_floats(value: object) -> object:
+    if isinstance(value, float):
+        return None if math.isnan(value) else round(value, FLOAT_DIGITS) + 0.0
+    if isinstance(value, dict):
+        return {str(k): _clean_floats(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean_floats(v) for v in value]
+    return value
+
+
+def quality_json_text(quality: dict) -> str:
+    """The report as JSON text: sorted keys, fixed float precision, UTF-8, final newline."""
+    return json.dumps(_clean_floats(quality), sort_keys=True, ensure_ascii=False, indent=2) + "\n"
+
+
+def write_quality_json(quality: dict, path: Path) -> None:
+    """Write :func:`quality_json_text` to ``path``."""
+    path.write_text(quality_json_text(quality), encoding="utf-8", newline="\n")
+
+
+def item_rates(responses: pd.DataFrame, item_ids: list[str]) -> list[dict]:
+    """Per group and item: kept respondents, nonresponse, «Vet ikke» and «Ikke relevant» shares."""
+    rows = []
+    for group in GROUP_ORDER:
+        part = responses[responses["group"] == group]
+        n = len(part)
+        if n == 0:
+            continue
+        for item in item_ids:
+            codes = part[item]
+            rows.append(
+                {
+                    "group": group,
+                    "item_id": item,
+                    "respondents_n": n,
+                    "nonresponse_share": float(codes.isna().mean()),
+                    "dont_know_share": float((codes == DONT_KNOW).fillna(False).mean()),
+                    "not_applicable_share": float((codes == NOT_APPLICABLE).fillna(False).mean()),
+                }
+            )
+    return rows
+
+
+def response_rates(responses: pd.DataFrame, frames: Frames) -> tuple[list[dict], list[dict]]:
+    """Response rate per stratum and per group: responding PSUs / frame PSUs (methodology §8)."""
+    strata_rows, group_rows = [], []
+    for group in GROUP_ORDER:
+        part = responses[responses["group"] == group]
+        strata = frames[group].strata
+        responding = part.groupby("stratum")["org_id"].nunique()
+        respondents = part.groupby("stratum").size()
+        for row in strata.itertuples(index=False):
+            psu = int(responding.get(row.stratum, 0))
+            strata_rows.append(
+                {
+                    "group": group,
+                    "stratum": row.stratum,
+                    "stratum_name": row.stratum_name,
+                    "frame_psu_n": int(row.psu_n),
+                    "responding_psu_n": psu,
+                    "respondents_n": int(respondents.get(row.stratum, 0)),
+                    "response_rate_share": psu / int(row.psu_n),
+                }
+            )
+        frame_n = int(strata["psu_n"].sum())
+        psu_total = int(part["org_id"].nunique())
+        group_rows.append(
+            {
+                "group": group,
+                "frame_psu_n": frame_n,
+                "responding_psu_n": psu_total,
+                "respondents_n": len(part),
+                "response_rate_share": psu_total / frame_n,
+                "weighting_efficiency": kish_efficiency(part["weight"]),
+            }
+        )
+    return strata_rows, group_rows
+
+
+def _reasons(counts: dict[str, int]) -> str:
+    shown = [f"{k} {v}" for k, v in sorted(counts.items()) if v]
+    return ", ".join(shown) if shown else "–"
+
+
+def quality_markdown(quality: dict) -> str:
+    """Markdown tables of the report: one row per source, then one row per group."""
+    lines = [
+        "| source | group | file | format | encoding | delimiter | header row | rows read | kept "
+        "| excluded | flagged | redacted |",
+        "|---|---|---|---|---|---|---:|---:|---:|---|---|---|",
+    ]
+    for s in quality["sources"]:
+        excluded = sum(s["excluded_by_reason"].values())
+        lines.append(
+            f"| {s['source_id']} | {s['group']} | {s['file']} | {s['format']} "
+            f"| {s['encoding'] or '–'} | {_show_delimiter(s['delimiter'])} "
+            f"| {s['header_row'] or '–'} | {s['rows_read']} | {s['kept']} "
+            f"| {excluded} ({_reasons(s['excluded_by_reason'])}) "
+            f"| {_reasons(s['flagged_by_reason'])} | {_reasons(s['redactions_by_type'])} |"
+        )
+    totals = quality["totals"]
+    lines.append(
+        f"| **all** | | | | | | | **{totals['rows_read']}** | **{totals['kept']}** "
+        f"| **{totals['excluded']}** | | |"
+    )
+    lines += [
+        "",
+        "| group | respondents | responding organisations | frame organisations "
+        "| response rate | weighting efficiency (Kish) |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for g in quality["groups"]:
+        eff = g["weighting_efficiency"]
+        lines.append(
+            f"| {g['group']} | {g['respondents_n']} | {g['responding_psu_n']} "
+            f"| {g['frame_psu_n']} | {100 * g['response_rate_share']:.1f} % "
+            f"| {'–' if eff is None or eff != eff else f'{eff:.2f}'} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _show_delimiter(delimiter: str | None) -> str:
+    return {None: "–", ";": "`;`", ",": "`,`", "\t": "tab"}.get(delimiter, f"`{delimiter}`")

@@ -1,0 +1,140 @@
+"""Personal data in free text: find it, replace it with a typed placeholder, count it.
+
+Patterns (domain.md, «Personal data that turns up in free text»):
+
+- **fødselsnummer**, D-number and H-number: 11 digits ``DDMMYY IIICC``, with or without one space
+  after the date, redacted when the first six digits are a date (D: day + 40, H: month + 40) —
+  the shape, not the checksum, decides, because the control-digit rule changes in 2032; whether
+  the mod-11 control digits hold is counted separately as a confidence signal
+  (:mod:`anchoring.fodselsnummer`);
+- **phone numbers**: 8 digits starting 2–9, optionally ``+47``/``0047``, written run together,
+  ``xx xx xx xx`` or ``xxx xx xxx``; not when followed by «kr»/«NOK» (an amount);
+- **e-mail addresses**; **HPR numbers** written with «HPR».
+
+Left untouched on purpose: dates (01.03.2026), amounts («1 250 000 kr»), years, four-digit
+municipality numbers, percentages and 9-digit organisation numbers (the groups of an amount or an
+organisation number never match the phone shapes above).
+
+Markup and spreadsheet formulas are also removed and counted (``html``, ``script``, ``formula``)
+so that the text used for theme tagging is plain. The original text is never written anywhere.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from anchoring.fodselsnummer import has_date_shape, is_valid_fodselsnummer
+
+PLACEHOLDERS: dict[str, str] = {
+    "fodselsnummer": "[fødselsnummer]",
+    "telefon": "[telefon]",
+    "e_post": "[e-post]",
+    "hpr_nummer": "[hpr-nummer]",
+}
+"""Redaction type → the placeholder that replaces it."""
+
+COUNT_TYPES: tuple[str, ...] = (
+    "e_post",
+    "fodselsnummer",
+    "fodselsnummer_checksum_valid",
+    "formula",
+    "hpr_nummer",
+    "html",
+    "script",
+    "telefon",
+)
+"""Everything counted per text: the redaction types, checksum-valid fødselsnummer among them, and
+the markup/formula neutralised."""
+
+_SPACE = r"[ \t]"
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.%+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}(?![\w-])")
+_FNR = re.compile(rf"(?<![\d+])(\d{{6}}){_SPACE}?(\d{{5}})(?!\d)(?!{_SPACE}\d)")
+_HPR = re.compile(r"\bHPR(?:[- ]?(?:nr|nummer))?\.?:?\s*\d{4,9}\b", re.IGNORECASE)
+_PHONE = re.compile(
+    rf"(?<![\d+])(?<!\d{_SPACE})"
+    rf"(?:(?:\+|00)47{_SPACE}?)?"
+    rf"(?:[2-9]\d{{7}}"
+    rf"|[2-9]\d{_SPACE}\d{{2}}{_SPACE}\d{{2}}{_SPACE}\d{{2}}"
+    rf"|[2-9]\d{{2}}{_SPACE}\d{{2}}{_SPACE}\d{{3}})"
+    rf"(?![\d])(?![.,]\d)(?!{_SPACE}\d)(?!{_SPACE}?(?:kr\b|nok\b|,-))",
+    re.IGNORECASE,
+)
+_SCRIPT = re.compile(r"<\s*(script|style)\b.*?(?:<\s*/\s*\1\s*>|$)", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<\s*/?\s*[A-Za-z][^<>]*>")
+_FORMULA = re.compile(r"^\s*(?:=|[+\-@]\s*[A-Za-z_][\w.]*\s*\()")
+
+
+@dataclass(frozen=True)
+class Redaction:
+    """A redacted text and what was found in it."""
+
+    text: str
+    counts: dict[str, int]
+
+
+def redact_text(text: str) -> Redaction:
+    """Redact personal data in one free-text answer and strip markup.
+
+    Parameters
+    ----------
+    text
+        The raw answer.
+
+    Returns
+    -------
+    Redaction
+        The plain, redacted text and counts per type (:data:`COUNT_TYPES`).
+
+    Examples
+    --------
+    >>> redact_text("Ring 912 34 567 eller per@kommune.no før 01.03.2026").text
+    'Ring [telefon] eller [e-post] før 01.03.2026'
+    """
+    counts = dict.fromkeys(COUNT_TYPES, 0)
+    text = unicodedata.normalize("NFKC", text)
+    if _FORMULA.match(text):
+        counts["formula"] = 1
+        text = text.lstrip().lstrip("=+-@")
+    text, counts["script"] = _SCRIPT.subn(" ", text)
+    text, counts["html"] = _TAG.subn(" ", text)
+    text, counts["e_post"] = _EMAIL.subn(PLACEHOLDERS["e_post"], text)
+
+    def national_id(match: re.Match[str]) -> str:
+        number = match.group(1) + match.group(2)
+        if not has_date_shape(number):
+            return match.group(0)
+        counts["fodselsnummer"] += 1
+        counts["fodselsnummer_checksum_valid"] += int(is_valid_fodselsnummer(number))
+        return PLACEHOLDERS["fodselsnummer"]
+
+    text = _FNR.sub(national_id, text)
+    text, counts["hpr_nummer"] = _HPR.subn(PLACEHOLDERS["hpr_nummer"], text)
+    text, counts["telefon"] = _PHONE.subn(PLACEHOLDERS["telefon"], text)
+    text = " ".join(text.split())
+    return Redaction(text, counts)
+
+
+def redact_series(texts: pd.Series) -> tuple[pd.Series, pd.DataFrame]:
+    """Redact a column of free text, scanning each distinct text once.
+
+    Returns
+    -------
+    redacted
+        The redacted texts (``<NA>`` stays ``<NA>``; a text empty after redaction is ``""``).
+    counts
+        One row per input row, one int64 column per :data:`COUNT_TYPES`.
+    """
+    positions, uniques = pd.factorize(texts, use_na_sentinel=True)
+    results = [redact_text(str(u)) for u in uniques]
+    table = np.zeros((len(uniques) + 1, len(COUNT_TYPES)), dtype="int64")
+    for i, result in enumerate(results):
+        table[i] = [result.counts[t] for t in COUNT_TYPES]
+    redacted_uniques = np.array([r.text for r in results] + [None], dtype=object)
+    redacted = pd.Series(redacted_uniques[positions], index=texts.index, dtype="str")
+    counts = pd.DataFrame(table[positions], index=texts.index, columns=list(COUNT_TYPES))
+    return redacted, counts

@@ -1,0 +1,152 @@
+"""Cleaning rules: which raw rows to drop and which respondents to flag.
+
+Every rule is vectorised over the whole source and configurable in ``round.yaml``
+(:class:`~anchoring.round_config.CleaningRules`):
+
+- **tests**: rows marked as tests (``is_test``) and rows submitted before fieldwork started;
+- **incomplete**: fewer than ``min_answered_share`` of the source's items answered («Vet ikke»
+  and «Ikke relevant» count as answers; an unanswered item does not);
+- **duplicates**: the same respondent id twice, or identical answers (organisation, role and
+  every item and comment) submitted twice: the latest complete submission is kept;
+- **speeders** (flag): answer time below ``speeder_ratio`` × the source's median answer time;
+- **straight-liners** (flag): every measure block answered fully on the scale is one identical
+  code, reverse-keyed item included (a consistent respondent would answer that item the other
+  way), and there is at least one such block.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+EXCLUSION_REASONS: tuple[str, ...] = (
+    "test_marked",
+    "before_fieldwork",
+    "incomplete",
+    "duplicate",
+    "missing_org_id",
+    "speeder",
+    "straightliner",
+)
+"""Reasons a raw row is excluded, in the order the rules apply (the first that applies wins)."""
+
+FLAG_REASONS: tuple[str, ...] = ("speeder", "straightliner")
+"""Flags a kept respondent can carry (``is_speeder``, ``is_straightliner``)."""
+
+
+def mark_tests(
+    is_test: pd.Series, submitted_at: pd.Series, fieldwork_start: dt.date | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Rows marked as tests, and rows submitted before the first day of fieldwork (Oslo time).
+
+    Returns
+    -------
+    marked, before
+        Boolean arrays; a row can be both (the caller counts it once, as marked).
+    """
+    marked = is_test.fillna(False).to_numpy(dtype=bool)
+    if fieldwork_start is None:
+        return marked, np.zeros(len(marked), dtype=bool)
+    start = pd.Timestamp(fieldwork_start).tz_localize("Europe/Oslo").tz_convert("UTC")
+    before = (submitted_at < start).fillna(False).to_numpy(dtype=bool)
+    return marked, before
+
+
+def answered_share(items: pd.DataFrame) -> np.ndarray:
+    """Share of the given item columns that are answered (not ``<NA>``) per row."""
+    if items.shape[1] == 0:
+        return np.zeros(len(items))
+    return items.notna().to_numpy().mean(axis=1)
+
+
+def mark_incomplete(items: pd.DataFrame, min_answered_share: float) -> np.ndarray:
+    """Rows that answered fewer than ``min_answered_share`` of the items."""
+    return answered_share(items) < min_answered_share - 1e-12
+
+
+def mark_duplicates(
+    frame: pd.DataFrame, candidates: np.ndarray, item_ids: list[str]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Duplicate submissions among the candidate rows; the latest one of each set is kept.
+
+    Parameters
+    ----------
+    frame
+        The mapped source: ``respondent_id``, ``submitted_at``, ``source_row``, ``org_raw``,
+        ``role``, ``practice_size``, ``barriers`` and the item columns.
+    candidates
+        Boolean array: rows still in play (tests and incompletes already out).
+    item_ids
+        The items the source maps.
+
+    Returns
+    -------
+    duplicate
+        Boolean array: rows to drop.
+    kept_row
+        For each dropped row the ``source_row`` of the submission kept in its place (0 else).
+    """
+    n = len(frame)
+    duplicate = np.zeros(n, dtype=bool)
+    kept_row = np.zeros(n, dtype="int64")
+    pool = frame.loc[candidates, ["respondent_id", "submitted_at", "source_row"]].copy()
+    if pool.empty:
+        return duplicate, kept_row
+    answers = ["org_raw", "role", "practice_size", "barriers", *item_ids]
+    pool[answers] = frame.loc[candidates, answers]
+    pool["_at"] = pool["submitted_at"].fillna(pd.Timestamp("1900-01-01", tz="UTC"))
+    pool = pool.sort_values(["_at", "source_row"], kind="stable")
+    with_id = pool[pool["respondent_id"].notna()]
+    _mark_groups(with_id, ["respondent_id"], duplicate, kept_row)
+    rest = pool[~duplicate[pool.index.to_numpy()]]
+    _mark_groups(rest, answers, duplicate, kept_row)
+    return duplicate, kept_row
+
+
+def _mark_groups(
+    pool: pd.DataFrame, keys: list[str], duplicate: np.ndarray, kept_row: np.ndarray
+) -> None:
+    if pool.empty:
+        return
+    last = pool.groupby(keys, dropna=False, sort=False)["source_row"].transform("last")
+    dropped = (pool["source_row"] != last).to_numpy()
+    positions = pool.index.to_numpy()[dropped]
+    duplicate[positions] = True
+    kept_row[positions] = last.to_numpy()[dropped]
+
+
+def flag_speeders(answer_time_ms: pd.Series, kept: np.ndarray, ratio: float) -> np.ndarray:
+    """Rows faster than ``ratio`` × the median answer time of the kept rows of the source."""
+    times = answer_time_ms.to_numpy(dtype="float64")
+    reference = times[kept & ~np.isnan(times)]
+    if len(reference) == 0:
+        return np.zeros(len(times), dtype=bool)
+    threshold = ratio * float(np.median(reference))
+    with np.errstate(invalid="ignore"):
+        return np.nan_to_num(times, nan=np.inf) < threshold
+
+
+def flag_straightliners(items: pd.DataFrame, blocks: dict[str, list[str]]) -> np.ndarray:
+    """Rows whose every fully answered measure block is one identical scale point (≥ 1 block).
+
+    Parameters
+    ----------
+    items
+        Int8 item columns (codes 1–5, 8, 9, ``<NA>``).
+    blocks
+        Measure id → its item ids present in ``items`` (the whole block, reverse-keyed included).
+    """
+    n = len(items)
+    any_block = np.zeros(n, dtype=bool)
+    all_constant = np.ones(n, dtype=bool)
+    for columns in blocks.values():
+        if len(columns) < 2:
+            continue
+        codes = items[columns].astype("float64").to_numpy()
+        on_scale = np.all((codes >= 1) & (codes <= 5), axis=1)
+        constant = np.all(codes == codes[:, :1], axis=1)
+        any_block |= on_scale
+        all_constant &= ~on_scale | constant
+    return any_block & all_constant
