@@ -4,7 +4,8 @@ A stage's fingerprint is the SHA-256 of everything that can change its outputs:
 
 - the round's inputs (:class:`RoundInputs`): every file under ``data/raw/<round>/`` (exports,
   ``round.yaml``), the instrument, the frames (packaged and round-supplied), the package's
-  version and the digest of its source files, and the previous round's processed files;
+  version and the digest of its source files, and the ``round.yaml`` and processed files of the
+  earlier rounds (the previous round, its previous round, ...: change and history read them);
 - the notebook template's bytes and the parameters injected into it (not ``root``, which is the
   run's staging folder);
 - the outputs of the stage before it (under ``data/processed/``).
@@ -19,11 +20,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
 from anchoring import __version__
 from anchoring.paths import RoundPaths, package_root
 from anchoring.pipeline.hashing import sha256_file, sha256_record, sha256_tree
 from anchoring.round_config import RoundConfig
 
+_MAX_EARLIER = 20
 _SOURCE_SUFFIXES = (".py", ".yaml", ".csv", ".j2", ".css", ".tpl", ".json", ".html")
 
 
@@ -40,7 +44,8 @@ class RoundInputs:
     frames
         Frame files: the packaged ones and any the round supplies.
     previous
-        Files under ``data/processed/<previous round>/`` (empty without a previous round).
+        ``round.yaml`` and the files under ``data/processed/`` of every earlier round
+        (empty without a previous round).
     package
         ``version`` and ``source`` (digest of the package's source files).
     """
@@ -57,8 +62,13 @@ class RoundInputs:
 
     def as_record(self) -> dict[str, dict[str, str]]:
         """Plain dict for the manifest."""
-        return {"raw": self.raw, "instrument": self.instrument, "frames": self.frames,
-                "previous_round": self.previous, "package": self.package}
+        return {
+            "raw": self.raw,
+            "instrument": self.instrument,
+            "frames": self.frames,
+            "previous_round": self.previous,
+            "package": self.package,
+        }
 
 
 def frame_override_paths(paths: RoundPaths, config: RoundConfig) -> dict[str, Path]:
@@ -67,6 +77,34 @@ def frame_override_paths(paths: RoundPaths, config: RoundConfig) -> dict[str, Pa
     A relative path is taken relative to ``data/raw/<round>/``.
     """
     return {group: (paths.raw_dir / file) for group, file in config.frames.items()}
+
+
+def earlier_rounds(paths: RoundPaths, config: RoundConfig) -> list[str]:
+    """The previous round, its previous round, and so on (newest first, at most 20).
+
+    Each earlier round's ``previous_round`` is read from its ``round.yaml``; the chain stops at a
+    round without a configuration or at a repeated round.
+    """
+    chain: list[str] = []
+    previous = config.previous_round
+    while (
+        previous
+        and previous not in chain
+        and previous != config.round_id
+        and len(chain) < _MAX_EARLIER
+    ):
+        chain.append(previous)
+        previous = _previous_round_of(paths.for_round(previous).config_file)
+    return chain
+
+
+def _previous_round_of(config_file: Path) -> str | None:
+    try:
+        raw = yaml.safe_load(config_file.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+        return None
+    value = raw.get("previous_round") if isinstance(raw, dict) else None
+    return str(value) if value else None
 
 
 def collect_round_inputs(paths: RoundPaths, config: RoundConfig) -> RoundInputs:
@@ -81,16 +119,22 @@ def collect_round_inputs(paths: RoundPaths, config: RoundConfig) -> RoundInputs:
     """
     package = package_root()
     instrument_file = package / "instrument" / "instrument.yaml"
-    frames = {f"anchoring/{k}": v for k, v in
-              sha256_tree(package / "frames", package.parent).items()
-              if not k.endswith(".py")}
+    frames = {
+        f"anchoring/{k}": v
+        for k, v in sha256_tree(package / "frames", package.parent).items()
+        if not k.endswith(".py")
+    }
     for group, path in sorted(frame_override_paths(paths, config).items()):
         if path.is_file():
             frames[f"round:{group}"] = sha256_file(path)
     previous = {}
-    if config.previous_round:
-        before = paths.for_round(config.previous_round)
-        previous = sha256_tree(before.processed_dir, paths.root)
+    for earlier in earlier_rounds(paths, config):
+        before = paths.for_round(earlier)
+        if before.config_file.is_file():
+            previous[before.config_file.relative_to(paths.root).as_posix()] = sha256_file(
+                before.config_file
+            )
+        previous.update(sha256_tree(before.processed_dir, paths.root))
     return RoundInputs(
         raw=sha256_tree(paths.raw_dir, paths.root),
         instrument={"anchoring/instrument/instrument.yaml": sha256_file(instrument_file)},
@@ -103,13 +147,16 @@ def collect_round_inputs(paths: RoundPaths, config: RoundConfig) -> RoundInputs:
 def package_source_digest() -> str:
     """SHA-256 over the package's source files (code, templates, packaged data)."""
     package = package_root()
-    files = {k: v for k, v in sha256_tree(package, package).items()
-             if k.endswith(_SOURCE_SUFFIXES)}
+    files = {k: v for k, v in sha256_tree(package, package).items() if k.endswith(_SOURCE_SUFFIXES)}
     return sha256_record(files)
 
 
-def stage_fingerprint(inputs_digest: str, notebook_digest: str, parameters: list[dict],
-                      upstream_outputs: dict[str, str]) -> str:
+def stage_fingerprint(
+    inputs_digest: str,
+    notebook_digest: str,
+    parameters: list[dict],
+    upstream_outputs: dict[str, str],
+) -> str:
     """The fingerprint of one stage.
 
     Parameters
@@ -123,8 +170,14 @@ def stage_fingerprint(inputs_digest: str, notebook_digest: str, parameters: list
     upstream_outputs
         SHA-256 of the processed outputs of the stage before (empty for the first stage).
     """
-    return sha256_record({"inputs": inputs_digest, "notebook": notebook_digest,
-                          "parameters": parameters, "upstream": upstream_outputs})
+    return sha256_record(
+        {
+            "inputs": inputs_digest,
+            "notebook": notebook_digest,
+            "parameters": parameters,
+            "upstream": upstream_outputs,
+        }
+    )
 
 
 def reusable_outputs(recorded: dict | None, fingerprint: str, root: Path) -> dict[str, str] | None:

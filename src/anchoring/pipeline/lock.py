@@ -114,8 +114,10 @@ def _acquire(path: Path, round_id: str) -> tuple[int, LockHolder]:
             os.close(fd)
             raise
         return fd, holder
-    raise LockError(f"{path}: could not take the lock of round '{round_id}' after "
-                    f"{_ATTEMPTS} attempts; another run is starting or ending. Try again.")
+    raise LockError(
+        f"{path}: could not take the lock of round '{round_id}' after "
+        f"{_ATTEMPTS} attempts; another run is starting or ending. Try again."
+    )
 
 
 def _same_file(fd: int, path: Path) -> bool:
@@ -133,22 +135,28 @@ def _check_recorded_holder(path: Path, round_id: str) -> None:
     here = socket.gethostname()
     if recorded.host != here or pid_is_alive(recorded.pid):
         raise _held_error(path, round_id, recorded)
-    log.warning("Taking over a stale lock of round '%s' (%s): that process no longer runs.",
-                round_id, recorded.describe())
+    log.warning(
+        "Taking over a stale lock of round '%s' (%s): that process no longer runs.",
+        round_id,
+        recorded.describe(),
+    )
 
 
 def _held_error(path: Path, round_id: str, holder: LockHolder | None) -> LockError:
     who = holder.describe() if holder else "a process that has not yet recorded itself"
     return LockError(
         f"round '{round_id}' is being run by another process ({who}); lock file {path}. "
-        "Wait for that run to finish. If no such run exists, delete the lock file and retry.")
+        "Wait for that run to finish. If no such run exists, delete the lock file and retry."
+    )
 
 
 def _write_holder(fd: int) -> LockHolder:
-    holder = LockHolder(os.getpid(), socket.gethostname(),
-                        dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
-    data = json.dumps({"pid": holder.pid, "host": holder.host,
-                       "started_at": holder.started_at}).encode("utf-8")
+    holder = LockHolder(
+        os.getpid(), socket.gethostname(), dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    )
+    data = json.dumps(
+        {"pid": holder.pid, "host": holder.host, "started_at": holder.started_at}
+    ).encode("utf-8")
     os.ftruncate(fd, 0)
     os.pwrite(fd, data, 0)
     os.fsync(fd)

@@ -24,9 +24,23 @@ log = logging.getLogger(__name__)
 
 MANIFEST_VERSION = 1
 KEY_PACKAGES: tuple[str, ...] = (
-    "numpy", "pandas", "pyarrow", "scipy", "statsmodels", "pydantic", "pyyaml", "openpyxl",
-    "pyreadstat", "matplotlib", "seaborn", "papermill", "nbclient", "nbconvert", "nbformat",
-    "ipykernel", "jupyter_client",
+    "numpy",
+    "pandas",
+    "pyarrow",
+    "scipy",
+    "statsmodels",
+    "pydantic",
+    "pyyaml",
+    "openpyxl",
+    "pyreadstat",
+    "matplotlib",
+    "seaborn",
+    "papermill",
+    "nbclient",
+    "nbconvert",
+    "nbformat",
+    "ipykernel",
+    "jupyter_client",
 )
 UNKNOWN = "unknown"
 
@@ -44,9 +58,14 @@ class StageRecord:
 
     def as_record(self) -> dict:
         """Plain dict for JSON."""
-        return {"name": self.name, "notebooks": self.notebooks, "fingerprint": self.fingerprint,
-                "skipped": self.skipped, "seconds": round(self.seconds, 3),
-                "outputs": dict(sorted(self.outputs.items()))}
+        return {
+            "name": self.name,
+            "notebooks": self.notebooks,
+            "fingerprint": self.fingerprint,
+            "skipped": self.skipped,
+            "seconds": round(self.seconds, 3),
+            "outputs": dict(sorted(self.outputs.items())),
+        }
 
 
 def git_state(folder: Path | None = None) -> dict[str, str | bool]:
@@ -67,8 +86,9 @@ def git_state(folder: Path | None = None) -> dict[str, str | bool]:
 
 
 def _git(folder: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True,
-                          check=True, timeout=20).stdout
+    return subprocess.run(
+        ["git", "-C", str(folder), *args], capture_output=True, text=True, check=True, timeout=20
+    ).stdout
 
 
 def environment_record() -> dict:
@@ -79,13 +99,26 @@ def environment_record() -> dict:
             packages[name] = version(name)
         except PackageNotFoundError:
             packages[name] = UNKNOWN
-    return {"python": platform.python_version(), "implementation": platform.python_implementation(),
-            "platform": platform.platform(), "anchoring": __version__, "packages": packages}
+    return {
+        "python": platform.python_version(),
+        "implementation": platform.python_implementation(),
+        "platform": platform.platform(),
+        "anchoring": __version__,
+        "packages": packages,
+    }
 
 
-def build_manifest(*, round_id: str, started_at: str, finished_at: str, parameters: dict,
-                   inputs: dict, stages: list[StageRecord], notebook_templates: dict[str, str],
-                   outputs: dict[str, str]) -> dict:
+def build_manifest(
+    *,
+    round_id: str,
+    started_at: str,
+    finished_at: str,
+    parameters: dict,
+    inputs: dict,
+    stages: list[StageRecord],
+    notebook_templates: dict[str, str],
+    outputs: dict[str, str],
+) -> dict:
     """Assemble the manifest (see the module docstring for its content)."""
     return {
         "manifest_version": MANIFEST_VERSION,

@@ -10,12 +10,15 @@ notebook actually runs (it is slow to import), so a fully cached run never pays 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from anchoring.exceptions import AnchoringError, PipelineError
 
@@ -76,30 +79,39 @@ def execute_notebook(run: NotebookRun) -> None:
     run.executed.parent.mkdir(parents=True, exist_ok=True)
     watchdog = _Watchdog(run.timeout_s)
     try:
-        with watchdog:
+        with watchdog, _kernel_stream(run.log_file) as kernel_stderr:
             papermill.execute_notebook(
-                str(run.template), str(run.executed), parameters=dict(run.parameters),
-                kernel_name=KERNEL_NAME, progress_bar=False, log_output=False,
+                str(run.template),
+                str(run.executed),
+                parameters=dict(run.parameters),
+                kernel_name=KERNEL_NAME,
+                progress_bar=False,
+                log_output=False,
                 execution_timeout=run.timeout_s,
-                kernel_manager_class=_kernel_manager_class(watchdog),
+                kernel_manager_class=_kernel_manager_class(watchdog, kernel_stderr),
                 extra_arguments=_kernel_log_arguments(run.log_file, run.executed.stem),
             )
     except PapermillExecutionError as exc:
         if watchdog.expired:
             raise _timeout_error(name, run) from None
-        raise PipelineError(describe_cell_failure(name, exc.cell_index, exc.source, exc.ename,
-                                                  exc.evalue, run.executed)) from None
+        raise PipelineError(
+            describe_cell_failure(
+                name, exc.cell_index, exc.source, exc.ename, exc.evalue, run.executed
+            )
+        ) from None
     except Exception as exc:
         if watchdog.expired:
             raise _timeout_error(name, run) from None
-        raise PipelineError(f"notebook {name} could not be executed: "
-                            f"{type(exc).__name__}: {exc}") from exc
+        raise PipelineError(
+            f"notebook {name} could not be executed: {type(exc).__name__}: {exc}"
+        ) from exc
 
 
 def _timeout_error(name: str, run: NotebookRun) -> PipelineError:
     return PipelineError(
         f"notebook {name} ran longer than its limit of {run.timeout_s:g} s and was stopped; "
-        f"the partly executed notebook is {run.executed}.")
+        f"the partly executed notebook is {run.executed}."
+    )
 
 
 def anchoring_error_names() -> set[str]:
@@ -112,8 +124,9 @@ def anchoring_error_names() -> set[str]:
     return names
 
 
-def describe_cell_failure(notebook: str, cell_index: int, source: str, ename: str,
-                          evalue: str, executed: Path) -> str:
+def describe_cell_failure(
+    notebook: str, cell_index: int, source: str, ename: str, evalue: str, executed: Path
+) -> str:
     """One message for a failed cell: notebook, cell index, first source lines, error.
 
     An :class:`AnchoringError` (the package's expected failures) is given by its message only;
@@ -122,8 +135,10 @@ def describe_cell_failure(notebook: str, cell_index: int, source: str, ename: st
     lines = [line.strip() for line in (source or "").splitlines() if line.strip()]
     head = " / ".join(lines[:_SOURCE_LINES]) + (" / ..." if len(lines) > _SOURCE_LINES else "")
     error = evalue if ename in anchoring_error_names() else f"{ename}: {evalue}"
-    return (f"notebook {notebook} failed in cell {cell_index} (`{head}`): {error} "
-            f"[executed notebook: {executed}]")
+    return (
+        f"notebook {notebook} failed in cell {cell_index} (`{head}`): {error} "
+        f"[executed notebook: {executed}]"
+    )
 
 
 class _Watchdog:
@@ -146,25 +161,44 @@ class _Watchdog:
     def _expire(self) -> None:
         self.expired = True
         if self.kernel_pid is not None:
-            log.error("Notebook time limit of %g s reached: stopping kernel %d.",
-                      self.timeout_s, self.kernel_pid)
+            log.error(
+                "Notebook time limit of %g s reached: stopping kernel %d.",
+                self.timeout_s,
+                self.kernel_pid,
+            )
             try:
                 os.killpg(self.kernel_pid, signal.SIGKILL)
             except OSError:
-                try:
+                with contextlib.suppress(OSError):
                     os.kill(self.kernel_pid, signal.SIGKILL)
-                except OSError:
-                    pass
 
 
-def _kernel_manager_class(watchdog: _Watchdog) -> type:
-    """A kernel manager that sets :data:`KERNEL_ENV` and reports the kernel's pid."""
+@contextlib.contextmanager
+def _kernel_stream(log_file: Path | None) -> Iterator[IO[str] | None]:
+    """The kernel process's standard output and error: appended to ``run.log`` if given."""
+    if log_file is None:
+        yield None
+        return
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_file, "a", encoding="utf-8") as stream:
+        yield stream
+
+
+def _kernel_manager_class(watchdog: _Watchdog, stream: IO[str] | None) -> type:
+    """A kernel manager class for one execution.
+
+    It sets :data:`KERNEL_ENV`, sends the kernel's output to ``stream`` and reports the
+    kernel's pid to the watchdog.
+    """
     from jupyter_client import AsyncKernelManager
 
     class _AnchoringKernelManager(AsyncKernelManager):
         async def start_kernel(self, **kw: object) -> None:
             env = dict(kw.pop("env", None) or os.environ)  # type: ignore[arg-type]
             env.update(KERNEL_ENV)
+            if stream is not None:
+                kw.setdefault("stdout", stream)
+                kw.setdefault("stderr", stream)
             await super().start_kernel(env=env, **kw)
             watchdog.kernel_pid = getattr(self.provisioner, "pid", None)
 
@@ -172,7 +206,7 @@ def _kernel_manager_class(watchdog: _Watchdog) -> type:
 
 
 def _kernel_log_arguments(log_file: Path | None, label: str) -> list[str]:
-    """ipykernel options that make the kernel append the package's log to ``log_file``."""
+    """Options of ipykernel that make the kernel append the package's log to ``log_file``."""
     if log_file is None:
         return []
     fmt = _KERNEL_LOG_FORMAT.format(label=label)

@@ -72,15 +72,18 @@ class Stage:
         if not self.per_language:
             return [Execution({"round_id": round_id}, self.notebook)]
         return [
-            Execution({"round_id": round_id, "lang": lang}, f"{stem}.{lang}.ipynb",
-                      REPORT_FILE_NAMES[lang], lang)
+            Execution(
+                {"round_id": round_id, "lang": lang},
+                f"{stem}.{lang}.ipynb",
+                REPORT_FILE_NAMES[lang],
+                lang,
+            )
             for lang in languages
         ]
 
 
 STAGES: tuple[Stage, ...] = (
-    Stage("clean", "01_clean.ipynb",
-          ("responses.parquet", "exclusions.parquet", "quality.json")),
+    Stage("clean", "01_clean.ipynb", ("responses.parquet", "exclusions.parquet", "quality.json")),
     Stage("analyse", "02_analyse.ipynb", ("estimates.parquet", "status.parquet")),
     Stage("report", "03_report.ipynb", per_language=True),
 )

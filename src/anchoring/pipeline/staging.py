@@ -13,6 +13,7 @@ matches its manifest.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import logging
 import os
@@ -73,21 +74,24 @@ class Staging:
     staged: RoundPaths
 
     @classmethod
-    def create(cls, live: RoundPaths, previous_round: str | None) -> Staging:
-        """Make a fresh staging root with the round's raw inputs and the previous round's data.
+    def create(cls, live: RoundPaths, earlier_rounds: list[str]) -> Staging:
+        """Make a fresh staging root with the round's raw inputs and the earlier rounds' data.
 
-        The raw folder is hard-linked (never written); so are ``data/raw/<previous>`` and
-        ``data/processed/<previous>`` when they exist, for the change estimates.
+        The raw folder is hard-linked (never written); so are ``data/raw/<earlier>`` and
+        ``data/processed/<earlier>`` of every earlier round that exists (change estimates and
+        the report's history read them).
         """
         staging_root = live.root / STAGING_DIR / f"{live.round_id}-{os.getpid()}"
         if staging_root.exists():
             shutil.rmtree(staging_root)
         staged = RoundPaths(staging_root, live.round_id)
         mirror_tree(live.raw_dir, staged.raw_dir)
-        if previous_round:
-            before, before_staged = live.for_round(previous_round), staged.for_round(previous_round)
-            for source, target in ((before.raw_dir, before_staged.raw_dir),
-                                   (before.processed_dir, before_staged.processed_dir)):
+        for earlier in earlier_rounds:
+            before, before_staged = live.for_round(earlier), staged.for_round(earlier)
+            for source, target in (
+                (before.raw_dir, before_staged.raw_dir),
+                (before.processed_dir, before_staged.processed_dir),
+            ):
                 if source.is_dir():
                     mirror_tree(source, target)
         staged.processed_dir.mkdir(parents=True)
@@ -114,9 +118,22 @@ class Staging:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(self.live_path(relative), target)
 
-    def output_dirs(self) -> tuple[Path, Path]:
-        """The staged output folders: ``data/processed/<round>`` and ``reports/<round>``."""
-        return self.staged.processed_dir, self.staged.reports_dir
+    def snapshot(self) -> dict[str, tuple[int, int, int]]:
+        """Size, modification time and inode of every staged output file, by relative path."""
+        state = {}
+        for folder in (self.staged.processed_dir, self.staged.reports_dir):
+            for dirpath, _dirnames, filenames in os.walk(folder):
+                for name in filenames:
+                    path = Path(dirpath) / name
+                    stat = path.stat()
+                    relative = path.relative_to(self.root).as_posix()
+                    state[relative] = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+        return state
+
+    def changed_since(self, before: dict[str, tuple[int, int, int]]) -> list[str]:
+        """Staged output files created or rewritten since the snapshot ``before``."""
+        now = self.snapshot()
+        return sorted(path for path, state in now.items() if before.get(path) != state)
 
     def promote(self) -> None:
         """Swap the staged output folders into place, then remove the staging root.
@@ -126,8 +143,10 @@ class Staging:
         PipelineError
             A rename failed (e.g. the data folder is on another file system than the root).
         """
-        pairs = ((self.staged.processed_dir, self.live.processed_dir),
-                 (self.staged.reports_dir, self.live.reports_dir))
+        pairs = (
+            (self.staged.processed_dir, self.live.processed_dir),
+            (self.staged.reports_dir, self.live.reports_dir),
+        )
         for staged, live in pairs:
             _swap_in(staged, live)
         log.debug("Promoted %s and %s.", self.live.processed_dir, self.live.reports_dir)
@@ -146,10 +165,8 @@ class Staging:
     def discard(self) -> None:
         """Remove the staging root (the live outputs are untouched)."""
         shutil.rmtree(self.root, ignore_errors=True)
-        try:
-            self.root.parent.rmdir()  # only when no other run or failed run is kept there
-        except OSError:
-            pass
+        with contextlib.suppress(OSError):  # only when no other run or failed run is kept there
+            self.root.parent.rmdir()
 
 
 def _trash_name(live: Path) -> Path:
@@ -169,8 +186,15 @@ def _swap_in(staged: Path, live: Path) -> None:
         raise PipelineError(
             f"could not move the new outputs {staged} into place at {live} ({exc}). "
             "The previous outputs are unchanged; keep data/ and reports/ on the same file "
-            "system as the project root.") from None
+            "system as the project root."
+        ) from None
     shutil.rmtree(trash, ignore_errors=True)
+
+
+def _is_trash_of(trash: Path, live: Path) -> bool:
+    """True for ``.trash-<round>-<pid>`` of this round (not of a round named ``<round>-2``)."""
+    stem, _, pid = trash.name.rpartition("-")
+    return pid.isdigit() and stem == f"{_TRASH_PREFIX}{live.name}"
 
 
 def recover_interrupted_promotion(paths: RoundPaths) -> None:
@@ -183,12 +207,15 @@ def recover_interrupted_promotion(paths: RoundPaths) -> None:
         if not live.parent.is_dir():
             continue
         for trash in sorted(live.parent.glob(f"{_TRASH_PREFIX}{live.name}-*")):
-            if not trash.name.rpartition("-")[2].isdigit() or trash.name.rpartition("-")[0] != (
-                    f"{_TRASH_PREFIX}{live.name}"):
-                continue  # another round's trash (e.g. of round '<round>-2')
+            if not _is_trash_of(trash, live):
+                continue
             if live.exists():
                 shutil.rmtree(trash, ignore_errors=True)
             else:
-                log.warning("Restoring %s from %s (an earlier run was interrupted while "
-                            "promoting its outputs).", live, trash)
+                log.warning(
+                    "Restoring %s from %s (an earlier run was interrupted while "
+                    "promoting its outputs).",
+                    live,
+                    trash,
+                )
                 os.replace(trash, live)
