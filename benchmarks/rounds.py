@@ -1,0 +1,122 @@
+"""The simulated rounds the benchmarks run on, made once per size and reused while unchanged.
+
+Rounds are written by ``anchoring simulate --scale F`` (a subprocess, so the simulation's
+memory never counts against the benchmarks) under a work folder that acts as the project
+root. A round is reused by later runs only if the seed, the scale and the source of
+``anchoring.simulate`` are the same as when it was made (a key file records them).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+SEED = 20260101
+
+
+@dataclass(frozen=True)
+class Size:
+    """A benchmark size: a label, the simulation scale and the nominal respondent count."""
+
+    label: str
+    scale: float
+    nominal: int
+
+    @property
+    def round_id(self) -> str:
+        """The round id of this size, e.g. ``bench-1e5``."""
+        return f"bench-{self.label.replace('^', 'e').replace('10e', '1e')}"
+
+
+# About 2,000 raw rows per unit of scale (checked against the simulator, see docs/performance.md).
+FULL_SIZES = (
+    Size("10^4", 5.0, 10_000),
+    Size("10^5", 50.0, 100_000),
+    Size("10^6", 500.0, 1_000_000),
+)
+QUICK_SIZES = (Size("tiny", 0.5, 1_000),)
+
+
+def _simulate_source_hash() -> str:
+    import anchoring.simulate as simulate_package
+
+    digest = hashlib.sha256()
+    folder = Path(simulate_package.__file__).resolve().parent
+    for path in sorted(folder.rglob("*.py")):
+        digest.update(path.relative_to(folder).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _key_file(root: Path, round_id: str) -> Path:
+    return root / ".bench-keys" / f"{round_id}.json"
+
+
+def simulate(root: Path, round_id: str, scale: float, seed: int = SEED) -> Path:
+    """Simulate ``round_id`` at ``scale`` under ``root`` unless an identical one exists."""
+    from anchoring.paths import RoundPaths
+
+    paths = RoundPaths(root, round_id)
+    key = {"seed": seed, "scale": scale, "simulate_source": _simulate_source_hash()}
+    key_file = _key_file(root, round_id)
+    if (
+        paths.config_file.exists()
+        and key_file.exists()
+        and json.loads(key_file.read_text(encoding="utf-8")) == key
+    ):
+        log.info("reusing simulated round %s (scale %g)", round_id, scale)
+        return paths.raw_dir
+    for folder in (paths.raw_dir, paths.processed_dir, paths.reports_dir):
+        if folder.exists():
+            shutil.rmtree(folder)
+    log.info("simulating round %s at scale %g", round_id, scale)
+    command = [
+        *anchoring_command(),
+        "simulate",
+        "--root",
+        str(root),
+        "--round",
+        round_id,
+        "--seed",
+        str(seed),
+        "--scale",
+        str(scale),
+    ]
+    subprocess.run(command, check=True, capture_output=True, text=True)
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    key_file.write_text(json.dumps(key), encoding="utf-8")
+    return paths.raw_dir
+
+
+def anchoring_command() -> list[str]:
+    """The ``anchoring`` console script next to this interpreter (what a user runs)."""
+    script = Path(sys.executable).parent / "anchoring"
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-c", "import sys; from anchoring.cli import main; sys.exit(main())"]
+
+
+def ensure_workspace(root: Path) -> Path:
+    """Make ``root`` usable as a project root for the simulated rounds."""
+    for sub in ("data/raw", "data/processed", "reports"):
+        (root / sub).mkdir(parents=True, exist_ok=True)
+    return root
+
+
+def raw_row_count(raw_dir: Path) -> int:
+    """Data rows of the round's exports, from its ``truth.json`` if it says, else by counting."""
+    truth = raw_dir / "truth.json"
+    if truth.exists():
+        data = json.loads(truth.read_text(encoding="utf-8"))
+        for key in ("raw_rows", "n_raw_rows", "rows"):
+            if isinstance(data.get(key), int):
+                return data[key]
+    return -1
