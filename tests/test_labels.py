@@ -1,0 +1,131 @@
+"""Tolerant answer-label matching and the all-at-once report of unknown labels."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from anchoring.cleaning.labels import (
+    ColumnCoding,
+    UnknownLabel,
+    code_column,
+    normalise_label,
+    raise_unknown_labels,
+    resolve_configured,
+    role_lookup,
+    scale_lookup,
+)
+from anchoring.exceptions import MappingError, RoundConfigError
+from anchoring.instrument import DONT_KNOW, NOT_APPLICABLE, load_instrument
+
+INSTRUMENT = load_instrument()
+LOOKUP = scale_lookup(INSTRUMENT)
+
+
+def _coding(configured=None, labels=None, missing=()):
+    return ColumnCoding(configured or {}, labels or {}, frozenset(missing), LOOKUP)
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        ("Helt uenig", 1),
+        ("litt  UENIG", 2),
+        ("Hverken enig eller uenig", 3),
+        ("Verken enig eller uenig", 3),
+        ("  verken enig  eller uenig ", 3),
+        ("Litt enig", 4),
+        ("HELT ENIG", 5),
+        ("Strongly disagree", 1),
+        ("Neither agree nor disagree", 3),
+        ("Strongly agree", 5),
+        ("Vet ikke", DONT_KNOW),
+        ("Don't know", DONT_KNOW),
+        ("Don’t know", DONT_KNOW),
+        ("Ikke relevant", NOT_APPLICABLE),
+        ("Not applicable", NOT_APPLICABLE),
+        ("1 - Helt uenig", 1),
+        ("5 = Helt enig", 5),
+        ("(4) Litt enig", 4),
+        ("3", 3),
+        ("3.0", 3),
+    ],
+)
+def test_label_variants_map_to_codes(raw, code):
+    assert LOOKUP[normalise_label(raw)] == code
+
+
+def test_bare_8_and_9_are_not_guessed():
+    # survey tools choose these codes themselves (Nettskjema: 9 = «Vet ikke»): need a map
+    assert "8" not in LOOKUP
+    assert "9" not in LOOKUP
+
+
+def test_code_column_keeps_dont_know_distinct_from_unanswered():
+    values = pd.Series(["Vet ikke", None, "Litt enig", "Ikke relevant", "Litt enig"], dtype="str")
+    codes, unknown = code_column(values, _coding())
+    assert codes.dtype == "Int8"
+    assert codes.tolist()[0] == DONT_KNOW
+    assert pd.isna(codes.tolist()[1])
+    assert codes.tolist()[2:] == [4, NOT_APPLICABLE, 4]
+    assert unknown == {}
+
+
+def test_configured_values_win_over_the_scale():
+    # Nettskjema: 9 «Vet ikke», 8 «Ikke relevant» (the opposite of the internal codes)
+    values = pd.Series(["9", "8", "5"], dtype="str")
+    codes, _ = code_column(values, _coding({"9": DONT_KNOW, "8": NOT_APPLICABLE}))
+    assert codes.tolist() == [DONT_KNOW, NOT_APPLICABLE, 5]
+
+
+def test_spss_value_labels_and_user_missing():
+    values = pd.Series(["4", "99", "98", None], dtype="str")
+    coding = _coding(labels={"4": "Litt enig", "99": "Vet ikke"}, missing=("99", "98"))
+    codes, unknown = code_column(values, coding)
+    # 99 is labelled «Vet ikke» → 8; 98 is declared missing without a label → unanswered
+    assert codes.tolist()[:2] == [4, DONT_KNOW]
+    assert pd.isna(codes.tolist()[2]) and pd.isna(codes.tolist()[3])
+    assert unknown == {}
+
+
+def test_unknown_values_collected_with_their_rows():
+    values = pd.Series(["Litt enig", "Delvis enig", "Litt enig", "Delvis enig", "7"], dtype="str")
+    codes, unknown = code_column(values, _coding())
+    assert sorted(unknown) == ["7", "Delvis enig"]
+    assert unknown["Delvis enig"].tolist() == [1, 3]  # 0-based positions
+    assert pd.isna(codes.tolist()[1])
+
+
+def test_unknown_labels_raised_all_at_once_with_file_column_rows():
+    unknown = [
+        UnknownLabel("a.csv", "kommuner", "q1", "pll__nytte", "Delvis enig", (2, 5), 2),
+        UnknownLabel("b.xlsx", "hf", "Spm 3", "pjd__nytte", "Kanskje", (1, 2, 3, 4, 5), 9),
+    ]
+    with pytest.raises(MappingError) as error:
+        raise_unknown_labels(unknown, "round.yaml")
+    message = str(error.value)
+    assert "2 answer value(s)" in message
+    assert "a.csv: column 'q1' (pll__nytte): value 'Delvis enig' in data row(s) 2, 5" in message
+    assert "b.xlsx: column 'Spm 3'" in message and "9 rows in all" in message
+    assert "values" in message and "round.yaml" in message
+    raise_unknown_labels([], "round.yaml")  # nothing unknown: no error
+
+
+def test_resolve_configured_accepts_codes_and_labels():
+    assert resolve_configured(8, LOOKUP, "x") == DONT_KNOW
+    assert resolve_configured("Vet ikke", LOOKUP, "x") == DONT_KNOW
+    assert resolve_configured("9", LOOKUP, "x") == NOT_APPLICABLE
+    with pytest.raises(RoundConfigError, match=r"values\.items"):
+        resolve_configured(7, LOOKUP, "round.yaml: values.items['7']")
+
+
+def test_role_lookup_matches_codes_and_both_languages():
+    lookup = role_lookup(INSTRUMENT, "municipality")
+    assert lookup[normalise_label("Kommuneoverlege")] == "kommuneoverlege"
+    assert lookup[normalise_label("municipal chief physician")] == "kommuneoverlege"
+    assert lookup[normalise_label("it_leder")] == "it_leder"
+
+
+def test_many_rows_map_through_unique_values():
+    values = pd.Series(np.tile(["Litt enig", "Vet ikke", None], 10000), dtype="str")
+    codes, _ = code_column(values, _coding())
+    assert codes.value_counts().to_dict() == {4: 10000, DONT_KNOW: 10000}
