@@ -196,3 +196,14 @@ def test_same_inputs_same_outputs() -> None:
     first = _design().proportion("agree", by=["group", "role"])
     second = _design().proportion("agree", by=["group", "role"])
     pd.testing.assert_frame_equal(first, second)
+
+
+def test_contrast_ignores_domains_with_zero_coefficient() -> None:
+    # gp:20 has no answered row (NaN mean); a contrast that does not use it is still defined.
+    contrast = _design().contrast("index", "stratum", {"gp:11": 1.0, "gp:15": -1.0}).iloc[0]
+    strata = _design().mean("index", by="stratum").set_index("stratum")
+    expected = strata.loc["gp:11", "estimate"] - strata.loc["gp:15", "estimate"]
+    assert contrast["estimate"] == pytest.approx(expected, rel=1e-12)
+    # Different strata: independent.
+    se = np.hypot(strata.loc["gp:11", "se"], strata.loc["gp:15", "se"])
+    assert contrast["se"] == pytest.approx(se, rel=1e-12)

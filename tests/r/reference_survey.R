@@ -116,6 +116,9 @@ record_svystat("apistrat_mean_api00", "svymean(~api00, dstrat)")
 record_svystat("apistrat_total_enroll", "svytotal(~enroll, dstrat)")
 record_svyby("apistrat_mean_api00_by_stype", "svyby(~api00, ~stype, dstrat, svymean)", "stype")
 record_scalar("apistrat_degf", "", "df", "degf(dstrat)")
+# svyciprop's estimate comes from an iteratively fitted logistic regression and differs from
+# the exact weighted mean below by ~5e-10 relative (glm.fit's convergence tolerance).
+record_svystat("apistrat_mean_sch_wide_yes", "svymean(~sch_wide_yes, dstrat)")
 record_ciprop("apistrat_prop_sch_wide_yes",
               "svyciprop(~sch_wide_yes, dstrat, method = \"logit\")")
 record_svyby_ciprop(
@@ -267,6 +270,14 @@ record_svyby_ciprop(
   paste0("svyby(~agree, ~group, des, svyciprop, vartype = c(\"se\", \"ci\"), ",
          "method = \"logit\", na.rm = TRUE, level = 0.9)"),
   "group"
+)
+# By stratum: municipality:18 and gp:20 hold one PSU, so their degf is 0 and the logit
+# interval is NaN (confint.svyglm with ddf <= 0).
+record_svyby_ciprop(
+  "cases_prop_agree_by_stratum",
+  paste0("svyby(~agree, ~stratum, des, svyciprop, vartype = c(\"se\", \"ci\"), ",
+         "method = \"logit\", na.rm = TRUE)"),
+  "stratum"
 )
 record_svyby("cases_mean_agree_by_group",
              "svyby(~agree, ~group, des, svymean, na.rm = TRUE)", "group")

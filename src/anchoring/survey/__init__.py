@@ -14,6 +14,8 @@ structure
     Validation of the design columns and the integer codes of strata and PSUs.
 domains
     Coding of the ``by`` domains and their design degrees of freedom.
+estimators
+    Influence values, point estimates and covariances of domain means and totals.
 variance
     The linearised covariance of domain estimates from PSU totals of influence values.
 intervals

@@ -11,8 +11,8 @@ the design with zero contribution, so strata and PSU counts are those of the who
 References
 ----------
 Lumley T (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley.
-Lumley T (2024). survey: analysis of complex survey samples. R package; the reference numbers
-of the tests come from version 4.1.1 (``tests/r/reference_survey.R``).
+Lumley T. survey: analysis of complex survey samples. R package, version 4.1.1 (the reference
+numbers of the tests, ``tests/r/reference_survey.R``).
 Kish L (1965). *Survey Sampling*. Wiley, section 11.7 (weighting efficiency).
 Cronbach LJ (1951). Coefficient alpha and the internal structure of tests. *Psychometrika* 16,
 297–334.
@@ -22,13 +22,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from anchoring.exceptions import DesignError
 from anchoring.survey.domains import Domains, code_domains, domain_df, normalise_by
+from anchoring.survey.estimators import (
+    DomainEstimates,
+    domain_means,
+    domain_totals,
+    weighted_variance,
+)
 from anchoring.survey.intervals import check_level, logit_interval, normal_interval
 from anchoring.survey.structure import (
     build_structure,
@@ -36,24 +41,10 @@ from anchoring.survey.structure import (
     first_row_label,
     numeric_column,
 )
-from anchoring.survey.variance import linearised_covariance
 
 logger = logging.getLogger(__name__)
 
 By = str | Sequence[str] | None
-
-
-@dataclass(frozen=True)
-class _DomainEstimates:
-    """Point estimates of a statistic in every domain, their covariance and row counts."""
-
-    estimate: np.ndarray
-    covariance: np.ndarray
-    n: np.ndarray
-
-    @property
-    def se(self) -> np.ndarray:
-        return np.sqrt(np.clip(np.diag(self.covariance), 0.0, None))
 
 
 class SurveyDesign:
@@ -148,7 +139,7 @@ class SurveyDesign:
         """
         level = check_level(level)
         domains = self._domains(by)
-        result = self._domain_means(self._values(variable), domains)
+        result = domain_means(self._structure, self._values(variable), domains)
         low, high = normal_interval(result.estimate, result.se, level)
         return _table(domains, result, low, high)
 
@@ -190,7 +181,7 @@ class SurveyDesign:
                 f"{self._data.loc[row, variable]} at row {row!r}; recode it to 0/1 first"
             )
         domains = self._domains(by)
-        result = self._domain_means(values, domains)
+        result = domain_means(self._structure, values, domains)
         low, high = logit_interval(result.estimate, result.se, domains.df, level)
         return _table(domains, result, low, high)
 
@@ -213,7 +204,7 @@ class SurveyDesign:
         """
         level = check_level(level)
         domains = self._domains(by)
-        result = self._domain_totals(self._values(variable), domains)
+        result = domain_totals(self._structure, self._values(variable), domains)
         low, high = normal_interval(result.estimate, result.se, level)
         return _table(domains, result, low, high)
 
@@ -237,7 +228,7 @@ class SurveyDesign:
             Square matrix with the domains (sorted as in :meth:`mean`) as index and columns.
         """
         domains = self._domains(by)
-        result = self._domain_means(self._values(variable), domains)
+        result = domain_means(self._structure, self._values(variable), domains)
         labels = domains.labels()
         return pd.DataFrame(result.covariance, index=labels, columns=labels.copy())
 
@@ -276,11 +267,12 @@ class SurveyDesign:
         level = check_level(level)
         domains = self._domains(by)
         vector = _coefficient_vector(coefficients, domains)
-        result = self._domain_means(self._values(variable), domains)
+        result = domain_means(self._structure, self._values(variable), domains)
         used = np.flatnonzero(vector != 0)
-        combined = _DomainEstimates(
-            estimate=np.array([vector @ result.estimate]),
-            covariance=np.array([[vector @ result.covariance @ vector]]),
+        weights = vector[used]
+        combined = DomainEstimates(
+            estimate=np.array([weights @ result.estimate[used]]),
+            covariance=np.array([[weights @ result.covariance[np.ix_(used, used)] @ weights]]),
             n=np.array([result.n[used].sum()]),
         )
         codes = np.where(np.isin(domains.codes, used), 0, -1)
@@ -341,10 +333,10 @@ class SurveyDesign:
         rows = np.flatnonzero((domains.codes >= 0) & ~np.isnan(matrix).any(axis=1))
         codes, weights = domains.codes[rows], self._structure.weights[rows]
         item_variance = sum(
-            _weighted_variance(matrix[rows, k], weights, codes, domains.count)
+            weighted_variance(matrix[rows, k], weights, codes, domains.count)
             for k in range(len(items))
         )
-        total_variance = _weighted_variance(matrix[rows].sum(axis=1), weights, codes, domains.count)
+        total_variance = weighted_variance(matrix[rows].sum(axis=1), weights, codes, domains.count)
         with np.errstate(divide="ignore", invalid="ignore"):
             alpha = len(items) / (len(items) - 1) * (1 - item_variance / total_variance)
         table = domains.keys.copy()
@@ -388,35 +380,9 @@ class SurveyDesign:
         check_columns_exist(self._data, {"variable": variable})
         return numeric_column(self._data, variable, "variable")
 
-    def _domain_means(self, values: np.ndarray, domains: Domains) -> _DomainEstimates:
-        rows = np.flatnonzero((domains.codes >= 0) & ~np.isnan(values))
-        codes, weights = domains.codes[rows], self._structure.weights[rows]
-        weight_sum = np.bincount(codes, weights=weights, minlength=domains.count)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            estimate = (
-                np.bincount(codes, weights=weights * values[rows], minlength=domains.count)
-                / weight_sum
-            )
-            influence = weights * (values[rows] - estimate[codes]) / weight_sum[codes]
-        covariance = linearised_covariance(self._structure, rows, influence, codes, domains.count)
-        empty = weight_sum == 0
-        covariance[empty, :] = np.nan
-        covariance[:, empty] = np.nan
-        n = np.bincount(codes[weights > 0], minlength=domains.count)
-        return _DomainEstimates(estimate, covariance, n)
-
-    def _domain_totals(self, values: np.ndarray, domains: Domains) -> _DomainEstimates:
-        rows = np.flatnonzero((domains.codes >= 0) & ~np.isnan(values))
-        codes, weights = domains.codes[rows], self._structure.weights[rows]
-        influence = weights * values[rows]
-        estimate = np.bincount(codes, weights=influence, minlength=domains.count)
-        covariance = linearised_covariance(self._structure, rows, influence, codes, domains.count)
-        n = np.bincount(codes[weights > 0], minlength=domains.count)
-        return _DomainEstimates(estimate, covariance, n)
-
 
 def _table(
-    domains: Domains, result: _DomainEstimates, low: np.ndarray, high: np.ndarray
+    domains: Domains, result: DomainEstimates, low: np.ndarray, high: np.ndarray
 ) -> pd.DataFrame:
     """Assemble the one-row-per-domain result table."""
     table = domains.keys.copy()
@@ -449,14 +415,3 @@ def _coefficient_vector(
             f"({len(labels)}: {labels!r}), got {len(vector)}"
         )
     return vector
-
-
-def _weighted_variance(
-    values: np.ndarray, weights: np.ndarray, codes: np.ndarray, n_domains: int
-) -> np.ndarray:
-    """Return the weighted variance ``Σ w (x − x̄)² / Σ w`` of each domain (two-pass)."""
-    weight_sum = np.bincount(codes, weights=weights, minlength=n_domains)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        mean = np.bincount(codes, weights=weights * values, minlength=n_domains) / weight_sum
-        squares = weights * (values - mean[codes]) ** 2
-        return np.bincount(codes, weights=squares, minlength=n_domains) / weight_sum

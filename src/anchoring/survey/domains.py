@@ -119,8 +119,23 @@ def domain_df(structure: DesignStructure, codes: np.ndarray, n_domains: int) -> 
     """
     inside = (codes >= 0) & (structure.weights > 0)
     domain = codes[inside]
-    psu_keys = np.unique(structure.psu_codes[inside] * n_domains + domain)
-    stratum_keys = np.unique(structure.stratum_codes[inside] * n_domains + domain)
-    n_psu = np.bincount(psu_keys % n_domains, minlength=n_domains)
-    n_strata = np.bincount(stratum_keys % n_domains, minlength=n_domains)
+    n_psu = _distinct_per_domain(structure.psu_codes[inside], structure.n_psu, domain, n_domains)
+    n_strata = _distinct_per_domain(
+        structure.stratum_codes[inside], structure.n_strata, domain, n_domains
+    )
     return (n_psu - n_strata).astype(np.int64)
+
+
+_DENSE_LIMIT = 50_000_000  # cells of the unit × domain presence table before falling back
+
+
+def _distinct_per_domain(
+    units: np.ndarray, n_units: int, domain: np.ndarray, n_domains: int
+) -> np.ndarray:
+    """Count the distinct unit codes among the rows of each domain."""
+    if n_units * n_domains <= _DENSE_LIMIT:
+        present = np.zeros((n_units, n_domains), dtype=bool)
+        present[units, domain] = True
+        return present.sum(axis=0)
+    keys = np.unique(units * n_domains + domain)
+    return np.bincount(keys % n_domains, minlength=n_domains)

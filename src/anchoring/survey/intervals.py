@@ -3,7 +3,7 @@
 - :func:`normal_interval`: ``estimate ± z·se`` (R: ``confint()`` of ``svymean``/``svyby``).
 - :func:`logit_interval`: ``expit(logit p ± t_df · se / (p (1 − p)))``, R's
   ``svyciprop(..., method = "logit")``, whose Wald interval on the logit scale uses the t
-  quantile on the design degrees of freedom.
+  quantile on the design degrees of freedom (computed as R's ``confint.svyglm`` does).
 
 References
 ----------
@@ -56,6 +56,11 @@ def logit_interval(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Return the logit interval of a proportion with t on the design degrees of freedom.
 
+    ``expit(logit p ± t_df · se / (p (1 − p)))``. The t multiplier is computed the way R's
+    ``confint.svyglm`` does it, as the normal quantile of the equivalent level
+    ``1 − 2 Φ(t_{(1−level)/2, df})``; beyond ``|t| ≈ 8.2`` (df = 1 at the 95 % level) that level
+    rounds to 1, the multiplier is infinite and the interval is (0, 1), as in R.
+
     Parameters
     ----------
     proportion, se : numpy.ndarray
@@ -68,18 +73,24 @@ def logit_interval(
     Returns
     -------
     tuple of numpy.ndarray
-        Lower and upper limits. Where ``p`` is 0 or 1 (``se`` is then 0) both limits equal
-        ``p``: R's ``svyciprop`` reports the same up to ~1e-11, from a logistic fit that does
-        not converge. Where ``df ≤ 0`` the limits are NaN, as in R.
+        Lower and upper limits. Where ``se`` is 0 (``p`` is 0 or 1, or every PSU of the domain
+        is in a census stratum) both limits equal ``p``: R's ``svyciprop`` reports the same up
+        to ~2e-10 (from a logistic fit that does not converge when ``p`` is 0 or 1), or NaN
+        when the multiplier is infinite. Where ``df ≤ 0`` the limits are NaN, as in R. R also
+        reports NaN rather than 1 for an upper limit of ``expit(∞)``.
     """
     p = np.asarray(proportion, dtype=float)
     df = np.asarray(df, dtype=float)
+    tail = (1 - level) / 2
     with np.errstate(divide="ignore", invalid="ignore"):
-        t = stats.t.ppf(1 - (1 - level) / 2, np.where(df > 0, df, np.nan))
-        inner = (p > 0) & (p < 1)
-        half_width = np.where(inner, t * se / (p * (1 - p)), 0.0)
-        centre = special.logit(np.where(inner, p, 0.5))
-        low = np.where(inner, special.expit(centre - half_width), p)
-        high = np.where(inner, special.expit(centre + half_width), p)
+        t_level = 1 - 2 * stats.norm.cdf(stats.t.ppf(tail, np.where(df > 0, df, np.nan)))
+        normal_tail = (1 - t_level) / 2
+        lower_factor = stats.norm.ppf(normal_tail)
+        upper_factor = stats.norm.ppf(1 - normal_tail)
+        varies = (se > 0) & (p > 0) & (p < 1)
+        logit_se = np.where(varies, se / (p * (1 - p)), 0.0)
+        centre = special.logit(np.where(varies, p, 0.5))
+        low = np.where(varies, special.expit(centre + lower_factor * logit_se), p)
+        high = np.where(varies, special.expit(centre + upper_factor * logit_se), p)
     undefined = ~(df > 0) | np.isnan(p)
     return np.where(undefined, np.nan, low), np.where(undefined, np.nan, high)

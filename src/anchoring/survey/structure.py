@@ -134,7 +134,8 @@ def build_structure(
             f"lonely_psu={lonely_psu!r} is not supported; use one of {LONELY_PSU_OPTIONS}"
         )
     weight_values = _weight_values(data, weights)
-    stratum_codes, stratum_labels = _label_codes(data, strata, "strata")
+    stratum_codes, stratum_index = _label_codes(data, strata, "strata")
+    stratum_labels = tuple(str(label) for label in stratum_index)
     psu_codes, psu_stratum = _psu_codes(data, psu, strata, stratum_codes, nest)
     sampled = np.bincount(psu_stratum, minlength=len(stratum_labels))
     population = _population_sizes(data, fpc, strata, stratum_codes, stratum_labels, sampled)
@@ -208,11 +209,10 @@ def _weight_values(data: pd.DataFrame, weights: str) -> np.ndarray:
     return values
 
 
-def _label_codes(
-    data: pd.DataFrame, column: str | None, role: str
-) -> tuple[np.ndarray, tuple[str, ...]]:
+def _label_codes(data: pd.DataFrame, column: str | None, role: str) -> tuple[np.ndarray, pd.Index]:
+    """Return integer codes of a label column and the labels (sorted) they stand for."""
     if column is None:
-        return np.zeros(len(data), dtype=np.int64), ("",)
+        return np.zeros(len(data), dtype=np.int64), pd.Index([""])
     series = data[column]
     missing = series.isna().to_numpy()
     if missing.any():
@@ -221,7 +221,7 @@ def _label_codes(
             f"(first at row {first_row_label(data, missing)!r}); every row needs one"
         )
     codes, labels = pd.factorize(series, sort=True)
-    return codes.astype(np.int64), tuple(str(label) for label in labels)
+    return codes.astype(np.int64), pd.Index(labels)
 
 
 def _psu_codes(
@@ -239,14 +239,14 @@ def _psu_codes(
     if not nest:
         _check_psu_in_one_stratum(label_codes, stratum_codes, labels, psu, strata)
     keys = stratum_codes * len(labels) + label_codes
-    unique_keys, codes = np.unique(keys, return_inverse=True)
+    codes, unique_keys = pd.factorize(keys)  # hash-based; the order of PSU codes is immaterial
     return codes.astype(np.int64), (unique_keys // len(labels)).astype(np.int64)
 
 
 def _check_psu_in_one_stratum(
     label_codes: np.ndarray,
     stratum_codes: np.ndarray,
-    labels: tuple[str, ...],
+    labels: pd.Index,
     psu: str,
     strata: str | None,
 ) -> None:
