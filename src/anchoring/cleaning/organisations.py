@@ -85,7 +85,9 @@ def resolve_organisations(
     ----------
     org_raw
         The organisation as written (municipality number, trust id or name; for GPs the
-        practice's municipality number); ``<NA>`` rows stay ``<NA>``.
+        practice's municipality number); ``<NA>`` rows stay ``<NA>``. The index is the 0-based
+        data row of the export (as in :class:`~anchoring.cleaning.mapping.MappedSource`), so a
+        subset keeps its row numbers in messages.
     source
         The source (group and ``org_id_map``).
     frames
@@ -112,7 +114,7 @@ def resolve_organisations(
     for i, value in enumerate(uniques):
         ids[i] = _match(str(value), group, source.org_id_map, lookup)
         if ids[i] is None:
-            rows = np.flatnonzero(positions == i)[:_EXAMPLE_ROWS] + 1
+            rows = org_raw.index[np.flatnonzero(positions == i)[:_EXAMPLE_ROWS]] + 1
             problems.append(
                 f"value {str(value)!r} in data row(s) {', '.join(str(r) for r in rows)}"
             )
