@@ -97,7 +97,8 @@ def weighted_category_shares(
 
     The point estimate of a domain's category distribution (``Σ w·[y = c] / Σ w`` over the
     domain's rows with ``y`` answered), i.e. ``svymean(~factor(y), na.rm = TRUE)`` by domain.
-    Rows with ``y`` missing are left out.
+    Rows with ``y`` (or a ``by`` value) missing are left out; a value outside ``categories``
+    is an error.
 
     Parameters
     ----------
@@ -115,24 +116,39 @@ def weighted_category_shares(
     Returns
     -------
     pandas.DataFrame
-        Indexed by the ``by`` columns, one column per category (shares summing to 1) and ``n``
-        (answered rows).
+        Indexed by the ``by`` values (sorted; domains with no answer are left out), one column
+        per category (shares summing to 1) and ``n`` (answered rows).
     """
-    answered = data[variable].notna()
-    rows = data.loc[answered, [*by, variable, weight]]
-    table = rows.pivot_table(
-        index=list(by),
-        columns=variable,
-        values=weight,
-        aggfunc="sum",
-        fill_value=0.0,
-        observed=True,
+    codes, domains = _domain_codes(data, by)
+    values = pd.to_numeric(data[variable]).to_numpy(dtype="float64", na_value=np.nan)
+    answered = ~np.isnan(values) & (codes >= 0)
+    position = np.searchsorted(np.asarray(categories, dtype="float64"), values[answered])
+    position = np.minimum(position, len(categories) - 1)
+    if np.any(np.asarray(categories, dtype="float64")[position] != values[answered]):
+        raise DesignError(
+            f"consensus: column '{variable}' has a value outside the categories {list(categories)}."
+        )
+    cell = codes[answered] * len(categories) + position
+    weights = data[weight].to_numpy(dtype="float64")[answered]
+    size = len(domains) * len(categories)
+    totals = np.bincount(cell, weights=weights, minlength=size).reshape(len(domains), -1)
+    n = np.bincount(codes[answered], minlength=len(domains))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        shares = totals / totals.sum(axis=1, keepdims=True)
+    table = pd.DataFrame(shares, index=domains, columns=list(categories))
+    table["n"] = n
+    return table[n > 0]
+
+
+def _domain_codes(data: pd.DataFrame, by: Sequence[str]) -> tuple[np.ndarray, pd.Index]:
+    """Code of each row's ``by`` domain (sorted domains) and the domain index."""
+    if len(by) == 1:
+        codes, uniques = pd.factorize(data[by[0]], sort=True)
+        return codes, pd.Index(uniques, name=by[0])
+    grouped = data.groupby(list(by), sort=True, observed=True)
+    return grouped.ngroup().to_numpy(), pd.MultiIndex.from_frame(
+        grouped.size().index.to_frame(index=False)
     )
-    table = table.reindex(columns=[float(c) for c in categories], fill_value=0.0)
-    table.columns = list(categories)
-    shares = table.div(table.sum(axis=1), axis=0)
-    shares["n"] = rows.groupby(list(by), observed=True).size().reindex(shares.index)
-    return shares
 
 
 def consensus_by_domain(shares: pd.DataFrame, categories: Sequence[int]) -> pd.DataFrame:

@@ -1,0 +1,335 @@
+"""Tidy estimate rows of one round from its single survey design (methodology §§2–5, 8).
+
+Every function takes the round's one :class:`~anchoring.survey.SurveyDesign` (built once over all
+respondents) and asks it for *domain* estimates with ``by=`` (groups, or groups × strata), never
+for a subset of rows. Each returns rows in the tidy layout of ``estimates.parquet`` (before
+suppression): key columns, ``estimate, se, ci_low, ci_high, n, n_orgs, df`` and, for the gap,
+``contrast`` and ``p_value``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from anchoring.change import estimate_gap
+from anchoring.consensus import consensus_by_domain, weighted_category_shares
+from anchoring.instrument import SCALE_POINTS, Instrument
+from anchoring.scoring import agree_column, dont_know_column, index_column, score_column
+from anchoring.survey import SurveyDesign
+
+GROUPS: tuple[str, ...] = ("municipality", "hospital", "gp")
+SECTOR = "sector"
+GROUP = "group"
+STRATUM = "stratum"
+ORG = "org_id"
+WEIGHT = "weight"
+
+
+@dataclass(frozen=True)
+class RoundData:
+    """What every estimator needs: the design, its rows, the instrument and the settings.
+
+    Attributes
+    ----------
+    design
+        The round's one survey design (weights ``weight``, PSU ``org_id``, strata ``stratum``,
+        fpc ``fpc``) over ``data``.
+    data
+        Respondent rows: the design columns and the scored variables of
+        :func:`anchoring.scoring.score_responses`.
+    instrument
+        The survey instrument.
+    measures
+        The round's measures.
+    level
+        Confidence level of every interval.
+    """
+
+    design: SurveyDesign
+    data: pd.DataFrame
+    instrument: Instrument
+    measures: tuple[str, ...]
+    level: float
+
+    def org_counts(self, variables: Sequence[str], by: Sequence[str]) -> dict[str, dict]:
+        """Organisations (PSUs) with at least one answer to each variable, per ``by`` domain.
+
+        Returns
+        -------
+        dict
+            Variable → {domain: count}; the domain is the group id for one ``by`` column and
+            a tuple of the values for several.
+        """
+        answered = self.data[list(variables)].notna()
+        keys = [self.data[c].astype("str") for c in (*by, ORG)]
+        per_org = answered.groupby(keys, sort=True, observed=True).any()
+        levels = list(range(len(by))) if len(by) > 1 else 0
+        counts = per_org.groupby(level=levels, sort=True).sum()
+        return {v: {k: int(n) for k, n in counts[v].items()} for v in variables}
+
+
+Block = dict[str, object]
+"""Tidy rows as columns: name → array (or a scalar, broadcast when assembled)."""
+
+
+def _labels(table: pd.DataFrame, column: str) -> list[str]:
+    return [str(v) for v in table[column].tolist()]
+
+
+def _keyed(
+    table: pd.DataFrame,
+    *,
+    measure: str,
+    dimension: str,
+    statistic: str,
+    orgs: dict[object, int],
+) -> Block:
+    """Turn a ``SurveyDesign`` result by group (or group × stratum) into tidy rows.
+
+    ``orgs`` maps the domain (group, or ``(group, stratum)``) to its organisations with an
+    answer.
+    """
+    groups = _labels(table, GROUP)
+    by_stratum = STRATUM in table.columns
+    domains = _labels(table, STRATUM) if by_stratum else [""] * len(groups)
+    keys = list(zip(groups, domains, strict=True)) if by_stratum else groups
+    block: Block = {
+        "measure": measure,
+        "group": groups,
+        "breakdown": STRATUM if by_stratum else "",
+        "domain": domains,
+        "dimension": dimension,
+        "statistic": statistic,
+    }
+    for column in ("estimate", "se", "ci_low", "ci_high", "n", "df"):
+        block[column] = table[column].to_numpy(dtype="float64") if column in table else np.nan
+    block["n_orgs"] = np.array([orgs.get(k, 0) for k in keys], dtype="int64")
+    return block
+
+
+def _sector(
+    round_data: RoundData,
+    variable: str,
+    group_rows: Block,
+    *,
+    measure: str,
+    dimension: str,
+    statistic: str,
+) -> Block:
+    """The equal-weight sector value ``(1/3) Σ_g est_g`` with its contrast SE (methodology §2)."""
+    block: Block = {
+        "measure": measure,
+        "group": SECTOR,
+        "breakdown": "",
+        "domain": "",
+        "dimension": dimension,
+        "statistic": statistic,
+        "n": float(np.sum(group_rows["n"])),
+        "n_orgs": int(np.sum(group_rows["n_orgs"])),
+    }
+    if set(group_rows["group"]) != set(GROUPS):
+        # A group without respondents: no sector value (it is the mean of all three groups).
+        block.update(estimate=np.nan, se=np.nan, ci_low=np.nan, ci_high=np.nan, df=np.nan)
+        return block
+    weights = dict.fromkeys(GROUPS, 1.0 / len(GROUPS))
+    contrast = round_data.design.contrast(variable, GROUP, weights, level=round_data.level)
+    for column in ("estimate", "se", "ci_low", "ci_high", "df"):
+        block[column] = float(contrast[column].iloc[0])
+    return block
+
+
+def estimate_index(round_data: RoundData) -> list[Block]:
+    """Index by group (``svymean``), sector (equal-weight contrast) and the gap, per measure.
+
+    The gap is the highest minus the lowest group index with its z-test; its variance uses the
+    design covariance of the group means (:meth:`SurveyDesign.mean_covariance`).
+    """
+    variables = [index_column(m) for m in round_data.measures]
+    orgs = round_data.org_counts(variables, [GROUP])
+    blocks = []
+    for measure, variable in zip(round_data.measures, variables, strict=True):
+        by_group = round_data.design.mean(variable, by=GROUP, level=round_data.level)
+        rows = _keyed(
+            by_group, measure=measure, dimension="index", statistic="mean", orgs=orgs[variable]
+        )
+        blocks.append(rows)
+        blocks.append(
+            _sector(
+                round_data, variable, rows, measure=measure, dimension="index", statistic="mean"
+            )
+        )
+        blocks.append(_gap(round_data, variable, by_group, rows, measure))
+    return blocks
+
+
+def _gap(
+    round_data: RoundData, variable: str, by_group: pd.DataFrame, rows: Block, measure: str
+) -> Block:
+    covariance = round_data.design.mean_covariance(variable, by=GROUP)
+    groups = (
+        pd.DataFrame(
+            {
+                "group": rows["group"],
+                "estimate": rows["estimate"],
+                "se": rows["se"],
+                "n": rows["n"],
+                "n_orgs": rows["n_orgs"],
+            }
+        )
+        .set_index("group")
+        .loc[[str(g) for g in covariance.index]]
+        .reset_index()
+    )
+    gap = estimate_gap(groups, covariance.to_numpy(), level=round_data.level)
+    involved = groups["group"].isin(str(gap["contrast"]).split(" - "))
+    return {
+        "measure": measure,
+        "group": SECTOR,
+        "breakdown": "",
+        "domain": "",
+        "dimension": "index",
+        "statistic": "gap",
+        "estimate": gap["estimate"],
+        "se": gap["se"],
+        "ci_low": gap["ci_low"],
+        "ci_high": gap["ci_high"],
+        "n": float(groups.loc[involved, "n"].sum()),
+        "n_orgs": int(groups.loc[involved, "n_orgs"].sum()),
+        "df": np.nan,
+        "contrast": gap["contrast"],
+        "p_value": gap["p_value"],
+    }
+
+
+def estimate_index_by_stratum(round_data: RoundData) -> list[Block]:
+    """Index by stratum (county, RHF): domain means ``by = [group, stratum]``."""
+    variables = [index_column(m) for m in round_data.measures]
+    orgs = round_data.org_counts(variables, [GROUP, STRATUM])
+    blocks = []
+    for measure, variable in zip(round_data.measures, variables, strict=True):
+        table = round_data.design.mean(variable, by=[GROUP, STRATUM], level=round_data.level)
+        blocks.append(
+            _keyed(table, measure=measure, dimension="index", statistic="mean", orgs=orgs[variable])
+        )
+    return blocks
+
+
+_ITEM_STATISTICS = (
+    ("agree_share", agree_column, "proportion"),
+    ("dont_know_share", dont_know_column, "proportion"),
+    ("mean", score_column, "mean"),
+)
+
+
+def estimate_items(round_data: RoundData) -> list[Block]:
+    """Per dimension: agree share, «Vet ikke» share (logit CI) and mean item, by group + sector.
+
+    Shares are ``svyciprop(method = "logit")`` domain estimates; the mean item is the mean of
+    the scored item (1–5, reversed if reverse-keyed). The sector value of each is the
+    equal-weight contrast of the three groups (normal interval, as ``svycontrast``).
+    """
+    instrument = round_data.instrument
+    items = [item for m in round_data.measures for item in instrument.item_ids(m)]
+    variables = [column(item) for item in items for _, column, _ in _ITEM_STATISTICS]
+    orgs = round_data.org_counts(variables, [GROUP])
+    blocks = []
+    for item in items:
+        described = instrument.item(item)
+        for statistic, column, method in _ITEM_STATISTICS:
+            variable = column(item)
+            estimator = getattr(round_data.design, method)
+            table = estimator(variable, by=GROUP, level=round_data.level)
+            keys = {
+                "measure": described.measure,
+                "dimension": described.dimension,
+                "statistic": statistic,
+            }
+            rows = _keyed(table, orgs=orgs[variable], **keys)
+            blocks.append(rows)
+            blocks.append(_sector(round_data, variable, rows, **keys))
+    return blocks
+
+
+def estimate_consensus(round_data: RoundData) -> list[Block]:
+    """Tastle–Wierman consensus and Leik dispersion per item and group; measure = item mean.
+
+    Computed from the design-weighted category shares of the scored item (methodology §4);
+    these are descriptive and carry no standard error. The measure-level value of a group is
+    the mean over the measure's items (``n``, ``n_orgs``: the largest over the items).
+    """
+    blocks = []
+    for measure in round_data.measures:
+        items = round_data.instrument.item_ids(measure)
+        variables = [score_column(i) for i in items]
+        orgs = round_data.org_counts(variables, [GROUP])
+        per_item = []
+        for item, variable in zip(items, variables, strict=True):
+            shares = weighted_category_shares(
+                round_data.data, variable, WEIGHT, [GROUP], SCALE_POINTS
+            )
+            table = consensus_by_domain(shares, SCALE_POINTS).reset_index()
+            table["n_orgs"] = [orgs[variable].get(str(g), 0) for g in table[GROUP]]
+            table["dimension"] = round_data.instrument.item(item).dimension
+            per_item.append(table)
+        items_table = pd.concat(per_item, ignore_index=True)
+        measure_table = (
+            items_table.groupby(GROUP, sort=True)
+            .agg(
+                consensus_tw=("consensus_tw", "mean"),
+                dispersion_leik=("dispersion_leik", "mean"),
+                n=("n", "max"),
+                n_orgs=("n_orgs", "max"),
+            )
+            .reset_index()
+            .assign(dimension="index")
+        )
+        for table in (items_table, measure_table):
+            for statistic in ("consensus_tw", "dispersion_leik"):
+                blocks.append(_descriptive(table, measure, statistic))
+    return blocks
+
+
+def _descriptive(table: pd.DataFrame, measure: str, statistic: str) -> Block:
+    """Tidy rows of a statistic without standard error (consensus, dispersion, alpha)."""
+    return {
+        "measure": measure,
+        "group": _labels(table, GROUP),
+        "breakdown": "",
+        "domain": "",
+        "dimension": table["dimension"].to_numpy(),
+        "statistic": statistic,
+        "estimate": table[statistic].to_numpy(dtype="float64"),
+        "se": np.nan,
+        "ci_low": np.nan,
+        "ci_high": np.nan,
+        "n": table["n"].to_numpy(dtype="float64"),
+        "n_orgs": table["n_orgs"].to_numpy(dtype="int64"),
+        "df": np.nan,
+    }
+
+
+def estimate_alpha(round_data: RoundData) -> list[Block]:
+    """Cronbach's alpha of each measure's scored items per group (R ``svycralpha``).
+
+    Over the respondents who answered every item of the measure substantively, as
+    ``svycralpha(..., na.rm = TRUE)``.
+    """
+    data = round_data.data
+    blocks = []
+    for measure in round_data.measures:
+        items = [score_column(i) for i in round_data.instrument.item_ids(measure)]
+        table = round_data.design.cronbach_alpha(items, by=GROUP)
+        complete = data[items].notna().all(axis=1)
+        orgs = complete.groupby([data[GROUP], data[ORG]], observed=True).any()
+        orgs = orgs.groupby(level=0, observed=True).sum()
+        table = table.assign(
+            alpha=table["estimate"],
+            n_orgs=[int(orgs.get(str(g), 0)) for g in table[GROUP]],
+            dimension="index",
+        )
+        blocks.append(_descriptive(table, measure, "alpha"))
+    return blocks

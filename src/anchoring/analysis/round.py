@@ -1,0 +1,253 @@
+"""``analyse_round``: from a round's cleaned responses to its estimates, status and change.
+
+One :class:`~anchoring.survey.SurveyDesign` is built for the whole round
+(``svydesign(ids = ~org_id, strata = ~stratum, fpc = ~fpc, weights = ~weight, nest = TRUE)``,
+lonely PSUs "adjust") and passed to every estimator; groups and strata are domains (``by=``),
+never subsets. Outputs, written atomically into ``data/processed/<round>/``:
+
+- ``estimates.parquet``: tidy estimates, suppression applied (:mod:`anchoring.analysis.tables`);
+- ``status.parquet``: anchoring status per measure with the deciding rule (:mod:`anchoring.status`);
+- ``change.parquet``: change against ``previous_round`` when that round's estimates exist
+  (:mod:`anchoring.change`).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from anchoring.analysis.estimators import (
+    GROUP,
+    GROUPS,
+    ORG,
+    STRATUM,
+    WEIGHT,
+    RoundData,
+    estimate_alpha,
+    estimate_consensus,
+    estimate_index,
+    estimate_index_by_stratum,
+    estimate_items,
+)
+from anchoring.analysis.response import (
+    estimate_response_rates,
+    estimate_weighting_efficiency,
+    frame_strata,
+)
+from anchoring.analysis.tables import assemble_estimates, order_estimates, write_parquet
+from anchoring.atomic import staged_directory
+from anchoring.change import estimate_change
+from anchoring.exceptions import InputFileError
+from anchoring.frames import load_frames
+from anchoring.instrument import load_instrument
+from anchoring.paths import RoundPaths, find_project_root
+from anchoring.round_config import RoundConfig, load_round_config
+from anchoring.scoring import score_responses
+from anchoring.status import assess_round_status
+from anchoring.suppression import suppress_small_cells
+from anchoring.survey import SurveyDesign
+
+logger = logging.getLogger(__name__)
+
+CHANGE_FILE = "change.parquet"
+DESIGN_COLUMNS: tuple[str, ...] = (GROUP, ORG, STRATUM, "fpc", WEIGHT)
+
+
+@dataclass(frozen=True)
+class AnalysisResult:
+    """The analysis of one round.
+
+    Attributes
+    ----------
+    round_id
+        The round.
+    estimates
+        The tidy estimates as written to ``estimates.parquet`` (suppression applied).
+    status
+        One row per measure as written to ``status.parquet``.
+    change
+        Change against the previous round (``change.parquet``), or None.
+    files
+        The files written.
+    n_respondents, n_psu, n_strata, degrees_of_freedom
+        Size of the design.
+    """
+
+    round_id: str
+    estimates: pd.DataFrame
+    status: pd.DataFrame
+    change: pd.DataFrame | None
+    files: tuple[Path, ...] = field(default=())
+    n_respondents: int = 0
+    n_psu: int = 0
+    n_strata: int = 0
+    degrees_of_freedom: int = 0
+
+    def index_table(self) -> pd.DataFrame:
+        """The anchoring index by group and sector: one row per measure × group.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``measure, group, estimate, ci_low, ci_high, n, n_orgs, is_suppressed`` (no
+            respondent-level rows).
+        """
+        rows = self.estimates[
+            (self.estimates["breakdown"] == "")
+            & (self.estimates["dimension"] == "index")
+            & (self.estimates["statistic"] == "mean")
+        ]
+        columns = ["measure", "group", "estimate", "ci_low", "ci_high", "n", "n_orgs"]
+        return rows.loc[:, [*columns, "is_suppressed"]].reset_index(drop=True)
+
+
+def analyse_round(root: str | Path | None, round_id: str) -> AnalysisResult:
+    """Estimate everything the report of a round needs and write it to the processed folder.
+
+    Parameters
+    ----------
+    root
+        The project (or data) root; ``None`` or ``""`` finds it from the working directory.
+    round_id
+        The round; its ``round.yaml`` and ``responses.parquet`` must exist.
+
+    Returns
+    -------
+    AnalysisResult
+        The estimates, status and change that were written.
+
+    Raises
+    ------
+    RoundConfigError
+        ``round.yaml`` is missing or invalid.
+    InputFileError
+        ``responses.parquet`` is missing or lacks a design column.
+    DesignError
+        The design or an item column is invalid (e.g. an unknown answer code).
+    """
+    paths = RoundPaths(Path(root) if root else find_project_root(), round_id)
+    config = load_round_config(paths.config_file)
+    instrument = load_instrument()
+    measures = tuple(config.measure_ids(instrument))
+    responses = _read_responses(paths.responses_file)
+    scored = score_responses(responses, instrument, measures)
+    data = pd.concat([responses.loc[:, list(DESIGN_COLUMNS)], scored], axis=1)
+    design = SurveyDesign(
+        data, weights=WEIGHT, psu=ORG, strata=STRATUM, fpc="fpc", lonely_psu="adjust"
+    )
+    round_data = RoundData(design, data, instrument, measures, config.estimation.level)
+    estimates = _estimate(round_data, config, paths)
+    status = assess_round_status(
+        estimates, list(measures), config.estimation.status, config.estimation.level
+    )
+    status.insert(0, "round_id", round_id)
+    change = _change(estimates, config, paths)
+    files = _write(paths, estimates, status, change)
+    logger.info(
+        "analysed round %s: %d respondents, %d estimates (%d suppressed), status %s",
+        round_id,
+        len(data),
+        len(estimates),
+        int(estimates["is_suppressed"].sum()),
+        dict(zip(status["measure"], status["status"], strict=True)),
+    )
+    return AnalysisResult(
+        round_id=round_id,
+        estimates=estimates,
+        status=status,
+        change=change,
+        files=tuple(files),
+        n_respondents=len(data),
+        n_psu=int(data.groupby([STRATUM, ORG]).ngroups),
+        n_strata=int(data[STRATUM].nunique()),
+        degrees_of_freedom=design.degrees_of_freedom,
+    )
+
+
+def _read_responses(path: Path) -> pd.DataFrame:
+    if not path.is_file():
+        raise InputFileError(
+            f"{path}: cleaned responses not found. Run the cleaning stage first "
+            "(notebook 01_clean or 'anchoring run')."
+        )
+    responses = pd.read_parquet(path)
+    missing = [c for c in DESIGN_COLUMNS if c not in responses.columns]
+    if missing:
+        raise InputFileError(
+            f"{path}: missing design column(s) {missing}. Re-run the cleaning stage."
+        )
+    unknown = sorted(set(responses[GROUP].dropna().astype(str)) - set(GROUPS))
+    if unknown:
+        raise InputFileError(
+            f"{path}: column 'group' has unknown value(s) {unknown}; expected {list(GROUPS)}."
+        )
+    return responses.reset_index(drop=True)
+
+
+def _frame_psu_n(config: RoundConfig, paths: RoundPaths) -> pd.DataFrame:
+    overrides = {
+        group: (Path(file) if Path(file).is_absolute() else paths.raw_dir / file)
+        for group, file in config.frames.items()
+    }
+    frames = load_frames(overrides)
+    parts = [frames[g].strata.loc[:, [STRATUM, "psu_n"]].assign(group=g) for g in GROUPS]
+    table = pd.concat(parts, ignore_index=True)
+    table["psu_n"] = table["psu_n"].astype("int64")
+    return table
+
+
+def _estimate(round_data: RoundData, config: RoundConfig, paths: RoundPaths) -> pd.DataFrame:
+    strata = frame_strata(_frame_psu_n(config, paths), round_data.data)
+    parts = [
+        *estimate_index(round_data),
+        *estimate_index_by_stratum(round_data),
+        *estimate_items(round_data),
+        *estimate_consensus(round_data),
+        *estimate_alpha(round_data),
+        *estimate_response_rates(round_data, strata),
+        *estimate_weighting_efficiency(round_data),
+    ]
+    table = assemble_estimates(parts, config.round_id)
+    settings = config.estimation
+    table = suppress_small_cells(table, min_n=settings.min_n, min_orgs=settings.min_orgs)
+    return order_estimates(table)
+
+
+def _change(estimates: pd.DataFrame, config: RoundConfig, paths: RoundPaths) -> pd.DataFrame | None:
+    previous_id = config.previous_round
+    if not previous_id:
+        return None
+    previous_file = paths.for_round(previous_id).estimates_file
+    if not previous_file.is_file():
+        logger.warning(
+            "previous round %s has no estimates (%s): no change computed",
+            previous_id,
+            previous_file,
+        )
+        return None
+    previous = pd.read_parquet(previous_file)
+    return estimate_change(
+        estimates, previous, config.round_id, previous_id, config.estimation.level
+    )
+
+
+def _write(
+    paths: RoundPaths,
+    estimates: pd.DataFrame,
+    status: pd.DataFrame,
+    change: pd.DataFrame | None,
+) -> list[Path]:
+    with staged_directory(paths.processed_dir) as staging:
+        write_parquet(estimates, staging / paths.estimates_file.name)
+        write_parquet(status, staging / paths.status_file.name)
+        if change is not None:
+            write_parquet(change, staging / CHANGE_FILE)
+    stale = paths.processed_dir / CHANGE_FILE
+    if change is None and stale.is_file():
+        stale.unlink()
+        logger.info("removed %s: the round has no previous round to compare with", stale)
+    written = [paths.estimates_file, paths.status_file]
+    return written + ([paths.processed_dir / CHANGE_FILE] if change is not None else [])

@@ -1,0 +1,347 @@
+"""Tests of anchoring.analysis.analyse_round on small hand-built rounds.
+
+The rounds follow the responses schema of docs/architecture.md exactly.
+
+Reference values are identities (a domain estimate from the one design equals the same call on
+SurveyDesign; sector SE = (1/3)·sqrt(Σ se_g²); a response rate is responding PSUs / frame PSUs
+counted from the packaged frames) or follow from the suppression rules.
+"""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from anchoring.analysis import CHANGE_FILE, ESTIMATE_COLUMNS, analyse_round
+from anchoring.analysis.tables import KEY_COLUMNS
+from anchoring.exceptions import InputFileError
+from anchoring.frames import load_frames
+from anchoring.instrument import load_instrument
+from anchoring.paths import RoundPaths
+from anchoring.scoring import index_column, score_responses
+from anchoring.survey import SurveyDesign
+
+INSTRUMENT = load_instrument()
+GROUPS = ("municipality", "hospital", "gp")
+# stratum → (responding PSUs, respondents per PSU range); frame sizes from the packaged frames.
+DESIGN = {
+    "municipality:03": (1, (2, 4)),  # Oslo: a census stratum (1 of 1)
+    "municipality:11": (5, (1, 4)),
+    "municipality:15": (1, (2, 3)),  # a lonely PSU (1 of 27)
+    "municipality:18": (4, (1, 4)),
+    "municipality:39": (2, (1, 1)),  # a small stratum: suppressed in the breakdown
+    "hospital:HSO": (4, (2, 5)),
+    "hospital:HV": (2, (2, 4)),
+    "hospital:HMN": (3, (1, 3)),  # a census stratum (3 of 3)
+    "gp:03": (12, (1, 1)),
+    "gp:11": (7, (1, 1)),
+    "gp:15": (2, (1, 1)),
+}
+LOCATION = {"municipality": 3.6, "hospital": 3.9, "gp": 3.2}
+
+
+def make_responses(seed: int, round_id: str = "test", shift: float = 0.0) -> pd.DataFrame:
+    """A cleaned responses table with the documented columns, drawn at random."""
+    rng = np.random.default_rng(seed)
+    psu_n = {s: n for g in GROUPS for s, n in load_frames()[g].psu_n().items()}
+    rows = []
+    for stratum, (n_psu, (low, high)) in DESIGN.items():
+        group = stratum.split(":")[0]
+        for j in range(n_psu):
+            m_j = int(rng.integers(low, high + 1))
+            org = f"{stratum.split(':')[1]}{j:02d}"
+            for r in range(m_j):
+                key = f"{group}:{org}-{r}"
+                rows.append(
+                    {
+                        "group": group,
+                        "org_id": key if group == "gp" else org,
+                        "stratum": stratum,
+                        "fpc": psu_n[stratum],
+                        "weight": psu_n[stratum] / n_psu / m_j,
+                        "respondent_key": key,
+                    }
+                )
+    table = pd.DataFrame(rows)
+    items = INSTRUMENT.item_ids()
+    location = table["group"].map(LOCATION).to_numpy() + shift
+    orgs = table["org_id"].unique()
+    org_effect = table["org_id"].map(dict(zip(orgs, rng.normal(0, 0.4, len(orgs)), strict=True)))
+    latent = location[:, None] + org_effect.to_numpy()[:, None]
+    latent = latent + rng.normal(0, 1.0, size=(len(table), len(items)))
+    answers = np.clip(np.rint(latent), 1, 5)
+    special = rng.random(size=answers.shape)
+    answers = np.where(special < 0.05, 8, np.where(special < 0.08, 9, answers))
+    answers = np.where(special > 0.97, np.nan, answers)
+    for k, item in enumerate(items):
+        values = answers[:, k]
+        if INSTRUMENT.item(item).reverse_keyed:
+            values = np.where(values <= 5, 6 - values, values)
+        table[item] = pd.array(values, dtype="Float64").astype("Int8")
+    table.insert(0, "round_id", round_id)
+    table["source_id"] = table["group"]
+    table["source_row"] = np.arange(1, len(table) + 1)
+    return table.sort_values(["group", "org_id", "respondent_key"]).reset_index(drop=True)
+
+
+def write_round(
+    root: Path, round_id: str, responses: pd.DataFrame, previous: str | None = None, **estimation
+) -> RoundPaths:
+    """Write round.yaml and responses.parquet of a round under ``root``."""
+    paths = RoundPaths(root, round_id)
+    paths.raw_dir.mkdir(parents=True, exist_ok=True)
+    paths.processed_dir.mkdir(parents=True, exist_ok=True)
+    config = {
+        "round_id": round_id,
+        "title": {"nb": "Test", "en": "Test"},
+        "fieldwork": {"start": "2026-09-01", "end": "2026-10-01"},
+        "previous_round": previous,
+        "sources": [{"id": "k", "group": "municipality", "file": "k.csv", "columns": {}}],
+        "estimation": estimation,
+    }
+    paths.config_file.write_text(yaml.safe_dump(config), encoding="utf-8")
+    responses.to_parquet(paths.responses_file, index=False)
+    return paths
+
+
+@pytest.fixture(scope="module")
+def analysed(tmp_path_factory):
+    root = tmp_path_factory.mktemp("round")
+    responses = make_responses(7)
+    paths = write_round(root, "test", responses)
+    return analyse_round(root, "test"), paths, responses
+
+
+def _design(responses: pd.DataFrame) -> tuple[SurveyDesign, pd.DataFrame]:
+    scored = score_responses(responses, INSTRUMENT, INSTRUMENT.measure_ids)
+    data = pd.concat([responses[["group", "org_id", "stratum", "fpc", "weight"]], scored], axis=1)
+    design = SurveyDesign(data, "weight", psu="org_id", strata="stratum", fpc="fpc")
+    return design, data
+
+
+def _rows(estimates: pd.DataFrame, **keys) -> pd.DataFrame:
+    mask = np.ones(len(estimates), dtype=bool)
+    for column, value in keys.items():
+        mask &= estimates[column].to_numpy() == value
+    return estimates[mask]
+
+
+def test_files_schema_and_order(analysed):
+    result, paths, _ = analysed
+    table = pd.read_parquet(paths.estimates_file)
+    assert list(table.columns) == list(ESTIMATE_COLUMNS)
+    pd.testing.assert_frame_equal(table, result.estimates, check_dtype=False)
+    assert table.equals(table.sort_values(list(KEY_COLUMNS)).reset_index(drop=True))
+    assert not table.duplicated(list(KEY_COLUMNS)).any()
+    assert set(table["statistic"]) == {
+        "mean",
+        "agree_share",
+        "dont_know_share",
+        "consensus_tw",
+        "dispersion_leik",
+        "alpha",
+        "gap",
+        "response_rate",
+        "weighting_efficiency",
+    }
+    assert set(table["group"]) == {*GROUPS, "sector"}
+    status = pd.read_parquet(paths.status_file)
+    assert status["measure"].tolist() == INSTRUMENT.measure_ids
+    assert set(status["status"]) <= {"well", "partly", "weak", "not_assessed"}
+    assert not (paths.processed_dir / CHANGE_FILE).exists()
+    # no respondent-level row reaches the estimates
+    assert "respondent_key" not in table.columns and len(table) < 2000
+
+
+def test_same_inputs_give_the_same_bytes(analysed, tmp_path):
+    _, paths, responses = analysed
+    other = write_round(tmp_path, "test", responses)
+    analyse_round(tmp_path, "test")
+    assert other.estimates_file.read_bytes() == paths.estimates_file.read_bytes()
+    assert other.status_file.read_bytes() == paths.status_file.read_bytes()
+
+
+def test_group_index_is_the_domain_mean_of_the_one_design(analysed):
+    result, _, responses = analysed
+    design, _ = _design(responses)
+    for measure in INSTRUMENT.measure_ids:
+        expected = design.mean(index_column(measure), by="group").set_index("group")
+        got = _rows(
+            result.estimates, measure=measure, breakdown="", dimension="index", statistic="mean"
+        ).set_index("group")
+        for group in GROUPS:
+            if got.at[group, "is_suppressed"]:
+                continue
+            for column in ("estimate", "se", "ci_low", "ci_high", "n"):
+                assert got.at[group, column] == pytest.approx(expected.at[group, column], 1e-12)
+
+
+def test_sector_is_equal_weight_mean_with_independent_se(analysed):
+    result, _, _ = analysed
+    sector_rows = _rows(result.estimates, group="sector", breakdown="")
+    checked = 0
+    for _, row in sector_rows[sector_rows["statistic"].isin(["mean", "agree_share"])].iterrows():
+        groups = _rows(
+            result.estimates,
+            measure=row["measure"],
+            breakdown="",
+            dimension=row["dimension"],
+            statistic=row["statistic"],
+        )
+        groups = groups[groups["group"] != "sector"]
+        if groups["is_suppressed"].any():
+            assert row["is_suppressed"] and np.isnan(row["estimate"])
+            continue
+        # identity: (1/3) Σ est_g and (1/3)·sqrt(Σ se_g²) (groups are separate strata)
+        assert row["estimate"] == pytest.approx(groups["estimate"].mean(), rel=1e-12)
+        assert row["se"] == pytest.approx(np.sqrt((groups["se"] ** 2).sum()) / 3, rel=1e-10)
+        checked += 1
+    assert checked > 10
+
+
+def test_proportions_use_logit_intervals_on_the_domain_df(analysed):
+    result, _, responses = analysed
+    design, _ = _design(responses)
+    expected = design.proportion("agree_pll__nytte", by="group").set_index("group")
+    got = _rows(result.estimates, measure="pll", dimension="nytte", statistic="agree_share")
+    got = got.set_index("group")
+    for group in GROUPS:
+        # df: PSUs − strata among the group's rows, whatever the item (R svyciprop by domain)
+        rows = responses[responses["group"] == group]
+        df = rows.groupby(["stratum", "org_id"]).ngroups - rows["stratum"].nunique()
+        assert got.at[group, "df"] == df == expected.at[group, "df"]
+        if not got.at[group, "is_suppressed"]:
+            assert got.at[group, "ci_low"] == pytest.approx(expected.at[group, "ci_low"], 1e-12)
+            assert 0 <= got.at[group, "ci_low"] <= got.at[group, "estimate"] <= 1
+
+
+def test_suppressed_values_are_absent_and_nothing_is_recoverable(analysed):
+    result, _, _ = analysed
+    table = result.estimates
+    hidden = table[table["is_suppressed"]]
+    assert len(hidden) > 0  # the design has small strata: there is something to hide
+    assert hidden[["estimate", "se", "ci_low", "ci_high"]].isna().all().all()
+    assert (hidden["suppression_reason"] != "").all()
+    shown = table[~table["is_suppressed"]]
+    assert (shown["suppression_reason"] == "").all()
+    # primary rule held everywhere it applies
+    opinion = shown[~shown["statistic"].isin(["response_rate", "weighting_efficiency"])]
+    opinion = opinion[opinion["group"] != "sector"]
+    assert (opinion["n"] >= 5).all() and (opinion["n_orgs"] >= 3).all()
+    # no sector value shown with exactly one hidden group
+    keys = ["measure", "dimension", "statistic"]
+    for key, cells in table[(table["breakdown"] == "") & table["measure"].ne("")].groupby(keys):
+        groups = cells[cells["group"].isin(GROUPS)]
+        sector = cells[cells["group"] == "sector"]
+        if len(sector) and groups["is_suppressed"].sum() == 1:
+            assert sector["is_suppressed"].all(), key
+    # no breakdown row shows its total with exactly one hidden cell
+    strata = table[table["breakdown"] == "stratum"]
+    for (measure, group), cells in strata[strata["statistic"] == "mean"].groupby(
+        ["measure", "group"]
+    ):
+        total = _rows(
+            table, measure=measure, group=group, breakdown="", dimension="index", statistic="mean"
+        )
+        if not total["is_suppressed"].iloc[0]:
+            assert cells["is_suppressed"].sum() != 1, (measure, group)
+
+
+def test_small_stratum_is_suppressed_in_the_breakdown(analysed):
+    result, _, _ = analysed
+    cell = _rows(result.estimates, measure="pll", breakdown="stratum", domain="municipality:39")
+    assert cell["is_suppressed"].all()
+    assert "too_few" in cell["suppression_reason"].iloc[0]
+
+
+def test_response_rates_from_the_frame(analysed):
+    result, _, responses = analysed
+    rates = _rows(result.estimates, statistic="response_rate")
+    frames = load_frames()
+    for group in GROUPS:
+        total = _rows(rates, group=group, breakdown="")
+        responding = responses.loc[responses["group"] == group, "org_id"].nunique()
+        frame_n = int(frames[group].strata["psu_n"].astype(int).sum())
+        assert total["estimate"].iloc[0] == pytest.approx(responding / frame_n, rel=1e-15)
+        strata = _rows(rates, group=group, breakdown="stratum")
+        assert len(strata) == len(frames[group].strata)  # zero-response strata included
+    oslo = _rows(rates, breakdown="stratum", domain="municipality:03")
+    assert oslo["estimate"].iloc[0] == 1.0
+    assert not rates["is_suppressed"].any()
+
+
+def test_gap_and_consensus_rows(analysed):
+    result, _, _ = analysed
+    means = _rows(
+        result.estimates, measure="pll", breakdown="", dimension="index", statistic="mean"
+    ).set_index("group")
+    gap = _rows(result.estimates, measure="pll", statistic="gap").iloc[0]
+    if not gap["is_suppressed"]:
+        values = means.loc[list(GROUPS), "estimate"]
+        assert gap["estimate"] == pytest.approx(values.max() - values.min())
+        high, low = gap["contrast"].split(" - ")
+        assert gap["se"] == pytest.approx(np.hypot(means.at[high, "se"], means.at[low, "se"]))
+        assert 0 <= gap["p_value"] <= 1
+    tw = _rows(result.estimates, measure="pll", group="hospital", statistic="consensus_tw")
+    items = tw[tw["dimension"] != "index"]
+    measure_level = tw[tw["dimension"] == "index"]
+    assert len(items) == len(INSTRUMENT.dimension_ids)
+    if not items["is_suppressed"].any():
+        assert measure_level["estimate"].iloc[0] == pytest.approx(items["estimate"].mean())
+
+
+def test_change_against_the_previous_round(tmp_path):
+    write_round(tmp_path, "before", make_responses(1, "before"))
+    analyse_round(tmp_path, "before")
+    paths = write_round(tmp_path, "after", make_responses(2, "after", shift=0.8), previous="before")
+    result = analyse_round(tmp_path, "after")
+    change = pd.read_parquet(paths.processed_dir / CHANGE_FILE)
+    assert result.change is not None and len(change) == 4 * 4
+    shown = change[~change["is_suppressed"]]
+    assert (shown["change"] == shown["estimate_current"] - shown["estimate_previous"]).all()
+    assert np.allclose(shown["se"], np.hypot(shown["se_current"], shown["se_previous"]))
+    assert (shown["p_value_holm"] >= shown["p_value"]).all()
+    # re-analysing without a previous round removes the stale change file
+    write_round(tmp_path, "after", make_responses(2, "after"), previous=None)
+    analyse_round(tmp_path, "after")
+    assert not (paths.processed_dir / CHANGE_FILE).exists()
+
+
+def test_thresholds_from_config_change_suppression(tmp_path):
+    write_round(tmp_path, "strict", make_responses(7, "strict"), min_n=1000)
+    result = analyse_round(tmp_path, "strict")
+    opinion = result.estimates[result.estimates["measure"] != ""]
+    assert opinion["is_suppressed"].all()
+    assert (result.status["status"] == "not_assessed").all()
+
+
+def test_missing_responses_and_bad_group_raise(tmp_path):
+    paths = write_round(tmp_path, "bad", make_responses(3, "bad"))
+    paths.responses_file.unlink()
+    with pytest.raises(InputFileError, match=r"responses\.parquet"):
+        analyse_round(tmp_path, "bad")
+    table = make_responses(3, "bad")
+    table.loc[0, "group"] = "pharmacy"
+    table.to_parquet(paths.responses_file, index=False)
+    with pytest.raises(InputFileError, match="pharmacy"):
+        analyse_round(tmp_path, "bad")
+
+
+def test_every_statistic_by_every_group_is_present(analysed):
+    result, _, _ = analysed
+    table = result.estimates
+    for measure, group in itertools.product(INSTRUMENT.measure_ids, GROUPS):
+        cells = _rows(table, measure=measure, group=group, breakdown="")
+        assert set(cells["statistic"]) == {
+            "mean",
+            "agree_share",
+            "dont_know_share",
+            "consensus_tw",
+            "dispersion_leik",
+            "alpha",
+        }
