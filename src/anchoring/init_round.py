@@ -138,7 +138,27 @@ def _norm(text: str) -> str:
 
 
 def _similarity(a: str, b: str) -> float:
-    return difflib.SequenceMatcher(None, _norm(a), _norm(b)).ratio()
+    return _best_similarity([_norm(a)], _matcher(_norm(b)))
+
+
+def _matcher(target: str) -> difflib.SequenceMatcher:
+    matcher = difflib.SequenceMatcher(None, autojunk=False)
+    matcher.set_seq2(target)  # difflib caches what it learns about the second sequence
+    return matcher
+
+
+def _best_similarity(
+    texts: list[str], matcher: difflib.SequenceMatcher, floor: float = MIN_SIMILARITY
+) -> float:
+    best = 0.0
+    for text in texts:
+        if text == matcher.b:
+            return 1.0
+        matcher.set_seq1(text)
+        if matcher.real_quick_ratio() < floor or matcher.quick_ratio() < floor:
+            continue
+        best = max(best, matcher.ratio())
+    return best
 
 
 def _column_texts(raw: RawTable, column: str) -> list[str]:
@@ -160,13 +180,15 @@ def _item_candidates(instrument: Instrument) -> dict[str, list[str]]:
 
 def _match_items(draft: _Draft, instrument: Instrument, free: list[str]) -> None:
     """Greedy one-to-one matching of columns to items by best similarity."""
-    candidates = _item_candidates(instrument)
+    candidates = {
+        i: [_matcher(_norm(n)) for n in names] for i, names in _item_candidates(instrument).items()
+    }
     order = {item_id: i for i, item_id in enumerate(candidates)}
     scores = []
     for column in free:
-        texts = _column_texts(draft.raw, column)
-        for item_id, names in candidates.items():
-            score = round(max(_similarity(t, n) for t in texts for n in names), 3)
+        texts = [_norm(t) for t in _column_texts(draft.raw, column)]
+        for item_id, matchers in candidates.items():
+            score = round(max(_best_similarity(texts, m) for m in matchers), 3)
             scores.append((score, column, item_id))
     scores.sort(key=lambda s: (-s[0], order[s[2]], s[1]))
     per_column: dict[str, list[tuple[float, str]]] = {}
