@@ -34,6 +34,7 @@ from anchoring.cleaning.quality import (
     item_rates,
     quality_markdown,
     response_rates,
+    totals_markdown,
     write_quality_json,
 )
 from anchoring.cleaning.redaction import COUNT_TYPES, redact_series
@@ -86,6 +87,10 @@ class CleaningResult:
     def quality_table(self) -> str:
         """The quality report as Markdown tables (sources, groups)."""
         return quality_markdown(self.quality)
+
+    def counts_table(self) -> str:
+        """Totals by kind (exclusion reason, flag, redaction type) as a Markdown table."""
+        return totals_markdown(self.quality)
 
 
 @dataclass

@@ -151,5 +151,19 @@ def quality_markdown(quality: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def totals_markdown(quality: dict) -> str:
+    """Markdown table of the round's totals: exclusions, flags and redactions by kind."""
+    totals = quality["totals"]
+    lines = ["| what | kind | rows |", "|---|---|---:|"]
+    for title, key in (
+        ("excluded", "excluded_by_reason"),
+        ("flagged (kept)", "flagged_by_reason"),
+        ("redacted in free text", "redactions_by_type"),
+    ):
+        for kind, count in sorted(totals[key].items()):
+            lines.append(f"| {title} | {kind} | {count} |")
+    return "\n".join(lines) + "\n"
+
+
 def _show_delimiter(delimiter: str | None) -> str:
     return {None: "–", ";": "`;`", ",": "`,`", "\t": "tab"}.get(delimiter, f"`{delimiter}`")
