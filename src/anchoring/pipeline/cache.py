@@ -120,7 +120,7 @@ def collect_round_inputs(paths: RoundPaths, config: RoundConfig) -> RoundInputs:
     package = package_root()
     instrument_file = package / "instrument" / "instrument.yaml"
     frames = {
-        f"anchoring/{k}": v
+        k: v
         for k, v in sha256_tree(package / "frames", package.parent).items()
         if not k.endswith(".py")
     }

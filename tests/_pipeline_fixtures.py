@@ -1,0 +1,92 @@
+"""Helpers for the pipeline tests: tiny stand-in notebooks and rounds, tree hashes, simulated rounds.
+
+The tiny notebooks exercise the pipeline's mechanism (papermill, staging, cache, lock) in a few
+seconds; the end-to-end tests run the project's real notebooks on a small simulated round.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import nbformat
+
+TINY_ROUND_YAML = """\
+round_id: {round_id}
+title: {{nb: Liten runde, en: Tiny round}}
+fieldwork: {{start: 2025-03-01, end: 2025-03-31}}
+sources:
+  - {{id: kom, group: municipality, file: kommuner.csv, columns: {{org_id: Kommunenummer}}}}
+"""
+
+_PREAMBLE = (
+    "from pathlib import Path\n"
+    "import logging, os\n"
+    "out = Path(root) / 'data' / 'processed' / round_id\n"
+    "out.mkdir(parents=True, exist_ok=True)\n"
+)
+TINY_CLEAN = _PREAMBLE + (
+    "raw = (Path(root) / 'data' / 'raw' / round_id / 'kommuner.csv').read_text()\n"
+    "if 'UKJENT' in raw:\n"
+    "    from anchoring.exceptions import MappingError\n"
+    "    raise MappingError('kommuner.csv: value UKJENT matches no label')\n"
+    "logging.getLogger('anchoring.cleaning').info('tiny clean of %s', round_id)\n"
+    "for name in ('responses.parquet', 'exclusions.parquet', 'quality.json'):\n"
+    "    (out / name).write_text(raw.upper() + os.environ.get('PYTHONHASHSEED', 'unset'))\n"
+)
+TINY_ANALYSE = _PREAMBLE + (
+    "text = (out / 'responses.parquet').read_text()\n"
+    "(out / 'estimates.parquet').write_text(text[::-1])\n"
+    "(out / 'status.parquet').write_text(str(len(text)))\n"
+)
+TINY_REPORT = "print('report', round_id, lang)\n"
+
+
+def write_notebook(path: Path, body: str, parameters: tuple[str, ...] = ("round_id", "root")):
+    """A notebook with a ``parameters`` cell of empty strings and one code cell."""
+    notebook = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("\n".join(f'{name} = ""' for name in parameters))
+    cell.metadata["tags"] = ["parameters"]
+    notebook.cells = [cell, nbformat.v4.new_code_cell(body)]
+    notebook.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(notebook, path)
+    return path
+
+
+def write_tiny_notebooks(folder: Path) -> Path:
+    """Stand-ins for 01_clean, 02_analyse and 03_report that write the stages' files."""
+    write_notebook(folder / "01_clean.ipynb", TINY_CLEAN)
+    write_notebook(folder / "02_analyse.ipynb", TINY_ANALYSE)
+    write_notebook(folder / "03_report.ipynb", TINY_REPORT, ("round_id", "root", "lang"))
+    return folder
+
+
+def write_tiny_round(root: Path, round_id: str = "r1", data: str = "Kommunenummer\n0301\n"):
+    """A raw folder with a valid ``round.yaml`` and one export."""
+    raw = root / "data" / "raw" / round_id
+    raw.mkdir(parents=True, exist_ok=True)
+    (raw / "round.yaml").write_text(TINY_ROUND_YAML.format(round_id=round_id), encoding="utf-8")
+    (raw / "kommuner.csv").write_text(data, encoding="utf-8")
+    return raw
+
+
+def fake_render_report(executed_notebook: Path, html_path: Path, lang: str) -> Path:
+    """Stand-in for ``anchoring.report.render_report`` used with the tiny notebooks."""
+    html_path.write_text(f"<html lang='{lang}'>{executed_notebook.name}</html>", encoding="utf-8")
+    return html_path
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """SHA-256 (and nothing else) of every file under ``folder``, by relative path."""
+    out = {}
+    for dirpath, _dirs, files in os.walk(folder):
+        for name in files:
+            path = Path(dirpath) / name
+            out[path.relative_to(folder).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return out

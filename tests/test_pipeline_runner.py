@@ -1,0 +1,71 @@
+"""Tests of anchoring.pipeline.runner: papermill execution, error messages, time limit, kernel env."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from _pipeline_fixtures import write_notebook
+
+from anchoring.exceptions import PipelineError
+from anchoring.pipeline.runner import NotebookRun, describe_cell_failure, execute_notebook
+
+pytestmark = pytest.mark.slow  # each test starts a Jupyter kernel (a few seconds)
+
+
+def _outputs_text(path):
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    return "".join(
+        "".join(o.get("text", "")) for c in notebook["cells"] for o in c.get("outputs", [])
+    )
+
+
+def test_parameters_injected_hash_seed_fixed_and_kernel_log_captured(tmp_path):
+    body = (
+        "import os, logging\n"
+        "logging.getLogger('anchoring.test').info('kernel says hello')\n"
+        "print(round_id, root, os.environ['PYTHONHASHSEED'])\n"
+    )
+    template = write_notebook(tmp_path / "nb.ipynb", body)
+    executed, log_file = tmp_path / "out" / "nb.ipynb", tmp_path / "run.log"
+    execute_notebook(NotebookRun(template, executed, {"round_id": "r9", "root": "/x"}, log_file))
+    assert "r9 /x 0" in _outputs_text(executed)
+    assert "[kernel nb] anchoring.test: kernel says hello" in log_file.read_text(encoding="utf-8")
+
+
+def test_anchoring_error_in_a_cell_names_notebook_cell_and_message(tmp_path):
+    body = (
+        "from anchoring.exceptions import MappingError\n"
+        "x = 1\n"
+        "raise MappingError('kommuner.csv: value UKJENT matches no label')\n"
+    )
+    template = write_notebook(tmp_path / "01_clean.ipynb", body)
+    run = NotebookRun(template, tmp_path / "out.ipynb", {"round_id": "r", "root": "/x"})
+    with pytest.raises(PipelineError) as caught:
+        execute_notebook(run)
+    message = str(caught.value)
+    # cell 0 is the parameters cell, cell 1 the one papermill injects, cell 2 the failing one
+    assert "notebook 01_clean.ipynb failed in cell 2" in message
+    assert "from anchoring.exceptions import MappingError / x = 1 / raise MappingError(" in message
+    assert "kommuner.csv: value UKJENT matches no label" in message
+    assert "Traceback" not in message and "MappingError:" not in message
+
+
+def test_other_errors_keep_their_type_and_timeout_stops_the_kernel(tmp_path):
+    template = write_notebook(tmp_path / "nb.ipynb", "1 / 0")
+    with pytest.raises(PipelineError, match="ZeroDivisionError: division by zero"):
+        execute_notebook(NotebookRun(template, tmp_path / "o.ipynb", {"round_id": "", "root": ""}))
+    slow = write_notebook(tmp_path / "slow.ipynb", "import time\ntime.sleep(120)")
+    started = time.perf_counter()
+    with pytest.raises(PipelineError, match="longer than its limit of 3 s"):
+        execute_notebook(
+            NotebookRun(slow, tmp_path / "s.ipynb", {"round_id": "", "root": ""}, timeout_s=3)
+        )
+    assert time.perf_counter() - started < 60  # stopped, not waited out
+
+
+def test_describe_cell_failure_shortens_long_sources(tmp_path):
+    source = "a = 1\n\nb = 2\nc = 3\nd = 4\n"
+    text = describe_cell_failure("02_analyse.ipynb", 5, source, "KeyError", "'x'", tmp_path)
+    assert "cell 5 (`a = 1 / b = 2 / c = 3 / ...`): KeyError: 'x'" in text
