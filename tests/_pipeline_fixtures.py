@@ -1,7 +1,7 @@
-"""Helpers for the pipeline tests: tiny stand-in notebooks and rounds, tree hashes, simulated rounds.
+"""Pipeline test helpers: tiny stand-in notebooks and rounds, tree hashes.
 
-The tiny notebooks exercise the pipeline's mechanism (papermill, staging, cache, lock) in a few
-seconds; the end-to-end tests run the project's real notebooks on a small simulated round.
+The tiny notebooks exercise the mechanism (papermill, staging, cache, lock) in seconds; the
+end-to-end tests run the real notebooks on a small simulated round.
 """
 
 from __future__ import annotations

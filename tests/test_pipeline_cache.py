@@ -1,8 +1,10 @@
-"""Tests of anchoring.pipeline.cache: what a stage's fingerprint covers, and when outputs are reused."""
+"""Tests of anchoring.pipeline.cache: what a fingerprint covers, when outputs are reused."""
 
 from __future__ import annotations
 
 import pytest
+
+import anchoring.report
 from _pipeline_fixtures import (
     TINY_ANALYSE,
     fake_render_report,
@@ -10,8 +12,6 @@ from _pipeline_fixtures import (
     write_tiny_notebooks,
     write_tiny_round,
 )
-
-import anchoring.report
 from anchoring.paths import RoundPaths
 from anchoring.pipeline import run_round
 from anchoring.pipeline.cache import (

@@ -11,8 +11,8 @@ import sys
 import textwrap
 
 import pytest
-from _pipeline_fixtures import write_tiny_notebooks, write_tiny_round
 
+from _pipeline_fixtures import write_tiny_notebooks, write_tiny_round
 from anchoring.exceptions import LockError
 from anchoring.paths import RoundPaths
 from anchoring.pipeline import run_round
@@ -74,9 +74,9 @@ def test_lock_naming_a_live_pid_is_refused_even_without_flock(tmp_path):
     lock.parent.mkdir(parents=True)
     record = {"pid": os.getpid(), "host": socket.gethostname(), "started_at": "2025-01-01T00:00"}
     lock.write_text(json.dumps(record))
-    with pytest.raises(LockError, match=f"pid {os.getpid()} .*started 2025-01-01T00:00"):
-        with round_lock(paths):
-            pass
+    refused = pytest.raises(LockError, match=f"pid {os.getpid()} .*started 2025-01-01T00:00")
+    with refused, round_lock(paths):
+        pass
     assert lock.exists()  # a refused run leaves the holder's lock alone
 
 

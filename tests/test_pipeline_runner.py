@@ -1,4 +1,4 @@
-"""Tests of anchoring.pipeline.runner: papermill execution, error messages, time limit, kernel env."""
+"""Tests of anchoring.pipeline.runner: papermill execution, errors, time limit, kernel env."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import json
 import time
 
 import pytest
-from _pipeline_fixtures import write_notebook
 
+from _pipeline_fixtures import write_notebook
 from anchoring.exceptions import PipelineError
 from anchoring.pipeline.runner import NotebookRun, describe_cell_failure, execute_notebook
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 
 from _pipeline_fixtures import tree_digest, write_tiny_round
-
 from anchoring.paths import RoundPaths
 from anchoring.pipeline.staging import (
     STAGING_DIR,
