@@ -143,38 +143,37 @@ def _apply_rules(
     config_path: str,
 ) -> _SourceOutcome:
     frame, rules = mapped.frame, config.cleaning
-    n = len(frame)
-    reason = np.full(n, None, dtype=object)
+    reason = np.full(len(frame), None, dtype=object)
 
     def exclude(mask: np.ndarray, why: str) -> None:
-        reason[(reason == None) & mask] = why  # noqa: E711 (element-wise on an object array)
+        reason[pd.isna(reason) & mask] = why
 
     exclude(marked, "test_marked")
     exclude(before, "before_fieldwork")
     exclude(mark_incomplete(frame[mapped.item_ids], rules.min_answered_share), "incomplete")
-    duplicate_of = np.zeros(n, dtype="int64")
+    # organisations of the rows still in play (tolerant matching, so that a resubmission that
+    # spells the organisation differently is still recognised as a duplicate)
+    in_play = pd.isna(reason) & frame["org_raw"].notna().to_numpy()
+    orgs = resolve_organisations(
+        frame.loc[in_play, "org_raw"], mapped.source, frames, str(mapped.raw.path), config_path
+    ).reindex(frame.index)
+    redacted, counts = redact_series(frame["barriers"])
+    duplicate_of = np.zeros(len(frame), dtype="int64")
     if rules.deduplicate:
-        duplicate, duplicate_of = mark_duplicates(frame, reason == None, mapped.item_ids)  # noqa: E711
+        key_frame = frame.assign(org_raw=orgs["org_id"], barriers=redacted.str.casefold())
+        duplicate, duplicate_of = mark_duplicates(
+            key_frame,
+            pd.isna(reason),
+            mapped.item_ids,
+        )
         exclude(duplicate, "duplicate")
     exclude(frame["org_raw"].isna().to_numpy(), "missing_org_id")
-    keep = reason == None  # noqa: E711
-    orgs = resolve_organisations(
-        frame.loc[keep, "org_raw"], mapped.source, frames, str(mapped.raw.path), config_path
-    )
-    speeder = flag_speeders(frame["answer_time_ms"], keep, rules.speeder_ratio)
-    blocks = {
-        m: [i for i in instrument.item_ids(m) if i in mapped.item_ids]
-        for m in config.measure_ids(instrument)
-    }
-    straight = flag_straightliners(
-        frame[list(frame.columns.intersection([i for b in blocks.values() for i in b]))], blocks
-    )
+    speeder, straight = _flags(config, instrument, mapped, pd.isna(reason))
     if rules.exclude_speeders:
         exclude(speeder, "speeder")
     if rules.exclude_straightliners:
         exclude(straight, "straightliner")
-    redacted, counts = redact_series(frame["barriers"])
-    keep = reason == None  # noqa: E711
+    keep = pd.isna(reason)
     kept = frame.loc[keep].drop(columns=["barriers", "org_raw", "is_test"]).copy()
     kept["org_id"] = orgs.loc[kept.index, "org_id"]
     kept["stratum"] = orgs.loc[kept.index, "stratum"]
@@ -183,6 +182,20 @@ def _apply_rules(
     kept["_text"] = redacted[keep]
     totals = {t: int(counts[t].sum()) for t in COUNT_TYPES}
     return _SourceOutcome(mapped, reason, duplicate_of, kept, totals)
+
+
+def _flags(
+    config: RoundConfig, instrument: Instrument, mapped: MappedSource, kept: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Speeder and straight-liner flags of every row (speed against the kept rows' median)."""
+    frame = mapped.frame
+    speeder = flag_speeders(frame["answer_time_ms"], kept, config.cleaning.speeder_ratio)
+    blocks = {
+        m: [i for i in instrument.item_ids(m) if i in mapped.item_ids]
+        for m in config.measure_ids(instrument)
+    }
+    straight = flag_straightliners(frame[[i for b in blocks.values() for i in b]], blocks)
+    return speeder, straight
 
 
 def _responses(
@@ -226,7 +239,7 @@ def _responses(
 def _exclusions(config: RoundConfig, outcomes: list[_SourceOutcome]) -> pd.DataFrame:
     parts = []
     for outcome in outcomes:
-        dropped = outcome.reason != None  # noqa: E711
+        dropped = pd.notna(outcome.reason)
         rows = outcome.mapped.frame["source_row"].to_numpy()[dropped]
         reasons = outcome.reason[dropped]
         dup = np.where(reasons == "duplicate", outcome.duplicate_of[dropped], 0)
@@ -270,6 +283,7 @@ def _quality(
                 },
                 "redactions_by_type": o.redactions,
                 "items_not_mapped": [i for i in item_ids if i not in o.mapped.item_ids],
+                "answer_time_from": o.mapped.columns.get("answer_time_ms"),
             }
         )
     strata, groups = response_rates(responses, frames)

@@ -34,6 +34,21 @@ from anchoring.round_config import Source
 _OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 _LOCAL_ZONE = "Europe/Oslo"
+START_TIME_HEADERS: tuple[str, ...] = (
+    "starttid",
+    "start time",
+    "starttime",
+    "start date",
+    "startdate",
+    "started",
+    "started at",
+    "started_at",
+    "$started",
+    "påbegynt",
+    "startet",
+)
+"""Headers of a start-time column: when a source maps no ``answer_time_ms``, the answer time is
+``submitted_at`` minus this column (Questback, SurveyXact and Forms export both times)."""
 
 
 @dataclass
@@ -186,6 +201,20 @@ def _timestamps(raw: RawTable, series: pd.Series, column: str) -> pd.Series:
     return out
 
 
+def _answer_time(raw: RawTable, columns: dict[str, str], submitted: pd.Series) -> np.ndarray:
+    """Answer time in ms: the mapped column, else submission minus a start-time column."""
+    if "answer_time_ms" in columns:
+        column = columns["answer_time_ms"]
+        return _numbers(raw, raw.frame[column], column).to_numpy()
+    start = next((c for c in raw.frame.columns if _norm_header(c) in START_TIME_HEADERS), None)
+    if start is None or "submitted_at" not in columns:
+        return np.full(len(raw.frame), np.nan)
+    started = _timestamps(raw, raw.frame[start], start)
+    elapsed = (submitted - started.set_axis(submitted.index)).dt.total_seconds() * 1000.0
+    columns["answer_time_ms"] = f"{columns['submitted_at']} - {start}"
+    return elapsed.to_numpy(dtype="float64", na_value=np.nan)
+
+
 def _respondent_ids(series: pd.Series | None, n: int) -> pd.Series:
     """Respondent ids safe to store: plain ids as is, anything else (an e-mail …) hashed."""
     if series is None:
@@ -281,11 +310,7 @@ def map_source(
         if "submitted_at" in columns
         else pd.Series(pd.NaT, index=range(n), dtype="datetime64[us, UTC]")
     )
-    out["answer_time_ms"] = (
-        _numbers(raw, get("answer_time_ms"), columns["answer_time_ms"]).to_numpy()
-        if "answer_time_ms" in columns
-        else np.nan
-    )
+    out["answer_time_ms"] = _answer_time(raw, columns, out["submitted_at"])
     tests = {v.casefold() for v in source.test_values}
     out["is_test"] = (
         get("is_test").str.casefold().isin(tests).to_numpy() if "is_test" in columns else False

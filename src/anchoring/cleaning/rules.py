@@ -9,9 +9,9 @@ Every rule is vectorised over the whole source and configurable in ``round.yaml`
 - **duplicates**: the same respondent id twice, or identical answers (organisation, role and
   every item and comment) submitted twice: the latest complete submission is kept;
 - **speeders** (flag): answer time below ``speeder_ratio`` × the source's median answer time;
-- **straight-liners** (flag): every measure block answered fully on the scale is one identical
-  code, reverse-keyed item included (a consistent respondent would answer that item the other
-  way), and there is at least one such block.
+- **straight-liners** (flag): every item of at least one measure block answered with the same
+  scale point (1–5), reverse-keyed item included (a consistent respondent would answer that item
+  the other way); a block of «Vet ikke» is not straight-lining.
 """
 
 from __future__ import annotations
@@ -129,7 +129,7 @@ def flag_speeders(answer_time_ms: pd.Series, kept: np.ndarray, ratio: float) -> 
 
 
 def flag_straightliners(items: pd.DataFrame, blocks: dict[str, list[str]]) -> np.ndarray:
-    """Rows whose every fully answered measure block is one identical scale point (≥ 1 block).
+    """Rows that answered every item of some measure block with one identical scale point.
 
     Parameters
     ----------
@@ -138,15 +138,12 @@ def flag_straightliners(items: pd.DataFrame, blocks: dict[str, list[str]]) -> np
     blocks
         Measure id → its item ids present in ``items`` (the whole block, reverse-keyed included).
     """
-    n = len(items)
-    any_block = np.zeros(n, dtype=bool)
-    all_constant = np.ones(n, dtype=bool)
+    flagged = np.zeros(len(items), dtype=bool)
     for columns in blocks.values():
         if len(columns) < 2:
             continue
         codes = items[columns].astype("float64").to_numpy()
         on_scale = np.all((codes >= 1) & (codes <= 5), axis=1)
         constant = np.all(codes == codes[:, :1], axis=1)
-        any_block |= on_scale
-        all_constant &= ~on_scale | constant
-    return any_block & all_constant
+        flagged |= on_scale & constant
+    return flagged
