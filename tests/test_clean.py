@@ -342,3 +342,134 @@ def test_excluding_flagged_rows_when_configured(small_round):
     reasons = result.quality["totals"]["excluded_by_reason"]
     assert (reasons["speeder"], reasons["straightliner"]) == (1, 1)
     assert result.rows_read == result.kept_n + result.excluded_n
+
+
+# --- end to end on a simulated round: the cleaned data reproduce the planted dirt -------------
+
+SIMULATED = "sim"
+TRUTH_REASONS = {
+    "test": {"test_marked", "before_fieldwork"},
+    "incomplete": {"incomplete"},
+    "duplicate": {"duplicate"},
+}
+
+
+@pytest.fixture(scope="module")
+def simulated(tmp_path_factory):
+    simulate = pytest.importorskip("anchoring.simulate")
+    root = tmp_path_factory.mktemp("simulated")
+    raw_dir = simulate.simulate_round(root, SIMULATED, seed=11)
+    before = _hashes(raw_dir)
+    result = clean_round(root, SIMULATED)
+    truth = json.loads((raw_dir / "truth.json").read_text(encoding="utf-8"))
+    return root, raw_dir, before, result, truth
+
+
+def _redacted_comments(raw_dir):
+    from anchoring.cleaning.mapping import map_source
+    from anchoring.cleaning.redaction import redact_series
+    from anchoring.instrument import load_instrument
+    from anchoring.readers import read_export
+    from anchoring.round_config import load_round_config
+
+    config = load_round_config(raw_dir / "round.yaml")
+    instrument = load_instrument()
+    items = [i for m in config.measure_ids(instrument) for i in instrument.item_ids(m)]
+    out = {}
+    for source in config.sources:
+        mapped = map_source(
+            read_export(raw_dir / source.file, source), source, instrument, items, "round.yaml"
+        )
+        redacted, _ = redact_series(mapped.frame["barriers"])
+        out[source.id] = (mapped.frame["barriers"], redacted)
+    return out
+
+
+@pytest.mark.slow
+def test_simulated_exclusions_match_the_planted_dirt(simulated):
+    _, _, _, result, truth = simulated
+    exclusions = pd.read_parquet(result.exclusions_file)
+    found = {
+        (r.source_id, r.source_row): (r.reason, r.duplicate_of_row) for r in exclusions.itertuples()
+    }
+    expected = {(e["source"], e["row"]): e for e in truth["expected_exclusions"]}
+    assert set(found) == set(expected)  # every planted case caught, nothing else dropped
+    for key, planted in expected.items():
+        reason, kept_row = found[key]
+        assert reason in TRUTH_REASONS[planted["reason"]], key
+        if planted["reason"] == "duplicate":
+            assert kept_row == planted["kept_row"], key
+
+
+@pytest.mark.slow
+def test_simulated_accounting_and_raw_files_untouched(simulated):
+    _, raw_dir, before, result, truth = simulated
+    assert _hashes(raw_dir) == before
+    responses = pd.read_parquet(result.responses_file)
+    exclusions = pd.read_parquet(result.exclusions_file)
+    for source, facts in truth["sources"].items():
+        kept = responses.loc[responses["source_id"] == source, "source_row"]
+        dropped = exclusions.loc[exclusions["source_id"] == source, "source_row"]
+        assert len(kept) + len(dropped) == facts["rows_n"]
+        assert set(kept) | set(dropped) == set(range(1, facts["rows_n"] + 1))
+        assert len(kept) == facts["kept_n"]
+
+
+@pytest.mark.slow
+def test_simulated_flags_match(simulated):
+    _, _, _, result, truth = simulated
+    responses = pd.read_parquet(result.responses_file)
+    mine = set()
+    for flag in ("speeder", "straightliner"):
+        rows = responses.loc[responses[f"is_{flag}"], ["source_id", "source_row"]]
+        mine |= {(s, int(r), flag) for s, r in rows.itertuples(index=False)}
+    assert mine == {(f["source"], f["row"], f["flag"]) for f in truth["flags"]}
+
+
+@pytest.mark.slow
+def test_simulated_pii_redacted_must_keep_survives_themes_match(simulated):
+    _, raw_dir, _, result, truth = simulated
+    comments = _redacted_comments(raw_dir)
+    for case in truth["pii"]:
+        raw, redacted = comments[case["source"]]
+        assert case["text"] in raw.iloc[case["row"] - 1]
+        assert case["text"] not in redacted.iloc[case["row"] - 1], case
+    for case in truth["must_keep"]:
+        _, redacted = comments[case["source"]]
+        assert case["text"] in redacted.iloc[case["row"] - 1], case
+    responses = pd.read_parquet(result.responses_file)
+    themes = [c for c in responses.columns if c.startswith("theme__")]
+    checked = 0
+    for source, rows in truth["barrier_themes"].items():
+        part = responses[responses["source_id"] == source].set_index("source_row")
+        for row, planted in rows.items():
+            if int(row) in part.index:
+                tagged = sorted(c.removeprefix("theme__") for c in themes if part.loc[int(row), c])
+                assert tagged == sorted(planted), (source, row)
+                checked += 1
+    assert checked > 100
+    redactions = result.quality["totals"]["redactions_by_type"]
+    assert redactions["telefon"] == sum("phone" in p["kind"] for p in truth["pii"])
+    assert redactions["e_post"] == sum(p["kind"] == "email" for p in truth["pii"])
+
+
+@pytest.mark.slow
+def test_simulated_outputs_hold_no_free_text_or_pii(simulated):
+    _, raw_dir, _, result, truth = simulated
+    comments = _redacted_comments(raw_dir)
+    sentences = {
+        s.strip()
+        for raw, _ in comments.values()
+        for text in raw.dropna()
+        for s in text.split(".")
+        if len(s.strip()) > 25
+    }
+    needles = sentences | {p["text"] for p in truth["pii"]}
+    for path in sorted(result.responses_file.parent.iterdir()):
+        data = (
+            path.read_text(encoding="utf-8")
+            if path.suffix == ".json"
+            else json.dumps(pq.read_table(path).to_pylist(), default=str, ensure_ascii=False)
+        )
+        leaked = [n for n in needles if n in data]
+        assert leaked == [], (path.name, leaked[:3])
