@@ -1,0 +1,337 @@
+"""«Om undersøkelsen» / «About the survey»: population, fieldwork, response, methods and quality.
+
+States what a reader needs to judge the numbers: the population and its frames (saying so when a
+frame is illustrative), fieldwork, responses and response rate per group and stratum, weighting
+and its efficiency, how intervals are made, the status rule (the analysis stage's own wording),
+the suppression rule, the cleaning stage's data-quality counts, and known limitations.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from anchoring.report.estimates import GROUPS
+from anchoring.report.html import HtmlBlock, anchor_id, element, escape
+from anchoring.report.inputs import Report
+from anchoring.report.numbers import format_count, format_date
+from anchoring.report.table_model import Cell, Column, ReportTable, text_cell
+from anchoring.report.tables import response_table, stratum_table
+from anchoring.status import rule_texts
+
+ABOUT_ID = {"nb": "om-undersokelsen", "en": "about"}
+"""Id of the «About» heading."""
+
+REASONS: dict[str, dict[str, str]] = {
+    "test_marked": {"nb": "Testsvar", "en": "Test submission"},
+    "before_fieldwork": {"nb": "Sendt før datainnsamlingen", "en": "Sent before fieldwork"},
+    "incomplete": {"nb": "For få spørsmål besvart", "en": "Too few questions answered"},
+    "duplicate": {"nb": "Dobbelt innsendt", "en": "Duplicate submission"},
+    "missing_org_id": {
+        "nb": "Organisasjon mangler eller er ukjent",
+        "en": "Organisation missing or unknown",
+    },
+    "speeder": {"nb": "Svarte urimelig raskt", "en": "Answered implausibly fast"},
+    "straightliner": {"nb": "Samme svar på alt", "en": "Same answer throughout"},
+}
+"""Labels of the cleaning stage's exclusion reasons."""
+
+REDACTIONS: dict[str, dict[str, str]] = {
+    "fodselsnummer": {"nb": "Fødselsnummer", "en": "National identity number"},
+    "fodselsnummer_checksum_valid": {
+        "nb": "– herav med gyldig kontrollsiffer",
+        "en": "– of which with a valid check digit",
+    },
+    "telefon": {"nb": "Telefonnummer", "en": "Phone number"},
+    "e_post": {"nb": "E-postadresse", "en": "E-mail address"},
+    "hpr_nummer": {"nb": "HPR-nummer", "en": "HPR number"},
+    "html": {"nb": "HTML-kode fjernet", "en": "HTML code removed"},
+    "script": {"nb": "Skriptkode fjernet", "en": "Script code removed"},
+    "formula": {"nb": "Regnearkformel nøytralisert", "en": "Spreadsheet formula neutralised"},
+}
+"""Labels of the cleaning stage's redaction types."""
+
+_FRAME_SOURCES = {
+    "municipality": {
+        "nb": "SSBs kommuneinndeling (klassifikasjon 131 og 104)",
+        "en": "Statistics Norway's municipalities (classifications 131 and 104)",
+    },
+    "hospital": {
+        "nb": "Helse- og omsorgsdepartementets oversikt over helseforetakene",
+        "en": "The Ministry of Health and Care Services' list of health trusts",
+    },
+    "gp": {"nb": "Antall fastleger per fylke", "en": "Number of GPs per county"},
+}
+
+_TEXT = {
+    "population": {
+        "nb": "Populasjonen er alle kommuner, alle helseforetak som driver sykehus, og alle "
+        "fastleger. Kommuner og helseforetak svarer som organisasjoner: flere ledere kan svare "
+        "for samme organisasjon, og hver organisasjon teller like mye.",
+        "en": "The population is every municipality, every hospital trust, and every GP. "
+        "Municipalities and trusts answer as organisations: several leaders can answer for the "
+        "same organisation, and every organisation counts the same.",
+    },
+    "gp_illustrative": {
+        "nb": "Merk: Fordelingen av fastleger på fylker er illustrativ (anslått ut fra "
+        "folketall), ikke en publisert telling. Svarprosent og vekter for fastlegene er derfor "
+        "omtrentlige.",
+        "en": "Note: the split of GPs by county is illustrative (estimated from population), "
+        "not a published count. Response rates and weights for GPs are therefore approximate.",
+    },
+    "fieldwork": {
+        "nb": "Datainnsamlingen gikk fra {start} til {end}, med {k} spørreskjemaeksporter.",
+        "en": "Fieldwork ran from {start} to {end}, with {k} survey exports.",
+    },
+    "weighting": {
+        "nb": "Hvert svar vektes med (antall organisasjoner i stratumet / antall som svarte) × "
+        "(1 / antall svar fra organisasjonen). Slik teller hver organisasjon én gang, og "
+        "organisasjonene som svarte, står for hele sitt fylke eller regionale helseforetak. "
+        "Vektingseffektiviteten i tabellen over viser hvor mye presisjon vektene koster.",
+        "en": "Each response is weighted by (organisations in the stratum / organisations "
+        "responding) × (1 / responses from the organisation). So each organisation counts "
+        "once, and the responding organisations stand for their whole county or regional "
+        "health authority. The weighting efficiency in the table above shows how much "
+        "precision the weights cost.",
+    },
+    "methods": {
+        "nb": "Alle usikkerhetsmål tar hensyn til utvalgsdesignet (strata, organisasjoner som "
+        "klynger, endelig populasjon), beregnet med Taylor-linearisering som i R-pakken survey. "
+        "Indeksen har normalfordelt 95 % konfidensintervall; andeler har logit-intervall med "
+        "t-fordeling. Sektoren samlet er snittet av de tre gruppene med lik vekt, så de mange "
+        "fastlegene ikke overdøver kommunene. Endringer fra forrige runde testes med z-test, og "
+        "p-verdiene Holm-justeres fordi mange sammenligninger gjøres samtidig. Enighet innad i "
+        "en gruppe måles med Tastle–Wiermans konsensusmål (0 = full splittelse, 1 = alle svarer "
+        "likt).",
+        "en": "Every measure of uncertainty reflects the sample design (strata, organisations "
+        "as clusters, finite population), computed by Taylor linearisation as in R's survey "
+        "package. The index has normal 95% confidence intervals; shares have logit intervals "
+        "with the t distribution. The whole sector is the equal-weight average of the three "
+        "groups, so the many GPs do not drown out the municipalities. Changes since the previous "
+        "round are tested with a z-test, and the p-values are Holm-adjusted because many "
+        "comparisons are made at once. Agreement within a group is measured with the "
+        "Tastle–Wierman consensus (0 = completely split, 1 = everyone answers alike).",
+    },
+    "suppression": {
+        "nb": "Et tall vises ikke når det bygger på færre enn {min_n} svar eller færre enn "
+        "{min_orgs} organisasjoner. I stedet står tegnet «:», som i SSBs tabeller. Er ett tall "
+        "skjult, skjules også tall som det ellers kunne regnes ut fra (for eksempel sektoren "
+        "samlet). Ingen enkeltsvar og ingen fritekst vises; fritekst oppsummeres som antall per "
+        "tema. I denne rapporten er {hidden} tall skjult.",
+        "en": "A figure is not shown when it rests on fewer than {min_n} respondents or fewer "
+        "than {min_orgs} organisations. The symbol «:» stands in its place, as in Statistics "
+        "Norway's tables. When one figure is hidden, figures it could be worked out from (such "
+        "as the whole sector) are hidden too. No single answer and no free text is shown; free "
+        "text is summarised as counts per theme. In this report, {hidden} figures are hidden.",
+    },
+    "quality": {
+        "nb": "Rensingen leste {read} rader og beholdt {kept} svar; {excluded} rader ble tatt ut. "
+        "Personopplysninger i fritekst ble fjernet før analysen.",
+        "en": "Cleaning read {read} rows and kept {kept} responses; {excluded} rows were "
+        "excluded. Personal data in free text was removed before analysis.",
+    },
+    "limitations": {
+        "nb": [
+            "De som svarer, kan være mer engasjert i tiltakene enn de som ikke svarer. Vektingen "
+            "retter opp skjevhet mellom fylker og regioner, ikke innenfor dem.",
+            "Lederne svarer på vegne av sin organisasjon; svarene er deres vurdering, ikke en "
+            "måling av faktisk innføring.",
+            "Indeksen behandler svarskalaen som om trinnene er like store.",
+            "Endring mellom runder regnes som om utvalgene er uavhengige; når de samme "
+            "organisasjonene svarer igjen, er testen forsiktig.",
+            "Barrieretemaene er funnet med nøkkelord i fritekst og kan overse eller feiltolke "
+            "enkelte svar.",
+        ],
+        "en": [
+            "Those who respond may be more engaged with the measures than those who do not. "
+            "Weighting corrects imbalance between counties and regions, not within them.",
+            "Leaders answer on behalf of their organisation; the answers are their judgement, "
+            "not a measurement of actual rollout.",
+            "The index treats the answer scale as if its steps were equal.",
+            "Change between rounds is computed as if the samples were independent; when the "
+            "same organisations answer again, the test is conservative.",
+            "Barrier themes are found by keywords in free text and can miss or misread some "
+            "answers.",
+        ],
+    },
+}
+
+
+def _t(report: Report, key: str, **values: object) -> str:
+    text = _TEXT[key][report.lang]
+    return text.format(**values) if values else text  # type: ignore[union-attr]
+
+
+def _h3(text: str, *parts: str) -> str:
+    return element("h3", escape(text), id=anchor_id(*parts))
+
+
+def _p(text: str, css: str | None = None) -> str:
+    return element("p", escape(text), class_=css)
+
+
+def frames_table(report: Report) -> ReportTable:
+    """The frames: per group the population count, strata, the date the frame holds for."""
+    labels, lang = report.labels, report.lang
+    columns = [
+        Column(labels.text("group")),
+        Column(labels.text("frame_units")),
+        Column(labels.text("stratum")),
+        Column(labels.text("source")),
+        Column(labels.text("holds_for")),
+    ]
+    rows = []
+    for group in GROUPS:
+        frame = report.frames[group]
+        strata = f"{len(frame.strata)} ({labels.stratum_kind(group)})"
+        source = _FRAME_SOURCES[group][lang] if frame.holds_for else frame.source
+        rows.append(
+            [
+                text_cell(labels.group(group)),
+                Cell(
+                    format_count(int(frame.strata["psu_n"].sum()), lang),
+                    int(frame.strata["psu_n"].sum()),
+                    is_numeric=True,
+                ),
+                text_cell(strata),
+                text_cell(source),
+                text_cell(_holds_for(frame.holds_for, lang)),
+            ]
+        )
+    return ReportTable("table-frames", labels.text("population"), columns, rows)
+
+
+def _holds_for(text: str, lang: str) -> str:
+    try:
+        return format_date(dt.date.fromisoformat(text), lang)
+    except ValueError:
+        return text or "–"
+
+
+def _count_table(
+    report: Report, table_id: str, caption: str, first: str, counts: dict, names: dict
+) -> ReportTable:
+    labels, lang = report.labels, report.lang
+    rows = [
+        [
+            text_cell(names.get(k, {}).get(lang, k)),
+            Cell(format_count(v, lang), int(v), is_numeric=True),
+        ]
+        for k, v in counts.items()
+    ]
+    return ReportTable(table_id, caption, [Column(first), Column(labels.text("count"))], rows)
+
+
+def quality_tables(report: Report) -> list[ReportTable]:
+    """Exclusions by reason and redactions by type, from the cleaning stage's ``quality.json``."""
+    totals = report.quality.get("totals", {})
+    labels = report.labels
+    caption_ex = {"nb": "Rader tatt ut, etter årsak", "en": "Rows excluded, by reason"}
+    caption_red = {
+        "nb": "Personopplysninger og kode fjernet fra fritekst, etter type",
+        "en": "Personal data and code removed from free text, by type",
+    }
+    return [
+        _count_table(
+            report,
+            "table-exclusions",
+            caption_ex[report.lang],
+            labels.text("reason"),
+            totals.get("excluded_by_reason", {}),
+            REASONS,
+        ),
+        _count_table(
+            report,
+            "table-redactions",
+            caption_red[report.lang],
+            labels.text("type"),
+            totals.get("redactions_by_type", {}),
+            REDACTIONS,
+        ),
+    ]
+
+
+def _hidden_count(report: Report) -> int:
+    table = report.estimates.table
+    mine = table["measure"].isin(report.measures) & (table["breakdown"] == "")
+    return int(table.loc[mine, "is_suppressed"].astype(bool).sum())
+
+
+def about_section(report: Report) -> HtmlBlock:
+    """The «About the survey» section, in the report language."""
+    labels, lang = report.labels, report.lang
+    settings = report.config.estimation
+    fieldwork = report.config.fieldwork
+    totals = report.quality.get("totals", {})
+    parts = [element("h2", escape(labels.text("about")), id=ABOUT_ID[lang])]
+    parts += [
+        _h3(labels.text("population"), "about-population"),
+        _p(_t(report, "population")),
+        frames_table(report).to_html(),
+    ]
+    if report.frames["gp"].is_illustrative:
+        parts.append(_p(_t(report, "gp_illustrative"), "note"))
+    parts += [
+        _h3(labels.text("fieldwork"), "about-fieldwork"),
+        _p(
+            _t(
+                report,
+                "fieldwork",
+                start=format_date(fieldwork.start, lang),
+                end=format_date(fieldwork.end, lang),
+                k=len(report.config.sources),
+            )
+        ),
+    ]
+    if report.history.empty:
+        parts.append(_p(labels.text("no_previous")))
+    parts += [
+        _h3(labels.text("responses"), "about-responses"),
+        response_table(report).to_html(),
+        element(
+            "details", element("summary", escape(_STRATA[lang])) + stratum_table(report).to_html()
+        ),
+    ]
+    parts += [_h3(labels.text("weighting"), "about-weighting"), _p(_t(report, "weighting"))]
+    parts += [_h3(labels.text("methods"), "about-methods"), _p(_t(report, "methods"))]
+    rules = rule_texts(settings.status, settings.level)
+    parts += [
+        _h3(labels.text("status_rule"), "about-status"),
+        element("ul", "".join(element("li", escape(rules[s][lang])) for s in rules)),
+    ]
+    parts += [
+        _h3(labels.text("suppression"), "about-suppression"),
+        _p(
+            _t(
+                report,
+                "suppression",
+                min_n=settings.min_n,
+                min_orgs=settings.min_orgs,
+                hidden=_hidden_count(report),
+            )
+        ),
+    ]
+    parts += [_h3(labels.text("data_quality"), "about-quality")]
+    if totals:
+        parts.append(
+            _p(
+                _t(
+                    report,
+                    "quality",
+                    read=format_count(totals.get("rows_read"), lang),
+                    kept=format_count(totals.get("kept"), lang),
+                    excluded=format_count(totals.get("excluded"), lang),
+                )
+            )
+        )
+    parts += [t.to_html() for t in quality_tables(report)]
+    parts += [
+        _h3(labels.text("limitations"), "about-limitations"),
+        element("ul", "".join(element("li", escape(x)) for x in _TEXT["limitations"][lang])),
+    ]
+    return HtmlBlock(element("section", "".join(parts), class_="about"))
+
+
+_STRATA = {
+    "nb": "Vis svarprosent per fylke og regionalt helseforetak",
+    "en": "Show the response rate by county and regional health authority",
+}

@@ -1,0 +1,149 @@
+"""Alt text for every figure, generated from the same data the figure plots, with its key numbers.
+
+A reader who cannot see the figure gets what it shows: for the heatmap every cell, for the answer
+bars the highest and lowest agreement and the highest «Vet ikke» per group, for the index chart
+every estimate with its interval, and for change the first and last round of each line.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from anchoring.report.estimates import GROUPS
+from anchoring.report.inputs import Report
+from anchoring.report.labels import capitalise
+from anchoring.report.numbers import (
+    SUPPRESSED,
+    format_estimate_with_interval,
+    format_number,
+    format_percent,
+)
+
+_TEXT = {
+    "heatmap": {
+        "nb": "Varmekart over forankringsindeksen (0–100) per tiltak og gruppe. ",
+        "en": "Heatmap of the anchoring index (0–100) by measure and group. ",
+    },
+    "distribution": {
+        "nb": "Svarfordeling for {measure} på {k} dimensjoner, per gruppe: uenig, verken eller, "
+        "enig, og «Vet ikke» for seg. ",
+        "en": "Distribution of answers for {measure} on {k} dimensions, by group: disagree, "
+        "neither, agree, and «Don't know» apart. ",
+    },
+    "distribution_group": {
+        "nb": "{group}: mest enig om {high} ({high_pct}), minst om {low} ({low_pct})",
+        "en": "{group}: most agreement on {high} ({high_pct}), least on {low} ({low_pct})",
+    },
+    "dont_know_most": {
+        "nb": "; flest «Vet ikke» på {dim} ({pct})",
+        "en": "; most «Don't know» on {dim} ({pct})",
+    },
+    "index": {
+        "nb": "Forankringsindeksen for {measure} med 95 % konfidensintervall. ",
+        "en": "The anchoring index for {measure} with 95% confidence intervals. ",
+    },
+    "change": {
+        "nb": "Forankringsindeksen over rundene {first} til {last}, per tiltak og gruppe. ",
+        "en": "The anchoring index over the rounds {first} to {last}, by measure and group. ",
+    },
+    "hidden": {"nb": "skjult", "en": "hidden"},
+}
+
+
+def _t(report: Report, key: str, **values: object) -> str:
+    text = _TEXT[key][report.lang]
+    return text.format(**values) if values else text
+
+
+def _value(report: Report, estimate) -> str:
+    if estimate is None or not estimate.is_shown:
+        return f"{SUPPRESSED} ({_t(report, 'hidden')})"
+    return format_number(estimate.estimate, report.lang)
+
+
+def heatmap_alt(report: Report) -> str:
+    """Alt text of the index heatmap: every measure's value for each group and the sector."""
+    labels = report.labels
+    parts = []
+    for measure in report.measures:
+        by_group = report.estimates.index_by_group(measure)
+        cells = ", ".join(
+            f"{labels.group(g).lower()} {_value(report, by_group[g])}" for g in (*GROUPS, "sector")
+        )
+        parts.append(f"{capitalise(labels.measure_short(measure))}: {cells}.")
+    return _t(report, "heatmap") + " ".join(parts)
+
+
+def distribution_alt(report: Report, measure: str, distribution: pd.DataFrame) -> str:
+    """Alt text of a measure's answer bars: per group the highest and lowest agreement."""
+    labels, lang = report.labels, report.lang
+    text = _t(
+        report,
+        "distribution",
+        measure=labels.measure_short(measure),
+        k=len(report.instrument.dimension_ids),
+    )
+    parts = []
+    for group in GROUPS:
+        rows = distribution[(distribution["group"] == group) & distribution["is_shown"]]
+        if rows.empty:
+            parts.append(f"{labels.group(group)}: {SUPPRESSED} ({_t(report, 'hidden')})")
+            continue
+        high = rows.loc[rows["agree"].idxmax()]
+        low = rows.loc[rows["agree"].idxmin()]
+        part = _t(
+            report,
+            "distribution_group",
+            group=labels.group(group),
+            high=labels.dimension(high["dimension"]).lower(),
+            high_pct=format_percent(high["agree"], lang),
+            low=labels.dimension(low["dimension"]).lower(),
+            low_pct=format_percent(low["agree"], lang),
+        )
+        known = rows[rows["dont_know"].notna()]
+        if not known.empty:
+            most = known.loc[known["dont_know"].astype(float).idxmax()]
+            part += _t(
+                report,
+                "dont_know_most",
+                dim=labels.dimension(most["dimension"]).lower(),
+                pct=format_percent(most["dont_know"], lang),
+            )
+        parts.append(part)
+    return text + ". ".join(parts) + "."
+
+
+def index_alt(report: Report, measure: str) -> str:
+    """Alt text of a measure's index chart: every group and the sector with its interval."""
+    labels, lang = report.labels, report.lang
+    parts = []
+    for group, e in report.estimates.index_by_group(measure).items():
+        if e is None or not e.is_shown:
+            parts.append(f"{labels.group(group)} {SUPPRESSED} ({_t(report, 'hidden')})")
+        else:
+            parts.append(
+                f"{labels.group(group)} "
+                f"{format_estimate_with_interval(e.estimate, e.ci_low, e.ci_high, lang)}"
+            )
+    return _t(report, "index", measure=labels.measure_short(measure)) + "; ".join(parts) + "."
+
+
+def change_alt(report: Report) -> str:
+    """Alt text of the change chart: each measure's values per group in the first and last round."""
+    history = report.history
+    labels, lang = report.labels, report.lang
+    rounds = list(dict.fromkeys(history["round_id"]))
+    parts = []
+    for measure in report.measures:
+        cells = []
+        for group in (*GROUPS, "sector"):
+            rows = history[(history["measure"] == measure) & (history["group"] == group)]
+            values = [
+                SUPPRESSED
+                if r.is_suppressed or pd.isna(r.estimate)
+                else format_number(r.estimate, lang)
+                for r in rows.itertuples(index=False)
+            ]
+            cells.append(f"{labels.group(group).lower()} {' → '.join(values)}")
+        parts.append(f"{capitalise(labels.measure_short(measure))}: {', '.join(cells)}.")
+    return _t(report, "change", first=rounds[0], last=rounds[-1]) + " ".join(parts)

@@ -1,0 +1,152 @@
+"""Look-ups into the tidy ``estimates.parquet`` of a round (see ``docs/architecture.md``).
+
+The report never computes a statistic: it reads the analysis stage's estimates. This module turns
+the tidy table into small, typed answers to the questions the report asks («the index of PLL for
+GPs», «the response rate per county»), and keeps the suppression flag with every value so that a
+hidden cell can never be shown by mistake.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from anchoring.exceptions import AnchoringError
+from anchoring.report.numbers import is_missing
+
+GROUPS: tuple[str, ...] = ("municipality", "hospital", "gp")
+"""The stakeholder groups, in report order; the sector column follows them."""
+
+REQUIRED_COLUMNS: tuple[str, ...] = (
+    "round_id",
+    "measure",
+    "group",
+    "breakdown",
+    "domain",
+    "dimension",
+    "statistic",
+    "estimate",
+    "se",
+    "ci_low",
+    "ci_high",
+    "n",
+    "n_orgs",
+    "is_suppressed",
+)
+"""Columns of ``estimates.parquet`` the report needs."""
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """One estimate with its interval, counts and suppression flag.
+
+    ``estimate``, ``ci_low`` and ``ci_high`` are ``None`` when the cell is suppressed (the analysis
+    stage removes the values, methodology §7) or was not estimable.
+    """
+
+    estimate: float | None
+    se: float | None
+    ci_low: float | None
+    ci_high: float | None
+    n: int | None
+    n_orgs: int | None
+    is_suppressed: bool
+    suppression_reason: str = ""
+    p_value: float | None = None
+    p_value_holm: float | None = None
+
+    @property
+    def is_shown(self) -> bool:
+        """True when the value may be published and exists."""
+        return not self.is_suppressed and self.estimate is not None
+
+
+def _value(row: pd.Series, column: str) -> float | None:
+    if column not in row.index or is_missing(row[column]):
+        return None
+    return float(row[column])
+
+
+def _count(row: pd.Series, column: str) -> int | None:
+    value = _value(row, column)
+    return None if value is None else int(value)
+
+
+def _estimate_from_row(row: pd.Series) -> Estimate:
+    suppressed = bool(row["is_suppressed"])
+    reason = row.get("suppression_reason", "")
+    return Estimate(
+        estimate=None if suppressed else _value(row, "estimate"),
+        se=None if suppressed else _value(row, "se"),
+        ci_low=None if suppressed else _value(row, "ci_low"),
+        ci_high=None if suppressed else _value(row, "ci_high"),
+        n=_count(row, "n"),
+        n_orgs=_count(row, "n_orgs"),
+        is_suppressed=suppressed,
+        suppression_reason="" if is_missing(reason) else str(reason),
+        p_value=None if suppressed else _value(row, "p_value"),
+        p_value_holm=None if suppressed else _value(row, "p_value_holm"),
+    )
+
+
+class Estimates:
+    """The estimates of one round, indexed for look-up.
+
+    Parameters
+    ----------
+    table
+        The contents of ``estimates.parquet``.
+    source
+        Where the table came from (named in error messages).
+
+    Raises
+    ------
+    AnchoringError
+        A required column is missing; the message names the file and the column.
+    """
+
+    def __init__(self, table: pd.DataFrame, source: str = "estimates.parquet") -> None:
+        missing = [c for c in REQUIRED_COLUMNS if c not in table.columns]
+        if missing:
+            raise AnchoringError(
+                f"{source}: column(s) {missing} missing. Re-run the analysis stage "
+                "(anchoring run --round <ID> --force)."
+            )
+        table = table.copy()
+        for column in ("breakdown", "domain", "dimension", "measure"):
+            table[column] = table[column].fillna("").astype(str)
+        self.table = table
+        self._index = {
+            (r.measure, r.group, r.statistic, r.dimension, r.breakdown, r.domain): i
+            for i, r in enumerate(table.itertuples(index=False))
+        }
+
+    def get(
+        self,
+        measure: str,
+        group: str,
+        statistic: str,
+        dimension: str = "index",
+        breakdown: str = "",
+        domain: str = "",
+    ) -> Estimate | None:
+        """The estimate with these keys, or ``None`` when the table has no such row."""
+        i = self._index.get((measure, group, statistic, dimension, breakdown, domain))
+        return None if i is None else _estimate_from_row(self.table.iloc[i])
+
+    def rows(self, statistic: str, **keys: str) -> pd.DataFrame:
+        """All rows of one statistic, optionally filtered by key columns (``group="gp"``)."""
+        mask = self.table["statistic"] == statistic
+        for column, value in keys.items():
+            mask &= self.table[column] == value
+        return self.table[mask]
+
+    def measures(self) -> list[str]:
+        """Measures that have an index estimate, in table order."""
+        rows = self.rows("mean", dimension="index")
+        return list(dict.fromkeys(m for m in rows["measure"] if m))
+
+    def index_by_group(self, measure: str) -> dict[str, Estimate | None]:
+        """The index of a measure for each group and the sector (methodology §§2–3)."""
+        return {g: self.get(measure, g, "mean") for g in (*GROUPS, "sector")}

@@ -1,0 +1,300 @@
+"""The report's main points (Hovedfunn): at most six ranked sentences generated from the estimates.
+
+Every sentence carries its number and 95 % interval. The candidates are, in this order:
+
+1. the anchoring status of each measure (methodology §6) with the sector index and the group that
+   lags most (lowest shown index), weakest status first;
+2. the largest gap between groups over all measures (methodology §5, the ``gap`` estimate);
+3. changes since the previous round that are significant after Holm adjustment over all
+   measures × groups (methodology §5) — or, when none is, a sentence saying so with the largest
+   change and its interval.
+
+One place each is kept for the gap and the largest change; the status sentences fill the rest,
+the strongest measures giving way first (the overview table shows every measure); further
+significant changes only take places that are left.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from anchoring.report.estimates import GROUPS, Estimate
+from anchoring.report.inputs import Report
+from anchoring.report.labels import capitalise
+from anchoring.report.numbers import format_interval, format_number, format_p_clause
+
+MAX_POINTS = 6
+"""At most this many main points."""
+
+MAX_CHANGE_POINTS = 2
+"""At most this many sentences on significant changes."""
+
+ALPHA = 0.05
+"""Significance level for Holm-adjusted p-values."""
+
+_SEVERITY = {"weak": 0, "not_assessed": 1, "partly": 2, "well": 3}
+
+_PHRASES = {
+    "status": {
+        "nb": "{measure} er {status}: indeksen for sektoren samlet er {est} av 100 (95 % KI {ci}).",
+        "en": "{measure} is {status}: the index for the whole sector is {est} out of 100 "
+        "(95% CI {ci}).",
+    },
+    "weakest": {
+        "nb": " Lavest ligger {group} med {est} ({ci}).",
+        "en": " Lowest are {group} at {est} ({ci}).",
+    },
+    "not_assessed": {
+        "nb": "{measure} er ikke vurdert: tallene for {groups} er skjult fordi det kom for få "
+        "svar.",
+        "en": "{measure} is not assessed: the figures for {groups} are hidden because there were "
+        "too few responses.",
+    },
+    "gap": {
+        "nb": "Størst avstand mellom gruppene gjelder {measure}: {high} ligger på {high_est} og "
+        "{low} på {low_est}, en forskjell på {gap} poeng (95 % KI {ci}).",
+        "en": "The largest gap between groups concerns {measure}: {high} are at {high_est} and "
+        "{low} at {low_est}, a difference of {gap} points (95% CI {ci}).",
+    },
+    "change_up": {
+        "nb": "{measure} har styrket seg hos {group} siden forrige runde: fra {before} til "
+        "{after}, {delta} poeng (95 % KI {ci}; Holm-justert {p}).",
+        "en": "{measure} has strengthened among {group} since the previous round: from {before} "
+        "to {after}, {delta} points (95% CI {ci}; Holm-adjusted {p}).",
+    },
+    "change_down": {
+        "nb": "{measure} har svekket seg hos {group} siden forrige runde: fra {before} til "
+        "{after}, {delta} poeng (95 % KI {ci}; Holm-justert {p}).",
+        "en": "{measure} has weakened among {group} since the previous round: from {before} to "
+        "{after}, {delta} points (95% CI {ci}; Holm-adjusted {p}).",
+    },
+    "no_change": {
+        "nb": "Ingen endring siden forrige runde er statistisk sikker etter Holm-justering "
+        "({k} sammenligninger). Den største, {measure} hos {group}, er {delta} poeng "
+        "(95 % KI {ci}).",
+        "en": "No change since the previous round is statistically significant after Holm "
+        "adjustment ({k} comparisons). The largest, {measure} among {group}, is {delta} points "
+        "(95% CI {ci}).",
+    },
+}
+
+
+@dataclass(frozen=True)
+class MainPoint:
+    """One main point: its kind (``status``, ``gap``, ``change``, ``no_change``) and sentence."""
+
+    kind: str
+    text: str
+    measure: str = ""
+
+
+def _phrase(report: Report, key: str, **values: str) -> str:
+    return _PHRASES[key][report.lang].format(**values)
+
+
+def _interval(e: Estimate, lang: str) -> str:
+    return format_interval(e.ci_low, e.ci_high, lang)
+
+
+def _measure_subject(report: Report, measure: str) -> str:
+    return capitalise(report.labels.measure_short(measure))
+
+
+def _weakest_group(report: Report, measure: str) -> tuple[str, Estimate] | None:
+    shown = [
+        (g, e)
+        for g, e in report.estimates.index_by_group(measure).items()
+        if g in GROUPS and e is not None and e.is_shown
+    ]
+    return min(shown, key=lambda ge: ge[1].estimate) if shown else None
+
+
+def _status_point(report: Report, measure: str) -> tuple[int, float, MainPoint]:
+    labels, lang = report.labels, report.lang
+    status = str(report.status_of(measure).get("status", "not_assessed"))
+    sector = report.estimates.get(measure, "sector", "mean")
+    subject = _measure_subject(report, measure)
+    if status == "not_assessed" or sector is None or not sector.is_shown:
+        hidden = [
+            labels.group_in_sentence(g)
+            for g, e in report.estimates.index_by_group(measure).items()
+            if g in GROUPS and (e is None or not e.is_shown)
+        ]
+        text = _phrase(report, "not_assessed", measure=subject, groups=_join(hidden, lang))
+        return _SEVERITY["not_assessed"], 0.0, MainPoint("status", text, measure)
+    text = _phrase(
+        report,
+        "status",
+        measure=subject,
+        status=labels.status(status).lower(),
+        est=format_number(sector.estimate, lang),
+        ci=_interval(sector, lang),
+    )
+    weakest = _weakest_group(report, measure)
+    if weakest is not None:
+        group, e = weakest
+        text += _phrase(
+            report,
+            "weakest",
+            group=labels.group_in_sentence(group),
+            est=format_number(e.estimate, lang),
+            ci=_interval(e, lang),
+        )
+    return _SEVERITY.get(status, 1), float(sector.estimate), MainPoint("status", text, measure)
+
+
+def _join(items: list[str], lang: str) -> str:
+    word = " og " if lang == "nb" else " and "
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + word + items[-1]
+
+
+def _gap_point(report: Report) -> MainPoint | None:
+    best: tuple[float, str, Estimate] | None = None
+    for measure in report.measures:
+        gap = report.estimates.get(measure, "sector", "gap")
+        if gap is not None and gap.is_shown and (best is None or gap.estimate > best[0]):
+            best = (gap.estimate, measure, gap)
+    if best is None:
+        return None
+    _, measure, gap = best
+    shown = {
+        g: e
+        for g, e in report.estimates.index_by_group(measure).items()
+        if g in GROUPS and e is not None and e.is_shown
+    }
+    if len(shown) < 2:
+        return None
+    high = max(shown, key=lambda g: shown[g].estimate)
+    low = min(shown, key=lambda g: shown[g].estimate)
+    labels, lang = report.labels, report.lang
+    text = _phrase(
+        report,
+        "gap",
+        measure=labels.measure_short(measure),
+        high=labels.group_in_sentence(high),
+        high_est=format_number(shown[high].estimate, lang),
+        low=labels.group_in_sentence(low),
+        low_est=format_number(shown[low].estimate, lang),
+        gap=format_number(gap.estimate, lang),
+        ci=_interval(gap, lang),
+    )
+    return MainPoint("gap", text, measure)
+
+
+def shown_changes(report: Report) -> pd.DataFrame:
+    """Rows of ``change.parquet`` that may be published, with the report's measures only.
+
+    Columns used: ``measure, group, estimate_previous, estimate_current, change, ci_low, ci_high,
+    p_value_holm``; suppressed rows and rows with a missing change are dropped.
+    """
+    change = report.change
+    if change is None:
+        return pd.DataFrame()
+    rows = change[change["measure"].isin(report.measures)]
+    if "is_suppressed" in rows:
+        rows = rows[~rows["is_suppressed"].fillna(False).astype(bool)]
+    return rows[rows["change"].notna()]
+
+
+def _change_points(report: Report) -> list[MainPoint]:
+    rows = shown_changes(report)
+    if rows.empty:
+        return []
+    labels, lang = report.labels, report.lang
+    group_rows = rows[rows["group"].isin(GROUPS)]
+    significant = group_rows[group_rows["p_value_holm"] < ALPHA]
+    significant = significant.reindex(
+        significant["change"].abs().sort_values(ascending=False, kind="stable").index
+    )
+    points = []
+    for row in significant.head(MAX_CHANGE_POINTS).itertuples(index=False):
+        points.append(
+            MainPoint(
+                "change",
+                _phrase(
+                    report,
+                    "change_up" if row.change > 0 else "change_down",
+                    measure=_measure_subject(report, row.measure),
+                    group=labels.group_in_sentence(row.group),
+                    before=format_number(row.estimate_previous, lang),
+                    after=format_number(row.estimate_current, lang),
+                    delta=format_number(row.change, lang, signed=True),
+                    ci=format_interval(row.ci_low, row.ci_high, lang),
+                    p=format_p_clause(row.p_value_holm, lang),
+                ),
+                row.measure,
+            )
+        )
+    if points or group_rows.empty:
+        return points
+    largest = group_rows.loc[group_rows["change"].abs().idxmax()]
+    return [
+        MainPoint(
+            "no_change",
+            _phrase(
+                report,
+                "no_change",
+                k=str(int(group_rows["p_value_holm"].notna().sum())),
+                measure=labels.measure_short(largest["measure"]),
+                group=labels.group_in_sentence(largest["group"]),
+                delta=format_number(largest["change"], lang, signed=True),
+                ci=format_interval(largest["ci_low"], largest["ci_high"], lang),
+            ),
+        )
+    ]
+
+
+def build_main_points(report: Report) -> list[MainPoint]:
+    """The main points of a report, ranked, at most :data:`MAX_POINTS`.
+
+    Parameters
+    ----------
+    report
+        The loaded round (:func:`anchoring.report.load_report`).
+
+    Returns
+    -------
+    list of MainPoint
+        Status sentences (weakest measure first), then the largest group gap, then change since
+        the previous round (significant changes after Holm adjustment at 5 %, or a sentence that
+        nothing changed significantly). One place each is kept for the gap and the largest
+        change; the status sentences fill the rest (the strongest measures give way when there
+        are too many), and further significant changes only take places left over.
+    """
+    ranked = sorted((_status_point(report, m) for m in report.measures), key=lambda item: item[:2])
+    status_points = [point for _, _, point in ranked]
+    gap = [p for p in (_gap_point(report),) if p is not None]
+    changes = _change_points(report)
+    reserved = gap + changes[:1]
+    status_points = status_points[: max(MAX_POINTS - len(reserved), 0)]
+    extra = changes[1:][: max(MAX_POINTS - len(status_points) - len(reserved), 0)]
+    return status_points + gap + changes[:1] + extra
+
+
+def status_rule_text(report: Report) -> str:
+    """The status rule with the round's thresholds, in one sentence (methodology §6)."""
+    rule = report.config.estimation.status
+    lang = report.lang
+
+    def n(value: float, decimals: int = 0) -> str:
+        return format_number(value, lang, decimals)
+
+    if lang == "nb":
+        return (
+            f"Godt forankret: indeksen for sektoren samlet er minst {n(rule.well_index)}, hver "
+            f"gruppes nedre 95 %-grense er minst {n(rule.well_group_lower_limit)} og enigheten "
+            f"er minst {n(rule.well_consensus, 2)}. Delvis forankret: sektorindeksen er minst "
+            f"{n(rule.partly_index)}. Svakt forankret: under {n(rule.partly_index)}. Ikke "
+            "vurdert: tallene for en gruppe er skjult."
+        )
+    return (
+        f"Well anchored: the whole-sector index is at least {n(rule.well_index)}, every group's "
+        f"lower 95% limit is at least {n(rule.well_group_lower_limit)} and consensus is at least "
+        f"{n(rule.well_consensus, 2)}. Partly anchored: the sector index is at least "
+        f"{n(rule.partly_index)}. Weakly anchored: below {n(rule.partly_index)}. Not assessed: "
+        "a group's figures are hidden."
+    )

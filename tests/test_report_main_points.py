@@ -1,0 +1,103 @@
+"""Main points (Hovedfunn): ranking, numbers with intervals, Holm-adjusted change."""
+
+import dataclasses
+
+import pytest
+
+from _report_fixtures import build_round
+from anchoring.report import build_main_points, load_report, main_points
+from anchoring.report.headlines import measure_headline
+from anchoring.report.main_points import MAX_POINTS
+
+
+@pytest.fixture()
+def report_nb(tmp_path):
+    build_round(tmp_path)
+    return load_report(tmp_path, "fixture", "nb")
+
+
+def test_at_most_six_points_each_with_a_number_and_interval(report_nb):
+    points = build_main_points(report_nb)
+    assert 1 <= len(points) <= MAX_POINTS
+    for point in points:
+        if (
+            point.kind in {"status", "gap", "change", "no_change"}
+            and "ikke vurdert" not in point.text
+        ):
+            assert "KI" in point.text or "(" in point.text, point.text
+
+
+def test_status_points_rank_the_weakest_measure_first(report_nb):
+    # Fixture: dho is not assessed (hospital suppressed); the others are partly anchored with
+    # sector index 59.3 (pjd) < 60.3 (kritisk_info) < 68.3 (pll) (tests/_report_fixtures.py).
+    status = [p.measure for p in build_main_points(report_nb) if p.kind == "status"]
+    assert status == ["dho", "pjd", "kritisk_info", "pll"]
+
+
+def test_weakest_group_named_with_its_value_and_interval(report_nb):
+    pll = next(p for p in build_main_points(report_nb) if p.measure == "pll" and p.kind == "status")
+    # PLL: GPs 58.0 with se 2.0 → 58.0 ± 1.96·2.0 = 54.08–61.92 (fixture, normal interval).
+    assert "fastlegene med 58,0 (54,1–61,9)" in pll.text
+    assert "68,3" in pll.text  # sector: mean of 72, 75, 58 = 68.33
+
+
+def test_largest_gap_is_the_pll_gap(report_nb):
+    gap = next(p for p in build_main_points(report_nb) if p.kind == "gap")
+    # Fixture gaps: pll 75 − 58 = 17, pjd 11, kritisk_info 3, dho 7 → PLL; CI 17 ± 1.96·2.8.
+    assert "PLL" in gap.text and "17,0 poeng (95 % KI 11,5–22,5)" in gap.text
+
+
+def test_significant_change_after_holm_is_reported(report_nb):
+    change = [p for p in build_main_points(report_nb) if p.kind == "change"]
+    assert len(change) == 1
+    assert "fastlegene" in change[0].text and "+6,0" in change[0].text
+    assert "Holm" in change[0].text
+
+
+def test_no_significant_change_is_said_with_the_largest_change(tmp_path):
+    build_round(tmp_path, significant_change=False)
+    report = load_report(tmp_path, "fixture", "en")
+    points = build_main_points(report)
+    no_change = [p for p in points if p.kind == "no_change"]
+    assert len(no_change) == 1 and not [p for p in points if p.kind == "change"]
+    # 12 group comparisons, minus dho/hospital which is suppressed → 11 in the family.
+    assert "No change since the previous round is statistically significant" in no_change[0].text
+    assert "(11 comparisons)" in no_change[0].text
+    assert "95% CI" in no_change[0].text
+
+
+def test_first_round_has_no_change_point(tmp_path):
+    build_round(tmp_path, previous=None)
+    report = load_report(tmp_path, "fixture", "nb")
+    assert not [p for p in build_main_points(report) if p.kind in {"change", "no_change"}]
+
+
+def test_a_second_change_gives_way_to_the_status_of_every_measure(report_nb):
+    # Make a second change significant: 4 status + 1 gap + 2 changes = 7 candidates; the
+    # status of every measure and the largest change are kept, the second change gives way.
+    change = report_nb.change.copy()
+    row = (change["measure"] == "pjd") & (change["group"] == "municipality")
+    change.loc[row, ["change", "estimate_current", "p_value_holm"]] = [-5.0, 45.0, 0.01]
+    points = build_main_points(dataclasses.replace(report_nb, change=change))
+    assert len(points) == MAX_POINTS
+    assert [p.kind for p in points] == ["status"] * 4 + ["gap", "change"]
+    assert "+6,0" in points[-1].text  # |+6.0| > |−5.0|: the largest change is kept
+
+
+def test_too_few_places_drop_the_strongest_status_first(report_nb, monkeypatch):
+    # Four status candidates for three places (five points minus gap and change): PLL, the
+    # strongest measure (sector 68.3 in the fixture), gives way.
+    monkeypatch.setattr(main_points, "MAX_POINTS", 5)
+    points = build_main_points(report_nb)
+    assert [p.kind for p in points] == ["status"] * 3 + ["gap", "change"]
+    assert "pll" not in [p.measure for p in points if p.kind == "status"]
+
+
+def test_active_titles_state_the_finding(report_nb, tmp_path):
+    # PLL: partly anchored, and the gap (p = 2e-6 in the fixture) names the GPs.
+    assert (
+        measure_headline(report_nb, "pll") == "PLL er delvis forankret, og fastlegene henger etter"
+    )
+    assert measure_headline(report_nb, "dho").endswith("for få svar fra helseforetakene")
+    english = load_report(tmp_path, "fixture", "en")
+    assert measure_headline(english, "pll") == "PLL is partly anchored, and the GPs lag behind"
