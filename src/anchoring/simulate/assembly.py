@@ -1,0 +1,226 @@
+"""Assemble a simulated round in memory: populations, samples, answers, dirt, rows in file order.
+
+The parts draw from independent streams (:mod:`anchoring.simulate.streams`): the population from
+the population seed, everything else from the round's seed, one stream per part and source.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from anchoring.exceptions import AnchoringError
+from anchoring.frames import Frames, load_frames
+from anchoring.instrument import Instrument, load_instrument
+from anchoring.simulate import free_text, settings
+from anchoring.simulate.dirt import Planted, plant_dirt
+from anchoring.simulate.exports import CHECKBOX_OPTIONS
+from anchoring.simulate.population import GroupPopulation, build_population
+from anchoring.simulate.respondents import (
+    Answers,
+    StratumPlan,
+    choose_respondents,
+    draw_answer_times_ms,
+    draw_answers,
+    draw_practice_sizes,
+    draw_submission_times,
+    plan_gp_strata,
+    plan_org_strata,
+)
+from anchoring.simulate.streams import derive_rng
+
+SOURCES: tuple[tuple[str, str, str], ...] = (
+    ("kommuner", "municipality", "kommuner.csv"),
+    ("helseforetak", "hospital", "helseforetak.xlsx"),
+    ("fastleger", "gp", "fastleger.sav"),
+)
+"""Source id, group and file name of the three exports."""
+
+GP_FRAME_FILE = "fastleger-ramme.csv"
+"""Round-supplied GP frame written when the GP sample would exceed the packaged frame."""
+
+MAX_SCALE = 1000.0
+CHECKBOX_SHARES = {"nyhetsbrev": 0.45, "helsefellesskap": 0.30, "leverandor": 0.25, "kollega": 0.35}
+
+
+@dataclass(frozen=True)
+class RoundSpec:
+    """What to simulate: ids, seeds, size, fieldwork year and latent shifts."""
+
+    round_id: str
+    seed: int
+    scale: float
+    previous_round: str | None
+    shift: dict | None
+    year: int
+    population_seed: int
+
+
+@dataclass
+class SimulatedSource:
+    """One source's rows in file order (``row`` = 1-based data row) and what was planted."""
+
+    source_id: str
+    group: str
+    file: str
+    table: pd.DataFrame
+    planted: Planted
+    guard_repairs_n: int
+
+
+@dataclass
+class SimulatedRound:
+    """Everything needed to write the exports, the config and the truth."""
+
+    spec: RoundSpec
+    instrument: Instrument
+    fieldwork: tuple[dt.date, dt.date]
+    populations: dict[str, GroupPopulation]
+    plans: dict[str, StratumPlan]
+    sources: list[SimulatedSource]
+    gp_frame: pd.DataFrame | None
+
+
+def check_spec(spec: RoundSpec, instrument: Instrument) -> None:
+    """Refuse a seed, scale or shift that cannot be simulated, naming the fix."""
+    if not isinstance(spec.seed, int) or spec.seed < 0:
+        raise AnchoringError(f"simulate: seed {spec.seed!r} must be a whole number >= 0.")
+    if not 0 < spec.scale <= MAX_SCALE:
+        raise AnchoringError(f"simulate: scale {spec.scale} must be > 0 and <= {MAX_SCALE:g}.")
+    for group, measures in (spec.shift or {}).items():
+        if group not in instrument.group_ids or not isinstance(measures, dict):
+            raise AnchoringError(
+                f"simulate: shift key '{group}' must be one of {instrument.group_ids} with a "
+                "mapping {measure: delta} or {measure: {dimension: delta}}."
+            )
+        for measure, delta in measures.items():
+            dims = delta if isinstance(delta, dict) else {}
+            if measure not in instrument.measure_ids or not set(dims) <= set(
+                instrument.dimension_ids
+            ):
+                raise AnchoringError(
+                    f"simulate: shift['{group}']['{measure}'] names an unknown measure or "
+                    f"dimension (measures {instrument.measure_ids}, dimensions "
+                    f"{instrument.dimension_ids})."
+                )
+
+
+def assemble_round(spec: RoundSpec) -> SimulatedRound:
+    """Draw the whole round in memory (no files written)."""
+    instrument = load_instrument()
+    check_spec(spec, instrument)
+    frames = load_frames()
+    fieldwork = settings.fieldwork_dates(spec.year)
+    gp_plan = plan_gp_strata(frames["gp"].psu_n(), spec.seed, spec.scale)
+    populations = {
+        group: build_population(
+            instrument,
+            frames,
+            group,
+            spec.population_seed,
+            spec.shift,
+            gp_plan.frame_n if group == "gp" else None,
+        )
+        for _, group, _ in SOURCES
+    }
+    plans = {
+        "municipality": plan_org_strata(populations["municipality"], spec.seed),
+        "hospital": plan_org_strata(populations["hospital"], spec.seed),
+        "gp": gp_plan,
+    }
+    sources = [
+        _simulate_source(
+            spec, instrument, frames, populations[group], plans[group], sid, file, fieldwork
+        )
+        for sid, group, file in SOURCES
+    ]
+    gp_frame = None
+    if gp_plan.frame_n != frames["gp"].psu_n():
+        strata = frames["gp"].strata
+        gp_frame = pd.DataFrame(
+            {
+                "fylkesnummer": strata["stratum_code"].to_numpy(),
+                "fylkesnavn": strata["stratum_name"].to_numpy(),
+                "gp_n": [gp_plan.frame_n[s] for s in strata["stratum"]],
+            }
+        )
+    return SimulatedRound(spec, instrument, fieldwork, populations, plans, sources, gp_frame)
+
+
+def _simulate_source(
+    spec: RoundSpec,
+    instrument: Instrument,
+    frames: Frames,
+    population: GroupPopulation,
+    plan: StratumPlan,
+    source_id: str,
+    file: str,
+    fieldwork: tuple[dt.date, dt.date],
+) -> SimulatedSource:
+    group = population.group
+    respondents = choose_respondents(population, plan, spec.seed, spec.scale)
+    answers = draw_answers(instrument, population, respondents, spec.seed, source_id)
+    table = _genuine_table(spec, instrument, respondents, answers, source_id, fieldwork)
+    item_ids = instrument.item_ids()
+    measure_items = {m: instrument.item_ids(m) for m in instrument.measure_ids}
+    municipality_ids = list(frames["municipality"].units["org_id"])
+    table, planted = plant_dirt(
+        table,
+        item_ids,
+        measure_items,
+        derive_rng(spec.seed, f"dirt:{source_id}"),
+        fieldwork,
+        spec.scale,
+        municipality_ids,
+    )
+    table = table.sort_values(["submitted_s", "seq"], kind="stable", ignore_index=True)
+    table["row"] = np.arange(1, len(table) + 1)
+    return SimulatedSource(source_id, group, file, table, planted, answers.guard_repairs_n)
+
+
+def _genuine_table(
+    spec: RoundSpec,
+    instrument: Instrument,
+    respondents: pd.DataFrame,
+    answers: Answers,
+    source_id: str,
+    fieldwork: tuple[dt.date, dt.date],
+) -> pd.DataFrame:
+    n = len(respondents)
+    group = next(g for s, g, _ in SOURCES if s == source_id)
+    times = derive_rng(spec.seed, f"times:{source_id}")
+    comments, themes = free_text.draw_comments(
+        instrument,
+        group,
+        n,
+        settings.BARRIER_TEXT_SHARE[group],
+        derive_rng(spec.seed, f"free_text:{source_id}"),
+    )
+    table = pd.DataFrame(
+        {
+            "seq": np.arange(n),
+            "kind": "genuine",
+            "origin_seq": -1,
+            "org_index": respondents["org_index"].to_numpy(),
+            "org_id": respondents["org_id"].to_numpy(),
+            "stratum": respondents["stratum"].to_numpy(),
+            "role": respondents["role"].to_numpy(),
+            "municipality_id": respondents["municipality_id"].to_numpy(),
+            "submitted_s": draw_submission_times(n, times, *fieldwork),
+            "answer_time_ms": draw_answer_times_ms(n, times),
+            "practice_size": draw_practice_sizes(n, times) if group == "gp" else 0,
+            "barriers": comments,
+            "themes": pd.Series(themes, dtype=object),
+        }
+    )
+    codes = answers.codes.reshape(n, -1)
+    items = pd.DataFrame(codes, columns=instrument.item_ids(), dtype=np.int8)
+    table = pd.concat([table, items], axis=1)
+    if group == "municipality":
+        ticks = derive_rng(spec.seed, f"checkbox:{source_id}").random((n, len(CHECKBOX_OPTIONS)))
+        for k, option in enumerate(CHECKBOX_OPTIONS):
+            table[f"kilde.{option}"] = (ticks[:, k] < CHECKBOX_SHARES[option]).astype(int)
+    return table
