@@ -77,8 +77,13 @@ class Suite:
         if self.args.reps:
             return self.args.reps
         if self.args.quick:
-            return 2
+            return 1
         return 3 if nominal >= 500_000 else 5
+
+    @property
+    def warmup(self) -> int:
+        """Untimed calls before the timed ones (none with --quick, which only smoke-tests)."""
+        return 0 if self.args.quick else 1
 
     def is_largest(self, size) -> bool:
         """Whether ``size`` is the largest of this run (where the 10^6 targets apply)."""
@@ -132,9 +137,11 @@ def _run_cleaning(suite: Suite) -> list[Result]:
     from benchmarks.cleaning_compare import compare_cleaning
 
     size = suite.sizes[-1]
+    reps = suite.reps(size.nominal)
+    at_target = suite.is_largest(size)
     return [
         compare_cleaning(
-            suite.root, size.round_id, size.label, suite.reps(size.nominal), suite.is_largest(size)
+            suite.root, size.round_id, size.label, size.nominal, reps, at_target, suite.warmup
         )
     ]
 
@@ -146,7 +153,9 @@ def _run_analysis(suite: Suite) -> list[Result]:
     for size in suite.sizes:
         _ensure_cleaned(suite, size)
         timings.append(
-            time_analysis(suite.root, size.round_id, size.label, suite.reps(size.nominal))
+            time_analysis(
+                suite.root, size.round_id, size.label, suite.reps(size.nominal), suite.warmup
+            )
         )
     return analysis_rows(timings)
 
@@ -155,15 +164,19 @@ def _run_survey(suite: Suite) -> list[Result]:
     from anchoring.paths import RoundPaths
     from benchmarks.survey_compare import compare_survey, r_available
 
-    with_r = not suite.args.no_r and r_available()
-    if not with_r:
-        suite.notes.append("R survey was not timed: " + ("--no-r" if suite.args.no_r else "absent"))
+    r_skipped = None
+    if suite.args.no_r:
+        r_skipped = "--no-r was given"
+    elif not r_available():
+        r_skipped = "absent (Rscript or its survey package not found)"
+    if r_skipped:
+        suite.notes.append(f"R survey was not timed: {r_skipped}")
     rows = []
     for size in suite.sizes:
         _ensure_cleaned(suite, size)
         responses = RoundPaths(suite.root, size.round_id).responses_file
         rows += compare_survey(
-            responses, size.label, suite.reps(size.nominal), suite.is_largest(size), with_r
+            responses, size.label, suite.reps(size.nominal), suite.is_largest(size), r_skipped
         )
     return rows
 

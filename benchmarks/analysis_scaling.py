@@ -36,7 +36,9 @@ class AnalysisTiming:
     n_estimates: int
 
 
-def time_analysis(root: Path, round_id: str, size: str, reps: int) -> AnalysisTiming:
+def time_analysis(
+    root: Path, round_id: str, size: str, reps: int, warmup: int = 1
+) -> AnalysisTiming:
     """Time ``analyse_round`` on an already cleaned round."""
     import pandas as pd
 
@@ -45,7 +47,7 @@ def time_analysis(root: Path, round_id: str, size: str, reps: int) -> AnalysisTi
 
     paths = RoundPaths(root, round_id)
     rows = len(pd.read_parquet(paths.responses_file, columns=["round_id"]))
-    timing, _ = time_call(lambda: analyse_round(root, round_id), reps)
+    timing, _ = time_call(lambda: analyse_round(root, round_id), reps, warmup)
     n_estimates = len(pd.read_parquet(paths.estimates_file, columns=["statistic"]))
     return AnalysisTiming(size, rows, timing.median, timing.reps, n_estimates)
 

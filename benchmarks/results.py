@@ -63,7 +63,12 @@ def rows_text(n: int) -> str:
 
 
 def relative_difference(a: float, b: float, floor: float = 1e-9) -> float:
-    """``|a − b| / max(|a|, |b|, floor)``: the floor keeps zero standard errors comparable."""
+    """``|a − b| / max(|a|, |b|, floor)``: the floor keeps zero standard errors comparable.
+
+    Two NaNs (an empty domain in both) are equal; one NaN is infinitely different.
+    """
     if math.isnan(a) and math.isnan(b):
         return 0.0
+    if math.isnan(a) or math.isnan(b):
+        return math.inf
     return abs(a - b) / max(abs(a), abs(b), floor)
