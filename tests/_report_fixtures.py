@@ -273,3 +273,75 @@ def build_round(
             paths.processed_dir / "change.parquet", index=False
         )
     return paths
+
+
+# --- A real round: simulated, cleaned, analysed, reported (shared by the slow report tests) ---
+
+REAL_PREVIOUS = "rep-previous"
+REAL_ROUND = "rep-current"
+_REAL: dict = {}
+
+
+def _hide_hospitals(config_file: Path) -> None:
+    """Raise min_orgs above the number of hospital trusts (20) so their figures are suppressed."""
+    import yaml
+
+    raw = yaml.safe_load(config_file.read_text(encoding="utf-8"))
+    raw.setdefault("estimation", {})["min_orgs"] = 25
+    config_file.write_text(yaml.safe_dump(raw, sort_keys=False, allow_unicode=True), "utf-8")
+
+
+def real_round_root(base: Path) -> Path:
+    """Simulate, clean and analyse two small rounds under ``base`` (once per test session).
+
+    The previous round hides the hospital trusts (min_orgs 25 > 20 trusts), so the change since
+    then is suppressed for them: the report must show ":" there.
+    """
+    if "root" in _REAL:
+        return _REAL["root"]
+    from anchoring.analysis import analyse_round
+    from anchoring.cleaning import clean_round
+    from anchoring.simulate import simulate_round
+
+    root = base / "real"
+    (root / "data" / "raw").mkdir(parents=True)
+    simulate_round(root, REAL_PREVIOUS, seed=11, scale=0.5)
+    _hide_hospitals(RoundPaths(root, REAL_PREVIOUS).config_file)
+    simulate_round(root, REAL_ROUND, seed=12, scale=0.5, previous_round=REAL_PREVIOUS)
+    for round_id in (REAL_PREVIOUS, REAL_ROUND):
+        clean_round(root, round_id)
+        analyse_round(root, round_id)
+    _REAL["root"] = root
+    return root
+
+
+def rendered_real_reports(base: Path) -> dict[str, Path]:
+    """Run ``03_report.ipynb`` with papermill per language and render it, as the pipeline does.
+
+    Returns the HTML report per language (``reports/<round>/rapport.nb.html``,
+    ``report.en.html``); the executed notebooks are beside them under ``notebooks/``.
+    """
+    if "reports" in _REAL:
+        return _REAL["reports"]
+    import papermill
+
+    from anchoring.report import render_report
+
+    root = real_round_root(base)
+    paths = RoundPaths(root, REAL_ROUND)
+    template = Path(__file__).resolve().parent.parent / "notebooks" / "03_report.ipynb"
+    names = {"nb": "rapport.nb.html", "en": "report.en.html"}
+    reports = {}
+    for lang, name in names.items():
+        executed = paths.reports_dir / "notebooks" / f"03_report.{lang}.ipynb"
+        executed.parent.mkdir(parents=True, exist_ok=True)
+        papermill.execute_notebook(
+            str(template),
+            str(executed),
+            parameters={"round_id": REAL_ROUND, "root": str(root), "lang": lang},
+            progress_bar=False,
+            cwd=str(base),
+        )
+        reports[lang] = render_report(executed, paths.reports_dir / name, lang)
+    _REAL["reports"] = reports
+    return reports

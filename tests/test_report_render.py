@@ -1,0 +1,164 @@
+"""The rendered HTML reports of a real simulated, cleaned and analysed round: static checks.
+
+The round is built once per session (``_report_fixtures.rendered_real_reports``): two simulated
+rounds, cleaned and analysed by the package, the report notebook run with papermill per language
+and rendered with :func:`anchoring.report.render_report`, as the pipeline does.
+"""
+
+import re
+from html.parser import HTMLParser
+
+import nbformat
+import openpyxl
+import pytest
+
+from _report_fixtures import rendered_real_reports
+from anchoring import __version__
+from anchoring.exceptions import AnchoringError
+from anchoring.report.render import MAX_REPORT_BYTES, check_self_contained
+from anchoring.report.xlsx import FILE_NAMES
+
+pytestmark = pytest.mark.slow
+
+
+class _Page(HTMLParser):
+    """Collects ids, anchor links, images, headings and the order of sections and figures."""
+
+    def __init__(self):
+        super().__init__()
+        self.ids, self.toc_links, self.images, self.order = set(), [], [], []
+        self.html_lang, self.in_title, self.title, self.in_nav = None, False, "", False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if "id" in a:
+            self.ids.add(a["id"])
+        if tag == "html":
+            self.html_lang = a.get("lang")
+        if tag == "title":
+            self.in_title = True
+        if tag == "nav":
+            self.in_nav = True
+        if tag == "a" and self.in_nav:
+            self.toc_links.append(a.get("href", ""))
+        if tag == "img":
+            self.images.append(a)
+            self.order.append("img")
+        if tag == "ul" and "main-points" in (a.get("class") or ""):
+            self.order.append("main-points")
+
+    def handle_endtag(self, tag):
+        if tag == "title":
+            self.in_title = False
+        if tag == "nav":
+            self.in_nav = False
+
+    def handle_data(self, data):
+        if self.in_title:
+            self.title += data
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory):
+    return rendered_real_reports(tmp_path_factory.getbasetemp())
+
+
+@pytest.fixture(scope="module", params=["nb", "en"])
+def page(request, reports):
+    path = reports[request.param]
+    text = path.read_text(encoding="utf-8")
+    parser = _Page()
+    parser.feed(text)
+    return request.param, path, text, parser
+
+
+def test_lang_attribute_and_a_real_title(page):
+    lang, _, text, parsed = page
+    assert parsed.html_lang == lang
+    h1 = re.search(r"<h1[^>]*>(.*?)</h1>", text, re.S).group(1)
+    assert parsed.title.strip() and parsed.title.strip() == h1.strip()
+
+
+def test_nothing_is_loaded_from_outside_the_file(page):
+    _, path, text, _ = page
+    assert "http://" not in text and "https://" not in text
+    lowered = text.lower()
+    for forbidden in ("<script", "<link", "require.js", "mathjax", "@import", "<iframe"):
+        assert forbidden not in lowered, forbidden
+    check_self_contained(text, str(path))
+
+
+def test_no_notebook_artefacts_or_stray_output(page):
+    _, _, text, _ = page
+    for artefact in ("No description has been provided", "jp-InputArea", "jp-OutputPrompt",
+                     "In&nbsp;[", "Out[", "Traceback", "Warning:", "UserWarning",
+                     "FutureWarning", "DeprecationWarning", "&lt;HtmlBlock", "<HtmlBlock",
+                     "ReportFigure", "import "):  # fmt: skip
+        assert artefact not in text, artefact
+
+
+def test_executed_notebooks_have_no_stream_or_error_output(reports):
+    for path in reports.values():
+        notebook = nbformat.read(path.parent / "notebooks" / f"03_report.{_lang(path)}.ipynb", 4)
+        kinds = {o.output_type for c in notebook.cells if c.cell_type == "code" for o in c.outputs}
+        assert kinds <= {"display_data", "execute_result"}, kinds
+
+
+def _lang(path):
+    return "nb" if path.name.endswith(".nb.html") else "en"
+
+
+def test_table_of_contents_links_land_on_elements(page):
+    _, _, _, parsed = page
+    assert len(parsed.toc_links) >= 5
+    for href in parsed.toc_links:
+        assert href.startswith("#") and href[1:] in parsed.ids, href
+
+
+def test_every_image_is_an_embedded_png_with_alt_text(page):
+    _, _, _, parsed = page
+    assert len(parsed.images) >= 6
+    for image in parsed.images:
+        assert image["src"].startswith("data:image/png;base64,")
+        assert image.get("alt", "").strip()
+
+
+def test_main_points_come_before_the_first_figure(page):
+    _, _, _, parsed = page
+    assert parsed.order.index("main-points") < parsed.order.index("img")
+
+
+def test_suppressed_cells_show_a_colon_with_the_footnote(page):
+    lang, _, text, _ = page
+    # The previous round hid the hospital trusts, so their change is suppressed.
+    assert '<td class="num hidden">:</td>' in text
+    note = {"nb": ": Skjult fordi", "en": ": Hidden because"}[lang]
+    assert note in text
+
+
+def test_report_is_smaller_than_3_mb(page):
+    _, path, _, _ = page
+    assert path.stat().st_size < MAX_REPORT_BYTES
+
+
+def test_footer_is_filled_in(page):
+    _, _, text, _ = page
+    footer = text[text.index('<footer id="provenance"') :]
+    assert f'data-provenance="package_version">{__version__}<' in footer
+    run_at = re.search(r'data-provenance="run_at">([^<]*)<', footer).group(1)
+    digest = re.search(r'data-provenance="inputs_digest">([^<]*)<', footer).group(1)
+    assert run_at.endswith("UTC") and re.fullmatch(r"[0-9a-f]{64}", digest)
+
+
+def test_spreadsheet_beside_the_report_has_no_formula_cells(reports):
+    for lang, path in reports.items():
+        book = openpyxl.load_workbook(path.parent / FILE_NAMES[lang])
+        cells = [c for s in book.worksheets for r in s.iter_rows() for c in r]
+        assert cells and all(c.data_type != "f" for c in cells)
+
+
+def test_a_page_that_loads_a_resource_is_refused():
+    with pytest.raises(AnchoringError, match="offline"):
+        check_self_contained('<img src="https://cdn.example/x.png">')
+    with pytest.raises(AnchoringError, match="offline"):
+        check_self_contained('<script src="require.js"></script>')
