@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
+import time
 from pathlib import Path
 
 import nbformat
@@ -76,7 +78,9 @@ def write_tiny_round(root: Path, round_id: str = "r1", data: str = "Kommunenumme
     return raw
 
 
-def fake_render_report(executed_notebook: Path, html_path: Path, lang: str) -> Path:
+def fake_render_report(
+    executed_notebook: Path, html_path: Path, lang: str, provenance_values: dict | None = None
+) -> Path:
     """Stand-in for ``anchoring.report.render_report`` used with the tiny notebooks."""
     html_path.write_text(f"<html lang='{lang}'>{executed_notebook.name}</html>", encoding="utf-8")
     return html_path
@@ -90,3 +94,45 @@ def tree_digest(folder: Path) -> dict[str, str]:
             path = Path(dirpath) / name
             out[path.relative_to(folder).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
     return out
+
+
+# --- small simulated rounds run through the real notebooks (shared by the end-to-end tests) ---
+
+PREVIOUS, CURRENT = "sim-before", "sim-now"
+SIM_SCALE = 0.1  # about 180 raw rows per round: small, yet every stage has data to work on
+_completed: dict[str, Path] = {}
+
+
+def completed_rounds(tmp_path_factory) -> Path:
+    """A root where ``sim-before`` and ``sim-now`` (its previous round) were simulated and run.
+
+    ``sim-before`` is run with the Norwegian report only, ``sim-now`` with both languages.
+    Built once per test session (the runs take a minute); tests that change anything copy it
+    first with :func:`copy_root`.
+    """
+    if "root" not in _completed:
+        from anchoring.pipeline import run_round
+        from anchoring.simulate import simulate_round
+
+        root = tmp_path_factory.mktemp("completed-rounds")
+        simulate_round(root, PREVIOUS, seed=11, scale=SIM_SCALE)
+        simulate_round(root, CURRENT, seed=12, scale=SIM_SCALE, previous_round=PREVIOUS)
+        run_round(root, PREVIOUS, lang="nb")
+        started = time.perf_counter()
+        result = run_round(root, CURRENT, lang="both")
+        _completed["seconds"] = time.perf_counter() - started
+        _completed["result"] = result
+        _completed["root"] = root
+    return _completed["root"]
+
+
+def full_run_seconds() -> float:
+    """Wall time of the full run of ``sim-now`` in :func:`completed_rounds`."""
+    return _completed["seconds"]
+
+
+def copy_root(root: Path, target: Path) -> Path:
+    """Copy a root's data and reports (not its staging folder) to ``target``."""
+    for folder in ("data", "reports"):
+        shutil.copytree(root / folder, target / folder, copy_function=shutil.copy2)
+    return target

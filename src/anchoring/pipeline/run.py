@@ -179,11 +179,13 @@ class _RoundRun:
         self.force = force
         self.timeout_s = timeout_s
         self.previous_manifest = None if force else read_manifest(paths.manifest_file)
+        self.inputs_digest = ""
 
     def execute(self) -> RunResult:
         started, clock = _now(), time.perf_counter()
         earlier = earlier_rounds(self.paths, self.config)
         inputs = collect_round_inputs(self.paths, self.config)
+        self.inputs_digest = inputs.digest()
         staging = Staging.create(self.paths, earlier)
         log_file = staging.staged.reports_dir / RUN_LOG
         handler = add_log_file(log_file)
@@ -249,9 +251,8 @@ class _RoundRun:
     ) -> list[StageRecord]:
         records: list[StageRecord] = []
         upstream: dict[str, str] = {}
-        inputs_digest = inputs.digest()
         for stage in STAGES:
-            record = self._run_stage(stage, staging, inputs_digest, upstream, log_file)
+            record = self._run_stage(stage, staging, self.inputs_digest, upstream, log_file)
             records.append(record)
             upstream = {k: v for k, v in record.outputs.items() if k.startswith("data/")}
         return records
@@ -304,7 +305,7 @@ class _RoundRun:
         log.info("  %s executed in %.1f s.", execution.executed_name, time.perf_counter() - started)
         if execution.html_name is not None:
             html = staging.staged.reports_dir / execution.html_name
-            _render_html(executed, html, execution.lang or "")
+            _render_html(executed, html, execution.lang or "", self.inputs_digest)
             log.info("  %s rendered.", execution.html_name)
 
     def _all_outputs(self, staging: Staging) -> dict[str, str]:
@@ -329,7 +330,7 @@ def _check_required_outputs(stage: Stage, staging: Staging) -> None:
         )
 
 
-def _render_html(executed: Path, html: Path, lang: str) -> None:
+def _render_html(executed: Path, html: Path, lang: str, inputs_digest: str) -> None:
     try:
         from anchoring.report import render_report
     except ImportError as exc:
@@ -337,7 +338,7 @@ def _render_html(executed: Path, html: Path, lang: str) -> None:
             f"cannot render {html.name}: anchoring.report.render_report is not available ({exc})."
         ) from None
     try:
-        render_report(executed, html, lang)
+        render_report(executed, html, lang, provenance_values={"inputs_digest": inputs_digest})
     except AnchoringError as exc:
         raise PipelineError(f"rendering {html.name} from {executed.name} failed: {exc}") from None
     if not html.is_file():
