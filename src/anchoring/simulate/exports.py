@@ -29,7 +29,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
 from anchoring.instrument import DONT_KNOW, NOT_APPLICABLE, SCALE_POINTS, Instrument
-from anchoring.round_config import METADATA_FIELDS, Source
+from anchoring.round_config import Source
 from anchoring.simulate import settings, xlsx_rows
 from anchoring.simulate.respondents import BLANK, OSLO
 
@@ -225,8 +225,6 @@ def write_excel_export(
         **dict(zip(item_ids, item_headers, strict=True)),
         "barriers": barrier_header,
     }
-    if "started_at" in METADATA_FIELDS:  # once the config schema knows a start-time field
-        columns["started_at"] = "Starttid"
     values = {"role": {label: role for role, label in role_label.items()}}
     return Source(
         id="helseforetak",

@@ -127,9 +127,12 @@ _ORGANISATION_KEYS = (
     "dont_know_share",
     "answered_share",
 )
-GRID_THRESHOLD = 200_000
-"""Above this many organisations (large GP frames) the truth uses the per-stratum grid."""
-GRID_POINTS = 8001
+GRID_THRESHOLD = 1_000_000
+"""Above this many organisations (GP frames of rounds scaled about 200-fold) the truth uses the
+per-stratum grid, which costs a fixed ``GRID_POINTS`` evaluations per stratum."""
+GRID_POINTS = 20001
+_CHUNK = 100_000
+"""Organisations per slice of the exact computation (bounds memory)."""
 
 
 def _group_truth(
@@ -143,10 +146,9 @@ def _group_truth(
         if len(codes) > GRID_THRESHOLD:
             sums = _stratum_sums_on_grid(population, m, codes, len(strata))
         else:
-            t = measure_truth(population, m)
-            sums = _stratum_sums(t, codes, len(strata))
+            sums = _stratum_sums_exact(population, m, codes, len(strata))
             if keep_orgs:
-                _keep_organisations(organisations, measure, t, dims)
+                _keep_organisations(organisations, measure, measure_truth(population, m), dims)
         value = _summary(*(sums[k][0].sum(0) / sums[k][1].sum(0) for k in _STATISTICS), dims)
         value["by_stratum"] = {
             str(s): _summary(*(sums[key][0][k] / sums[key][1][k] for key in _STATISTICS), dims)
@@ -176,6 +178,21 @@ def _stratum_sums(t: MeasureTruth, codes: np.ndarray, n_strata: int) -> dict[str
         numerator, weight = _weighted(t, key)
         out[key] = (_bincount(codes, numerator, n_strata), _bincount(codes, weight, n_strata))
     return out
+
+
+def _stratum_sums_exact(
+    population: GroupPopulation, m: int, codes: np.ndarray, n_strata: int
+) -> dict[str, tuple]:
+    """:func:`_stratum_sums` over every organisation, in slices of :data:`_CHUNK`."""
+    total: dict[str, tuple] = {}
+    for start in range(0, len(codes), _CHUNK):
+        rows = slice(start, min(start + _CHUNK, len(codes)))
+        part = _stratum_sums(measure_truth(population, m, rows), codes[rows], n_strata)
+        for key, (numerator, weight) in part.items():
+            if key in total:
+                numerator, weight = numerator + total[key][0], weight + total[key][1]
+            total[key] = (numerator, weight)
+    return total
 
 
 def _stratum_sums_on_grid(
@@ -210,13 +227,11 @@ def _stratum_sums_on_grid(
 
 
 def _keep_organisations(organisations: dict, measure: str, t: MeasureTruth, dims: list) -> None:
-    organisations["index"][measure] = [_round(v, 6) for v in t.index]
-    organisations["defined_share"][measure] = [_round(v) for v in t.defined_share]
+    organisations["index"][measure] = np.round(t.index, 6).tolist()
+    organisations["defined_share"][measure] = np.round(t.defined_share, 8).tolist()
     for key in ("agree_share", "dont_know_share", "answered_share"):
-        array = getattr(t, key)
-        organisations[key][measure] = {
-            d: [_round(v) for v in array[:, k]] for k, d in enumerate(dims)
-        }
+        array = np.round(getattr(t, key), 8)
+        organisations[key][measure] = {d: array[:, k].tolist() for k, d in enumerate(dims)}
 
 
 def _sector(groups: dict[str, dict], dims: list[str]) -> dict[str, Any]:

@@ -29,15 +29,19 @@ def date_style(sheet_xml: str, ref: str) -> str:
     raise ValueError(f"no styled numeric cell {ref} in the worksheet")
 
 
+def _number(value: float) -> str:
+    return f"{value:.16g}"  # as openpyxl.compat.safe_string
+
+
 def _cell(ref: str, value: object, style: str) -> str:
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
-        return f'<c r="{ref}" s="{style}" t="n"><v>{to_excel(value)}</v></c>'
+        return f'<c r="{ref}" s="{style}" t="n"><v>{_number(to_excel(value))}</v></c>'
     if isinstance(value, bool):
         raise TypeError("booleans are not written by the simulated export")
     if isinstance(value, int | float):
-        return f'<c r="{ref}" t="n"><v>{value}</v></c>'
+        return f'<c r="{ref}" t="n"><v>{_number(value)}</v></c>'
     text = str(value)
     space = ' xml:space="preserve"' if text != text.strip() else ""
     return f'<c r="{ref}" t="inlineStr"><is><t{space}>{text.translate(_ESCAPES)}</t></is></c>'
