@@ -118,7 +118,7 @@ _TEXT = {
         "samlet). Ingen enkeltsvar og ingen fritekst vises; fritekst oppsummeres som antall per "
         "tema. I denne rapporten er {hidden} tall skjult.",
         "en": "A figure is not shown when it rests on fewer than {min_n} respondents or fewer "
-        "than {min_orgs} organisations. The symbol «:» stands in its place, as in Statistics "
+        "than {min_orgs} organisations. The symbol “:” stands in its place, as in Statistics "
         "Norway's tables. When one figure is hidden, figures it could be worked out from (such "
         "as the whole sector) are hidden too. No single answer and no free text is shown; free "
         "text is summarised as counts per theme. In this report, {hidden} figures are hidden.",
@@ -175,7 +175,7 @@ def frames_table(report: Report) -> ReportTable:
     columns = [
         Column(labels.text("group")),
         Column(labels.text("frame_units")),
-        Column(labels.text("stratum")),
+        Column(labels.text("strata")),
         Column(labels.text("source")),
         Column(labels.text("holds_for")),
     ]

@@ -28,7 +28,7 @@ _TEXT = {
         "nb": "Svarfordeling for {measure} på {k} dimensjoner, per gruppe: uenig, verken eller, "
         "enig, og «Vet ikke» for seg. ",
         "en": "Distribution of answers for {measure} on {k} dimensions, by group: disagree, "
-        "neither, agree, and «Don't know» apart. ",
+        "neither, agree, and “Don't know” apart. ",
     },
     "distribution_group": {
         "nb": "{group}: mest enig om {high} ({high_pct}), minst om {low} ({low_pct})",
@@ -36,7 +36,7 @@ _TEXT = {
     },
     "dont_know_most": {
         "nb": "; flest «Vet ikke» på {dim} ({pct})",
-        "en": "; most «Don't know» on {dim} ({pct})",
+        "en": "; most “Don't know” on {dim} ({pct})",
     },
     "index": {
         "nb": "Forankringsindeksen for {measure} med 95 % konfidensintervall. ",

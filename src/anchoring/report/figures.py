@@ -309,7 +309,7 @@ def change_figure(report: Report) -> ReportFigure | None:
     history = report.history
     if history.empty or history["round_id"].nunique() < 2:
         return None
-    labels, lang = report.labels, report.lang
+    labels = report.labels
     rounds = list(dict.fromkeys(history["round_id"]))
     ncols = 2
     nrows = math.ceil(len(report.measures) / ncols)
@@ -336,12 +336,7 @@ def change_figure(report: Report) -> ReportFigure | None:
         figure.legend(handles=handles, loc="upper center", ncols=4)
         png = png_bytes(figure)
     return ReportFigure(
-        "figure-change",
-        png,
-        alt_text.change_alt(report),
-        labels.text("note_interval").replace("parentes", "figuren")
-        if lang == "nb"
-        else labels.text("change"),
+        "figure-change", png, alt_text.change_alt(report), labels.text("note_error_bars")
     )
 
 

@@ -51,9 +51,10 @@ UI_TEXT: dict[str, dict[str, str]] = {
     "organisations": {"nb": "Organisasjoner", "en": "Organisations"},
     "consensus": {"nb": "Enighet (0–1)", "en": "Consensus (0–1)"},
     "alpha": {"nb": "Cronbachs alfa", "en": "Cronbach's alpha"},
-    "stratum": {"nb": "Stratum", "en": "Stratum"},
+    "stratum": {"nb": "Fylke eller regionalt helseforetak", "en": "County or regional authority"},
+    "strata": {"nb": "Inndelt etter", "en": "Divided by"},
     "frame_units": {"nb": "I populasjonen", "en": "In the population"},
-    "responding_units": {"nb": "Svarte", "en": "Responded"},
+    "responding_units": {"nb": "Organisasjoner som svarte", "en": "Organisations responding"},
     "response_rate": {"nb": "Svarprosent", "en": "Response rate"},
     "weighting_efficiency": {"nb": "Vektingseffektivitet", "en": "Weighting efficiency"},
     "theme": {"nb": "Tema", "en": "Theme"},
@@ -71,7 +72,7 @@ UI_TEXT: dict[str, dict[str, str]] = {
     "neutral": {"nb": "Verken eller (3)", "en": "Neither (3)"},
     "disagree": {"nb": "Uenig (1–2)", "en": "Disagree (1–2)"},
     "dont_know": {"nb": "Vet ikke", "en": "Don't know"},
-    "dont_know_share": {"nb": "Andel «Vet ikke»", "en": "Share «Don't know»"},
+    "dont_know_share": {"nb": "Andel «Vet ikke»", "en": "Share “Don't know”"},
     "dimension": {"nb": "Dimensjon", "en": "Dimension"},
     "stratum_total": {"nb": "Alle", "en": "All"},
     # status names
@@ -90,6 +91,10 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "nb": "Tall i parentes er 95 % konfidensintervall.",
         "en": "Figures in brackets are 95% confidence intervals.",
     },
+    "note_error_bars": {
+        "nb": "Strekene viser 95 % konfidensintervall.",
+        "en": "The bars show 95% confidence intervals.",
+    },
     "note_sector": {
         "nb": "Sektoren samlet er gjennomsnittet av de tre gruppene, med lik vekt.",
         "en": "The whole sector is the average of the three groups, with equal weight.",
@@ -102,7 +107,7 @@ UI_TEXT: dict[str, dict[str, str]] = {
     "note_reverse": {
         "nb": "Påstanden om ressurser er stilt negativt («Vi mangler folk og budsjett …») og er "
         "snudd, slik at enig alltid betyr sterkere forankring.",
-        "en": "The resources statement is worded negatively («We lack the people and budget …») "
+        "en": "The resources statement is worded negatively (“We lack the people and budget …”) "
         "and is reversed, so that agreeing always means stronger anchoring.",
     },
     "note_theme_small": {

@@ -154,7 +154,7 @@ def measure_section(report: Report, measure: str) -> HtmlBlock:
 
 _SHOW_NUMBERS = {
     "nb": "Vis tallene bak svarfordelingen (andel enig og «Vet ikke» per dimensjon)",
-    "en": "Show the numbers behind the answer bars (share agreeing and «Don't know» by dimension)",
+    "en": "Show the numbers behind the answer bars (share agreeing and “Don't know” by dimension)",
 }
 
 

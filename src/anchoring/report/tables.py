@@ -227,7 +227,7 @@ def _response_note(report: Report) -> str:
     return (
         "The response rate is the share of organisations in the population (municipalities, "
         "hospital trusts; for GPs the individual doctor) with at least one valid response. "
-        "Weighting efficiency (Kish) is the share of the sample that is «effective» after "
+        "Weighting efficiency (Kish) is the share of the sample that is “effective” after "
         "weighting; 1 means no loss."
     )
 
