@@ -20,7 +20,7 @@ import pytest
 from anchoring.frames import load_frames
 from anchoring.instrument import load_instrument
 from anchoring.simulate import free_text, truth
-from anchoring.simulate.exports import _save_workbook
+from anchoring.simulate.excel_export import _save_workbook
 from anchoring.simulate.population import build_population, index_item_weights, measure_truth
 from anchoring.simulate.respondents import draw_answers
 from anchoring.simulate.streams import derive_rng

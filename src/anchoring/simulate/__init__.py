@@ -15,6 +15,7 @@ again with the same arguments is a no-op when every file would be byte-identical
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -129,6 +130,8 @@ def _simulate(root: Path, spec: RoundSpec) -> Path:
     existing = sorted(p.name for p in target.iterdir()) if target.is_dir() else []
     if target.exists() and not target.is_dir():
         raise AnchoringError(f"{target}: exists and is not a folder; remove it or pick a round id.")
+    if existing:
+        _refuse_if_other_simulation(target, spec)
     started = time.perf_counter()
     sim = assemble_round(spec)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -141,11 +144,7 @@ def _simulate(root: Path, spec: RoundSpec) -> Path:
         if existing:
             differences = compare_folders(staging, target)
             if differences:
-                raise AnchoringError(
-                    f"{target}: already holds a round whose files differ from this simulation "
-                    f"({'; '.join(differences)}). Raw data is immutable: use another --round "
-                    "id, or delete the folder yourself if it is a simulation you no longer need."
-                )
+                raise _immutable(target, "; ".join(differences))
             log.info(
                 "Round %s already simulated with identical files: nothing written (%s).",
                 spec.round_id,
@@ -167,3 +166,31 @@ def _simulate(root: Path, spec: RoundSpec) -> Path:
         time.perf_counter() - started,
     )
     return target
+
+
+def _immutable(target: Path, detail: str) -> AnchoringError:
+    return AnchoringError(
+        f"{target}: already holds a round that differs from this simulation ({detail}). Raw "
+        "data is immutable: use another --round id, or delete the folder yourself if it is a "
+        "simulation you no longer need."
+    )
+
+
+def _refuse_if_other_simulation(target: Path, spec: RoundSpec) -> None:
+    """Refuse at once when the folder's truth.json names other arguments (no need to simulate)."""
+    try:
+        truth = json.loads((target / "truth.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return  # not a simulated round, or unreadable: the full comparison decides
+    wanted = {
+        "seed": spec.seed,
+        "population_seed": spec.population_seed,
+        "scale": spec.scale,
+        "previous_round": spec.previous_round,
+        "shift": spec.shift or {},
+    }
+    found = {key: truth.get(key) for key in wanted}
+    found["shift"] = truth.get("model", {}).get("shift", {})
+    differing = [f"{k} {found[k]!r} there, {v!r} asked" for k, v in wanted.items() if found[k] != v]
+    if differing:
+        raise _immutable(target, "; ".join(differing))

@@ -1,15 +1,15 @@
-"""The three raw exports of a simulated round, each in a real tool's format, and their config.
+"""The raw exports of a simulated round, each in a real tool's format, and their config entries.
 
 * municipalities: a Nettskjema CSV report (:func:`write_nettskjema_csv`);
 * hospital trusts: an Excel export with title rows, question text headers and label answers
-  (:func:`write_excel_export`);
+  (:func:`anchoring.simulate.excel_export.write_excel_export`);
 * GPs: an SPSS ``.sav`` with value labels and user-defined missing codes
   (:func:`write_spss_export`).
 
 Each writer takes the source's rows in file order (sorted by submission time; the 1-based data
 row is the position) and returns the :class:`~anchoring.round_config.Source` entry of
-``round.yaml`` that maps the raw columns and values onto the instrument. Bytes are deterministic:
-the workbook's properties and zip timestamps, and the SPSS header's creation stamp, are fixed.
+``round.yaml`` that maps the raw columns and values onto the instrument. Bytes are deterministic
+(the SPSS header's creation stamp is fixed). The helpers shared by the writers live here too.
 """
 
 from __future__ import annotations
@@ -17,20 +17,15 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import zipfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyreadstat
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.utils import get_column_letter
-from openpyxl.writer.excel import ExcelWriter
 
 from anchoring.instrument import DONT_KNOW, NOT_APPLICABLE, SCALE_POINTS, Instrument
 from anchoring.round_config import Source
-from anchoring.simulate import settings, xlsx_rows
+from anchoring.simulate import settings
 from anchoring.simulate.respondents import BLANK, OSLO
 
 NETTSKJEMA_DONT_KNOW = "9"
@@ -40,19 +35,6 @@ NETTSKJEMA_NOT_APPLICABLE = "8"
 CHECKBOX_OPTIONS: tuple[str, ...] = ("nyhetsbrev", "helsefellesskap", "leverandor", "kollega")
 """Options of the Nettskjema checkbox question ``kilde`` (where did you hear of the measures)."""
 
-LABEL_VARIANTS: dict[int, tuple[str, ...]] = {
-    1: ("helt uenig", "Helt  uenig", "Helt uenig "),
-    2: ("Litt Uenig", "litt uenig"),
-    3: ("Hverken enig eller uenig", "hverken enig eller uenig", "Verken  enig eller uenig"),
-    4: ("Litt Enig", "litt enig "),
-    5: ("helt  enig", "Helt Enig", "HELT ENIG"),
-    DONT_KNOW: ("vet ikke", "Vet ikke "),
-    NOT_APPLICABLE: ("ikke relevant", "Ikke  relevant"),
-}
-"""Spellings besides the instrument's label that Excel exports carry."""
-
-LABEL_VARIANT_SHARE = 0.12
-ORG_NAME_VARIANT_SHARE = 0.15
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -70,11 +52,13 @@ def spss_variable(instrument: Instrument, item_id: str) -> str:
     return f"{prefix}{instrument.dimension_ids.index(dimension) + 1}"
 
 
-def _increasing_ids(n: int, rng: np.random.Generator, start: int) -> np.ndarray:
+def increasing_ids(n: int, rng: np.random.Generator, start: int) -> np.ndarray:
+    """Ids that grow with submission order, with gaps (other forms' submissions in between)."""
     return start + np.cumsum(rng.integers(1, 40, n))
 
 
-def _local(seconds: np.ndarray) -> list[dt.datetime]:
+def local_times(seconds: np.ndarray) -> list[dt.datetime]:
+    """Unix seconds as aware Europe/Oslo date-times."""
     return [dt.datetime.fromtimestamp(int(s), OSLO) for s in seconds]
 
 
@@ -102,8 +86,10 @@ def write_nettskjema_csv(
     raw_code[BLANK] = ""
     lookup = np.array([raw_code.get(c, "") for c in range(10)], dtype=object)
     items = lookup[table[item_ids].to_numpy(dtype=np.int64)]
-    ids = _increasing_ids(len(table), rng, 31_400_000)
-    created = [t.isoformat(timespec="seconds") for t in _local(table["submitted_s"].to_numpy())]
+    ids = increasing_ids(len(table), rng, 31_400_000)
+    created = [
+        t.isoformat(timespec="seconds") for t in local_times(table["submitted_s"].to_numpy())
+    ]
     checks = table[[f"kilde.{o}" for o in CHECKBOX_OPTIONS]].astype(int).astype(str).to_numpy()
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_ALL, lineterminator="\r\n")
@@ -150,163 +136,6 @@ def write_nettskjema_csv(
     )
 
 
-# ---------------------------------------------------------------- Excel export (hospital trusts)
-
-
-def excel_title(year: int) -> str:
-    """The first title row of the hospital export."""
-    return f"Forankringsundersøkelsen {year} – helseforetak"
-
-
-def write_excel_export(
-    table: pd.DataFrame,
-    instrument: Instrument,
-    path: Path,
-    rng: np.random.Generator,
-    org_names: dict[str, str],
-    export_time: dt.datetime,
-) -> Source:
-    """Write an Excel export: two title rows, question-text headers, answers as label text.
-
-    Row 1 is the survey title, row 2 the export time, row 3 the header: ``Respondent-ID``,
-    ``Starttid`` and ``Fullført`` (local date-times; answer time is their difference),
-    ``Helseforetak`` (the trust's name, some with odd case or spacing or without «HF»),
-    ``Rolle`` (the role's bokmål label), one column per item headed by the item's bokmål wording
-    with label answers in mixed spellings (empty when unanswered), and the barrier question.
-    """
-    item_ids = instrument.item_ids()
-    labels = _label_table(instrument)
-    codes = table[item_ids].to_numpy(dtype=np.int64)
-    variant = np.where(
-        rng.random(codes.shape) < LABEL_VARIANT_SHARE, rng.integers(1, 4, codes.shape), 0
-    )
-    answers = labels[codes, variant]
-    names = [_odd_name(org_names[o], rng) for o in table["org_id"]]
-    role_label = {r.id: r.label["nb"] for r in instrument.roles["hospital"]}
-    ids = _increasing_ids(len(table), rng, 4_020_000)
-    done = [t.replace(tzinfo=None) for t in _local(table["submitted_s"].to_numpy())]
-    started = [
-        t - dt.timedelta(seconds=round(ms / 1000))
-        for t, ms in zip(done, table["answer_time_ms"], strict=True)
-    ]
-    item_headers = [instrument.item(i).text["nb"] for i in item_ids]
-    barrier_header = instrument.barrier_text["nb"]
-
-    header = [
-        "Respondent-ID",
-        "Starttid",
-        "Fullført",
-        "Helseforetak",
-        "Rolle",
-        *item_headers,
-        barrier_header,
-    ]
-    roles = [role_label[r] for r in table["role"]]
-    rows = [
-        [respondent, start, end, name, role, *labels, comment or None]
-        for respondent, start, end, name, role, labels, comment in zip(
-            ids.tolist(),
-            started,
-            done,
-            names,
-            roles,
-            answers.tolist(),
-            table["barriers"].tolist(),
-            strict=True,
-        )
-    ]
-    titles = [[excel_title(export_time.year)], [f"Eksportert {export_time:%d.%m.%Y %H:%M}"]]
-    _save_workbook([*titles, header], rows, path, export_time)
-    columns = {
-        "respondent_id": "Respondent-ID",
-        "submitted_at": "Fullført",
-        "org_id": "Helseforetak",
-        "role": "Rolle",
-        **dict(zip(item_ids, item_headers, strict=True)),
-        "barriers": barrier_header,
-    }
-    values = {"role": {label: role for role, label in role_label.items()}}
-    return Source(
-        id="helseforetak",
-        group="hospital",
-        file=path.name,
-        format="xlsx",
-        sheet="Rapport",
-        header_row=3,
-        columns=columns,
-        values=values,
-    )
-
-
-def _label_table(instrument: Instrument) -> np.ndarray:
-    table = np.full((10, 4), None, dtype=object)
-    for code, variants in LABEL_VARIANTS.items():
-        canonical = instrument.label(code, "nb")
-        for k in range(4):
-            table[code, k] = canonical if k == 0 else variants[(k - 1) % len(variants)]
-    return table
-
-
-def _odd_name(name: str, rng: np.random.Generator) -> str:
-    if rng.random() >= ORG_NAME_VARIANT_SHARE:
-        return name
-    kind = int(rng.integers(4))
-    if kind == 0:
-        return name.lower()
-    if kind == 1:
-        return name.removesuffix(" HF")
-    if kind == 2:
-        return name.replace(" ", "  ", 1)
-    return f" {name.upper()} "
-
-
-def _save_workbook(
-    top: list[list], rows: list[list], path: Path, stamp: dt.datetime, sheet_name: str = "Rapport"
-) -> None:
-    # openpyxl writes the workbook up to the first data row; the other rows are spliced in as
-    # the same XML (see anchoring.simulate.xlsx_rows: openpyxl's serialiser is too slow for
-    # large rounds). Text cells are always strings, so a comment starting with "=" is no formula.
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(sheet_name)
-    for values in top + rows[:1]:
-        sheet.append([_text_cell(sheet, v) if isinstance(v, str) else v for v in values])
-    workbook.properties.creator = "Forankringsundersøkelsen"
-    workbook.properties.created = stamp
-    workbook.properties.modified = stamp
-    first = io.BytesIO()
-    with zipfile.ZipFile(first, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(workbook, archive).save()
-    stable = io.BytesIO()
-    with (
-        zipfile.ZipFile(first) as source,
-        zipfile.ZipFile(stable, "w", zipfile.ZIP_DEFLATED) as target,
-    ):
-        for name in sorted(source.namelist()):
-            data = source.read(name)
-            if name == "xl/worksheets/sheet1.xml" and len(rows) > 1:
-                data = _splice_rows(data.decode("utf-8"), rows[1:], len(top) + 2).encode("utf-8")
-            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o600 << 16
-            target.writestr(info, data)
-    path.write_bytes(stable.getvalue())
-
-
-def _text_cell(sheet, text: str) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=text)
-    cell.data_type = "s"
-    return cell
-
-
-def _splice_rows(sheet_xml: str, rows: list[list], first_row: int) -> str:
-    dated = next((c for c, v in enumerate(rows[0]) if isinstance(v, dt.datetime)), None)
-    style = "0"
-    if dated is not None:
-        style = xlsx_rows.date_style(sheet_xml, f"{get_column_letter(dated + 1)}{first_row - 1}")
-    head, tail = sheet_xml.split("</sheetData>", 1)
-    return head + xlsx_rows.rows_xml(rows, first_row, style) + "</sheetData>" + tail
-
-
 # ---------------------------------------------------------------- SPSS export (GPs)
 
 
@@ -332,10 +161,10 @@ def write_spss_export(
     codes[codes == BLANK] = np.nan
     dk, na = codes == DONT_KNOW, codes == NOT_APPLICABLE
     codes[dk], codes[na] = float(NETTSKJEMA_DONT_KNOW), float(NETTSKJEMA_NOT_APPLICABLE)
-    done = [t.replace(tzinfo=None) for t in _local(table["submitted_s"].to_numpy())]
+    done = [t.replace(tzinfo=None) for t in local_times(table["submitted_s"].to_numpy())]
     frame = pd.DataFrame(
         {
-            "lopenr": _increasing_ids(len(table), rng, 100_000).astype(float),
+            "lopenr": increasing_ids(len(table), rng, 100_000).astype(float),
             "innsendt": pd.to_datetime(done),
             "svartid_ms": table["answer_time_ms"].to_numpy(dtype=float),
             "kommunenr": pd.to_numeric(table["municipality_id"]).to_numpy(dtype=float),

@@ -18,7 +18,8 @@ import numpy as np
 
 from anchoring.instrument import Instrument
 from anchoring.simulate import settings
-from anchoring.simulate.assembly import SimulatedRound, SimulatedSource
+from anchoring.simulate.assembly import SimulatedRound
+from anchoring.simulate.planted import planted_by_row, summarise_source
 from anchoring.simulate.population import GroupPopulation, MeasureTruth, measure_truth, truth_at
 
 DEFINITIONS: dict[str, str] = {
@@ -271,8 +272,8 @@ def build_truth(sim: SimulatedRound) -> dict[str, Any]:
         "truth": truth,
         "organisations": organisations,
         "design": _design(sim),
-        "sources": {s.source_id: _source_summary(s) for s in sim.sources},
-        **_planted(sim),
+        "sources": {s.source_id: summarise_source(s) for s in sim.sources},
+        **planted_by_row(sim),
     }
 
 
@@ -332,83 +333,6 @@ def _design(sim: SimulatedRound) -> dict[str, Any]:
     out["lonely_psu_strata"] = sorted(lonely)
     out["census_strata"] = sorted(census)
     out["gp_frame_file"] = None if sim.gp_frame is None else "fastleger-ramme.csv"
-    return out
-
-
-def _source_summary(source: SimulatedSource) -> dict[str, Any]:
-    kinds = source.table["kind"].value_counts()
-    return {
-        "group": source.group,
-        "file": source.file,
-        "rows_n": len(source.table),
-        "genuine_n": int(kinds.get("genuine", 0)),
-        "kept_n": len(source.table) - len(source.planted.drops),
-        "rows_by_kind": {str(k): int(v) for k, v in sorted(kinds.items())},
-    }
-
-
-def _planted(sim: SimulatedRound) -> dict[str, Any]:
-    exclusions, flags, pii, keep, themes = [], [], [], [], {}
-    measure_items = {m: sim.instrument.item_ids(m) for m in sim.instrument.measure_ids}
-    for source in sim.sources:
-        table = source.table
-        row_of = dict(zip(table["seq"], table["row"], strict=True))
-        sid = source.source_id
-        for drop in source.planted.drops:
-            record = {"source": sid, "row": int(row_of[drop["seq"]]), "reason": drop["reason"]}
-            if "kept_seq" in drop:
-                record["kept_row"] = int(row_of[drop["kept_seq"]])
-            exclusions.append(record)
-        planted_liners = set()
-        for flag in source.planted.flags:
-            record = {"source": sid, "row": int(row_of[flag["seq"]]), **flag, "planted": True}
-            del record["seq"]
-            flags.append(record)
-            if flag["flag"] == "straightliner":
-                planted_liners.add((record["row"], flag["measure"]))
-        flags += _chance_straightliners(source, measure_items, planted_liners)
-        for family, target in ((source.planted.pii, pii), (source.planted.keep, keep)):
-            for item in family:
-                record = {"source": sid, "row": int(row_of[item["seq"]]), **item}
-                del record["seq"]
-                target.append(record)
-        has_text = table["barriers"].astype(str) != ""
-        themes[sid] = {
-            str(int(r)): list(t)
-            for r, t in zip(table.loc[has_text, "row"], table.loc[has_text, "themes"], strict=True)
-        }
-    order = ("source", "row")
-    return {
-        "expected_exclusions": sorted(exclusions, key=lambda r: tuple(r[k] for k in order)),
-        "flags": sorted(flags, key=lambda r: (r["source"], r["row"], r["flag"])),
-        "pii": sorted(pii, key=lambda r: (r["source"], r["row"], r["kind"])),
-        "must_keep": sorted(keep, key=lambda r: (r["source"], r["row"], r["kind"])),
-        "barrier_themes": themes,
-    }
-
-
-def _chance_straightliners(
-    source: SimulatedSource, measure_items: dict[str, list[str]], planted: set
-) -> list[dict]:
-    table = source.table
-    dropped = {d["seq"] for d in source.planted.drops}
-    kept = table[~table["seq"].isin(dropped)]
-    out = []
-    for measure, items in measure_items.items():
-        block = kept[items].to_numpy()
-        same = (block == block[:, :1]).all(axis=1) & (block[:, 0] >= 1) & (block[:, 0] <= 5)
-        for row, code in zip(kept["row"].to_numpy()[same], block[same, 0], strict=True):
-            if (int(row), measure) not in planted:
-                out.append(
-                    {
-                        "source": source.source_id,
-                        "row": int(row),
-                        "flag": "straightliner",
-                        "measure": measure,
-                        "code": int(code),
-                        "planted": False,
-                    }
-                )
     return out
 
 

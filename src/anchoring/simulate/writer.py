@@ -8,6 +8,7 @@ from pathlib import Path
 from anchoring.round_config import RoundConfig, Texts, write_round_config
 from anchoring.simulate import exports
 from anchoring.simulate.assembly import GP_FRAME_FILE, SimulatedRound
+from anchoring.simulate.excel_export import write_excel_export
 from anchoring.simulate.streams import derive_rng
 from anchoring.simulate.truth import build_truth, dumps_truth
 
@@ -30,7 +31,7 @@ def write_round_files(sim: SimulatedRound, folder: Path) -> list[Path]:
         exports.write_nettskjema_csv(
             tables["kommuner"], instrument, files["kommuner"], derive_rng(spec.seed, "ids:kommuner")
         ),
-        exports.write_excel_export(
+        write_excel_export(
             tables["helseforetak"],
             instrument,
             files["helseforetak"],
