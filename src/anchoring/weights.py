@@ -63,17 +63,31 @@ def design_weights(frame: pd.DataFrame, psu_n: Mapping[str, int]) -> pd.DataFram
             f"strata {unknown} are not in the sampling frame; check the frames "
             "and the organisation ids."
         )
-    population = frame["stratum"].map(dict(psu_n)).astype("int64")
-    responding = frame.groupby("stratum")["org_id"].transform("nunique").astype("int64")
-    over = frame.loc[responding > population, "stratum"].unique()
-    if len(over):
-        raise DesignError(
-            f"strata {sorted(over)} have more responding organisations than the "
-            "frame holds; supply the round's own frame (round.yaml 'frames')."
+    strata, stratum_names = pd.factorize(frame["stratum"])
+    orgs, _ = pd.factorize(frame["org_id"])
+    pair = strata.astype("int64") * (int(orgs.max()) + 1) + orgs
+    pairs, pair_index, per_pair = np.unique(pair, return_inverse=True, return_counts=True)
+    responding_by_stratum = np.bincount(
+        pairs // (int(orgs.max()) + 1), minlength=len(stratum_names)
+    )
+    population_by_stratum = np.array([int(psu_n[s]) for s in stratum_names], dtype="int64")
+    over = [
+        s
+        for s, n, big_n in zip(
+            stratum_names, responding_by_stratum, population_by_stratum, strict=True
         )
-    per_org = frame.groupby(["stratum", "org_id"])["org_id"].transform("size").astype("int64")
-    weight = population / responding / per_org
-    return pd.DataFrame({"fpc": population, "weight": weight.astype("float64")}, index=frame.index)
+        if n > big_n
+    ]
+    if over:
+        raise DesignError(
+            f"strata {sorted(over)} have more responding organisations than the frame holds; "
+            "supply the round's own frame (round.yaml 'frames')."
+        )
+    population = population_by_stratum[strata]
+    weight = population / responding_by_stratum[strata] / per_pair[pair_index]
+    return pd.DataFrame(
+        {"fpc": population.astype("int64"), "weight": weight.astype("float64")}, index=frame.index
+    )
 
 
 def kish_efficiency(weights: pd.Series | np.ndarray) -> float:

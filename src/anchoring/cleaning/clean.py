@@ -20,6 +20,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from anchoring.atomic import staged_directory
 from anchoring.cleaning.labels import raise_unknown_labels
@@ -57,6 +59,8 @@ from anchoring.round_config import RoundConfig, load_round_config
 from anchoring.weights import design_weights
 
 log = logging.getLogger(__name__)
+SORT_KEYS = ("group", "org_id", "respondent_key")
+"""Row order of ``responses.parquet`` (architecture.md)."""
 
 
 @dataclass(frozen=True)
@@ -160,7 +164,7 @@ def _apply_rules(
     redacted, counts = redact_series(frame["barriers"])
     duplicate_of = np.zeros(len(frame), dtype="int64")
     if rules.deduplicate:
-        key_frame = frame.assign(org_raw=orgs["org_id"], barriers=redacted.str.casefold())
+        key_frame = frame.assign(org_raw=orgs["org_id"], barriers=redacted)
         duplicate, duplicate_of = mark_duplicates(
             key_frame,
             pd.isna(reason),
@@ -209,8 +213,11 @@ def _responses(
     for outcome in outcomes:
         source = outcome.mapped.source
         kept = outcome.kept
-        ids = kept["respondent_id"].fillna("row" + kept["source_row"].astype("str"))
-        kept["respondent_key"] = source.id + ":" + ids
+        ids = kept["respondent_id"].copy()
+        missing = ids.isna().to_numpy()
+        if missing.any():
+            ids[missing] = [f"row{r}" for r in kept["source_row"].to_numpy()[missing]]
+        kept["respondent_key"] = (source.id + ":") + ids
         kept["source_id"] = source.id
         kept["group"] = source.group
         if source.group == "gp":
@@ -230,9 +237,11 @@ def _responses(
     themes = tag_themes(responses["_text"], instrument.themes)
     responses[themes.columns] = themes
     responses[item_ids] = responses[item_ids].astype("Int8")
-    responses = responses.sort_values(
-        ["group", "org_id", "respondent_key"], kind="stable", ignore_index=True
-    )
+    order = pc.sort_indices(
+        pa.table({k: pa.array(responses[k], type=pa.string()) for k in SORT_KEYS}),
+        sort_keys=[(k, "ascending") for k in SORT_KEYS],
+    ).to_numpy()
+    responses = responses.take(order).reset_index(drop=True)
     return responses
 
 

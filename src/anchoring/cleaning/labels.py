@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from anchoring.exceptions import MappingError, RoundConfigError
 from anchoring.instrument import DONT_KNOW, NOT_APPLICABLE, SCALE_POINTS, Instrument
@@ -160,6 +162,8 @@ class ColumnCoding:
         if raw in self.configured:
             return self.configured[raw]
         key = normalise_label(raw)
+        if not key:
+            return -1  # a blank cell: unanswered
         if key in self.configured:
             return self.configured[key]
         if raw in self.value_labels:
@@ -179,7 +183,7 @@ def code_column(values: pd.Series, coding: ColumnCoding) -> tuple[pd.Series, dic
     unknown
         Raw value → 0-based positions of the rows holding it, for values that match nothing.
     """
-    positions, uniques = pd.factorize(values, use_na_sentinel=True)
+    positions, uniques = factorize_text(values)
     table = np.full(len(uniques) + 1, -1, dtype=np.int16)
     unknown_index = []
     for i, raw in enumerate(uniques):
@@ -193,6 +197,22 @@ def code_column(values: pd.Series, coding: ColumnCoding) -> tuple[pd.Series, dic
     result[codes < 0] = pd.NA
     unknown = {str(uniques[i]): np.flatnonzero(positions == i) for i in unknown_index}
     return pd.Series(result, index=values.index, name=values.name), unknown
+
+
+def factorize_text(values: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Codes and distinct values of a text column; ``-1`` marks a missing value.
+
+    Uses pyarrow's dictionary encoding (the columns are Arrow-backed text), the fast path for
+    mapping a million rows through a handful of distinct labels.
+    """
+    if len(values) == 0:
+        return np.zeros(0, dtype=np.int64), []
+    array = pa.array(values, type=pa.string())
+    if isinstance(array, pa.ChunkedArray):  # one dictionary for the column, not one per chunk
+        array = array.combine_chunks()
+    encoded = pc.dictionary_encode(array)
+    positions = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
+    return positions.astype(np.int64), encoded.dictionary.to_pylist()
 
 
 def unknown_labels(

@@ -15,11 +15,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from anchoring.cleaning.labels import (
     ColumnCoding,
     UnknownLabel,
     code_column,
+    factorize_text,
     normalise_label,
     resolve_configured,
     role_lookup,
@@ -159,6 +162,12 @@ def _configured(
 
 
 def _numbers(raw: RawTable, series: pd.Series, column: str) -> pd.Series:
+    try:  # fast path: plain numbers (pyarrow cast, vectorised)
+        values = pa.array(series, type=pa.string())
+        cast = pc.cast(values, pa.float64()).to_numpy(zero_copy_only=False)
+        return pd.Series(cast, index=series.index, dtype="float64")
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
     text = series.str.replace(r"[\s\u00a0\u202f]", "", regex=True)
     if raw.decimal == ",":
         text = text.str.replace(",", ".", regex=False)
@@ -174,9 +183,10 @@ def _numbers(raw: RawTable, series: pd.Series, column: str) -> pd.Series:
 
 
 def _timestamps(raw: RawTable, series: pd.Series, column: str) -> pd.Series:
+    series = series.str.strip().replace("", None)
     out = pd.Series(pd.NaT, index=series.index, dtype="datetime64[us, UTC]")
     present = series.notna()
-    aware = present & series.str.contains(_OFFSET, na=False)
+    aware = present & series.str.contains(_OFFSET.pattern, regex=True, na=False)
     naive = present & ~aware
     if aware.any():
         out[aware] = pd.to_datetime(series[aware], utc=True, format="ISO8601", errors="coerce")
@@ -219,16 +229,16 @@ def _respondent_ids(series: pd.Series | None, n: int) -> pd.Series:
     """Respondent ids safe to store: plain ids as is, anything else (an e-mail …) hashed."""
     if series is None:
         return pd.Series([None] * n, dtype="str")
-    uniques = series.dropna().unique()
-    safe = {
-        u: (
-            u
-            if _SAFE_ID.match(u) and not (len(u) == 11 and u.isdigit())
-            else "h" + hashlib.sha256(u.encode("utf-8")).hexdigest()[:16]
-        )
-        for u in uniques
-    }
-    return series.map(safe).astype("str")
+    series = series.str.strip().replace("", None)
+    plain = series.str.fullmatch(_SAFE_ID.pattern).fillna(True) & ~series.str.fullmatch(
+        r"\d{11}"
+    ).fillna(False)
+    if plain.all():
+        return series.astype("str")
+    ids = series.astype("str").copy()
+    unsafe = ~plain.to_numpy()
+    ids[unsafe] = ["h" + hashlib.sha256(u.encode("utf-8")).hexdigest()[:16] for u in series[unsafe]]
+    return ids
 
 
 def _role_codes(
@@ -246,7 +256,7 @@ def _role_codes(
                 f"({sorted(known)})."
             )
         configured[normalise_label(raw)] = code
-    positions, uniques = pd.factorize(series, use_na_sentinel=True)
+    positions, uniques = factorize_text(series)
     codes = np.empty(len(uniques) + 1, dtype=object)
     unknown = {}
     for i, raw in enumerate(uniques):
@@ -313,7 +323,9 @@ def map_source(
     out["answer_time_ms"] = _answer_time(raw, columns, out["submitted_at"])
     tests = {v.casefold() for v in source.test_values}
     out["is_test"] = (
-        get("is_test").str.casefold().isin(tests).to_numpy() if "is_test" in columns else False
+        get("is_test").str.strip().str.casefold().isin(tests).to_numpy()
+        if "is_test" in columns
+        else False
     )
     org_field = "municipality_id" if source.group == "gp" else "org_id"
     out["org_raw"] = get(org_field).array

@@ -15,6 +15,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from anchoring.cleaning.labels import factorize_text
 from anchoring.exceptions import FrameError
 from anchoring.frames import Frames, qualify_stratum
 from anchoring.round_config import Source
@@ -108,7 +109,7 @@ def resolve_organisations(
     """
     group = source.group
     lookup = _hospital_lookup(frames) if group == "hospital" else _municipality_lookup(frames)
-    positions, uniques = pd.factorize(org_raw, use_na_sentinel=True)
+    positions, uniques = factorize_text(org_raw)
     ids = np.empty(len(uniques) + 1, dtype=object)
     problems = []
     for i, value in enumerate(uniques):
@@ -133,8 +134,11 @@ def resolve_organisations(
     ids[-1] = None
     org_id = pd.Series(ids[positions], index=org_raw.index, dtype="str")
     units = frames["hospital"].units if group == "hospital" else frames["municipality"].units
-    codes = org_id.map(dict(zip(units["org_id"], units["stratum_code"], strict=True)))
-    stratum = codes.map(lambda c: qualify_stratum(group, c) if isinstance(c, str) else None)
+    strata = {
+        o: qualify_stratum(group, c)
+        for o, c in zip(units["org_id"], units["stratum_code"], strict=True)
+    }
+    stratum = org_id.map(strata)
     if group == "gp":
         _check_gp_strata(stratum, frames, path)
     return pd.DataFrame({"org_id": org_id, "stratum": stratum.astype("str")})

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from anchoring.cleaning.labels import factorize_text
 from anchoring.fodselsnummer import has_date_shape, is_valid_fodselsnummer
 
 PLACEHOLDERS: dict[str, str] = {
@@ -129,7 +130,7 @@ def redact_series(texts: pd.Series) -> tuple[pd.Series, pd.DataFrame]:
     counts
         One row per input row, one int64 column per :data:`COUNT_TYPES`.
     """
-    positions, uniques = pd.factorize(texts, use_na_sentinel=True)
+    positions, uniques = factorize_text(texts)
     results = [redact_text(str(u)) for u in uniques]
     table = np.zeros((len(uniques) + 1, len(COUNT_TYPES)), dtype="int64")
     for i, result in enumerate(results):

@@ -95,26 +95,43 @@ def mark_duplicates(
     if pool.empty:
         return duplicate, kept_row
     answers = ["org_raw", "role", "practice_size", "barriers", *item_ids]
-    pool[answers] = frame.loc[candidates, answers]
+    # one 64-bit hash per row of its answers (vectorised); equal hashes are checked below
+    pool["_answers"] = pd.util.hash_pandas_object(frame.loc[candidates, answers], index=False)
     pool["_at"] = pool["submitted_at"].fillna(pd.Timestamp("1900-01-01", tz="UTC"))
     pool = pool.sort_values(["_at", "source_row"], kind="stable")
     with_id = pool[pool["respondent_id"].notna()]
-    _mark_groups(with_id, ["respondent_id"], duplicate, kept_row)
+    _mark_groups(with_id, "respondent_id", duplicate, kept_row)
     rest = pool[~duplicate[pool.index.to_numpy()]]
-    _mark_groups(rest, answers, duplicate, kept_row)
-    return duplicate, kept_row
+    by_answers = np.zeros(n, dtype=bool)
+    _mark_groups(rest, "_answers", by_answers, kept_row)
+    _undo_hash_collisions(frame, answers, by_answers, kept_row)
+    return duplicate | by_answers, kept_row
 
 
-def _mark_groups(
-    pool: pd.DataFrame, keys: list[str], duplicate: np.ndarray, kept_row: np.ndarray
-) -> None:
+def _mark_groups(pool: pd.DataFrame, key: str, duplicate: np.ndarray, kept_row: np.ndarray) -> None:
     if pool.empty:
         return
-    last = pool.groupby(keys, dropna=False, sort=False)["source_row"].transform("last")
+    last = pool.groupby(key, sort=False)["source_row"].transform("last")
     dropped = (pool["source_row"] != last).to_numpy()
     positions = pool.index.to_numpy()[dropped]
     duplicate[positions] = True
     kept_row[positions] = last.to_numpy()[dropped]
+
+
+def _undo_hash_collisions(
+    frame: pd.DataFrame, answers: list[str], duplicate: np.ndarray, kept_row: np.ndarray
+) -> None:
+    """Keep rows whose answers only share a hash with the kept row (never seen in practice)."""
+    dropped = np.flatnonzero(duplicate)
+    if len(dropped) == 0:
+        return
+    row_of = dict(zip(frame["source_row"].to_numpy(), range(len(frame)), strict=True))
+    keepers = np.array([row_of[r] for r in kept_row[dropped]])
+    a = frame.iloc[dropped][answers].reset_index(drop=True)
+    b = frame.iloc[keepers][answers].reset_index(drop=True)
+    same = ((a == b).fillna(False) | (a.isna() & b.isna())).all(axis=1).to_numpy()
+    duplicate[dropped[~same]] = False
+    kept_row[dropped[~same]] = 0
 
 
 def flag_speeders(answer_time_ms: pd.Series, kept: np.ndarray, ratio: float) -> np.ndarray:

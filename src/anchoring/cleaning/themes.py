@@ -13,6 +13,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from anchoring.cleaning.labels import factorize_text
 from anchoring.instrument import Theme
 
 THEME_PREFIX = "theme__"
@@ -41,7 +42,7 @@ def tag_themes(texts: pd.Series, themes: tuple[Theme, ...] | list[Theme]) -> pd.
         ``has_barrier_text`` then one bool column per theme in instrument order, index as
         ``texts``.
     """
-    positions, uniques = pd.factorize(texts, use_na_sentinel=True)
+    positions, uniques = factorize_text(texts)
     patterns = [theme_pattern(t) for t in themes]
     table = np.zeros((len(uniques) + 1, len(themes) + 1), dtype=bool)
     for i, text in enumerate(uniques):

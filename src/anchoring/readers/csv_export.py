@@ -15,7 +15,6 @@ import logging
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from anchoring.exceptions import InputFileError
@@ -75,7 +74,10 @@ def _read_bytes(path: Path) -> bytes:
         ) from None
     except OSError as exc:
         raise InputFileError(f"{path}: cannot read the file ({exc}).") from None
-    if not data.strip().strip(b"\xef\xbb\xbf").strip():
+    if (
+        not data[:65536].removeprefix(b"\xef\xbb\xbf").strip()
+        and not data.strip().strip(b"\xef\xbb\xbf").strip()
+    ):
         raise InputFileError(f"{path}: the file is empty. Export the survey again.")
     return data
 
@@ -134,7 +136,7 @@ def _read_delimited(
             "data rows. Export the survey again with its answers."
         )
     decimal = decimal or detect_decimal(records[header_index:], delimiter)
-    frame = _blank_to_null(table).to_pandas()
+    frame = table.to_pandas()
     log.info(
         "%s: read %d rows, %d columns (%s, delimiter %r, header row %d)",
         path.name,
@@ -158,7 +160,10 @@ def _read_delimited(
 
 def _parse(path: Path, data: bytes, delimiter: str, names: list[str], skip: int) -> pa.Table:
     convert = pacsv.ConvertOptions(
-        column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False
+        column_types=dict.fromkeys(names, pa.string()),
+        strings_can_be_null=True,
+        quoted_strings_can_be_null=True,
+        null_values=[""],
     )
     read = pacsv.ReadOptions(column_names=names, skip_rows=skip, encoding="utf8")
     for newlines in (False, True):
@@ -188,11 +193,3 @@ def _first_ragged_row(data: bytes, delimiter: str, width: int, skip: int) -> int
     except csv.Error:
         pass
     return "?"
-
-
-def _blank_to_null(table: pa.Table) -> pa.Table:
-    columns = []
-    for column in table.columns:
-        trimmed = pc.utf8_trim_whitespace(column)
-        columns.append(pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed))
-    return pa.table(columns, names=table.column_names)

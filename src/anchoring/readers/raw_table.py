@@ -17,8 +17,9 @@ class RawTable:
     frame
         One row per data row of the file, in file order (index ``0..n-1``; the 1-based data row
         number is ``index + 1``). Columns are named as in the file's header; every value is text
-        (an empty or blank cell is ``<NA>``). Numbers typed by the format (xlsx, sav) are written
-        without a spurious ``.0``; date-times as ISO 8601 text.
+        and an empty cell is ``<NA>`` (CSV cells keep surrounding spaces; cleaning ignores them).
+        Numbers typed by the format (xlsx, sav) are written without a spurious ``.0``; date-times
+        as ISO 8601 text.
     path
         The file read.
     format
