@@ -2,8 +2,10 @@
 
 Rounds are written by ``anchoring simulate --scale F`` (a subprocess, so the simulation's
 memory never counts against the benchmarks) under a work folder that acts as the project
-root. A round is reused by later runs only if the seed, the scale and the source of
-``anchoring.simulate`` are the same as when it was made (a key file records them).
+root. A round is reused by later runs if the seed and the scale are the same as when it was made (a
+key file records them with a hash of the source of ``anchoring.simulate``); if only the source
+changed, the round is reused with a warning unless ``resimulate`` is set, because simulating
+10^6 respondents takes minutes.
 """
 
 from __future__ import annotations
@@ -61,20 +63,32 @@ def _key_file(root: Path, round_id: str) -> Path:
     return root / ".bench-keys" / f"{round_id}.json"
 
 
-def simulate(root: Path, round_id: str, scale: float, seed: int = SEED) -> Path:
-    """Simulate ``round_id`` at ``scale`` under ``root`` unless an identical one exists."""
+def simulate(
+    root: Path, round_id: str, scale: float, seed: int = SEED, resimulate: bool = False
+) -> str | None:
+    """Simulate ``round_id`` at ``scale`` under ``root`` unless a usable one exists.
+
+    Returns a warning when an existing round made by another version of the simulator is
+    reused, else None.
+    """
     from anchoring.paths import RoundPaths
 
     paths = RoundPaths(root, round_id)
     key = {"seed": seed, "scale": scale, "simulate_source": _simulate_source_hash()}
     key_file = _key_file(root, round_id)
-    if (
-        paths.config_file.exists()
-        and key_file.exists()
-        and json.loads(key_file.read_text(encoding="utf-8")) == key
-    ):
-        log.info("reusing simulated round %s (scale %g)", round_id, scale)
-        return paths.raw_dir
+    if paths.config_file.exists() and key_file.exists():
+        old = json.loads(key_file.read_text(encoding="utf-8"))
+        if old == key:
+            log.info("reusing simulated round %s (scale %g)", round_id, scale)
+            return None
+        same_request = {k: old.get(k) for k in ("seed", "scale")} == {"seed": seed, "scale": scale}
+        if same_request and not resimulate:
+            warning = (
+                f"round {round_id} was simulated by another version of anchoring.simulate "
+                "(reused; --resimulate to remake it)"
+            )
+            log.warning(warning)
+            return warning
     for folder in (paths.raw_dir, paths.processed_dir, paths.reports_dir):
         if folder.exists():
             shutil.rmtree(folder)
@@ -94,7 +108,7 @@ def simulate(root: Path, round_id: str, scale: float, seed: int = SEED) -> Path:
     subprocess.run(command, check=True, capture_output=True, text=True)
     key_file.parent.mkdir(parents=True, exist_ok=True)
     key_file.write_text(json.dumps(key), encoding="utf-8")
-    return paths.raw_dir
+    return None
 
 
 def anchoring_command() -> list[str]:

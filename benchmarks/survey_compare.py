@@ -148,6 +148,15 @@ def r_available() -> bool:
     return probe.returncode == 0
 
 
+R_SINGLE_REP_ROWS = 500_000
+"""From this many rows R is timed once per operation (one svyby takes about a minute)."""
+
+
+def r_repetitions(rows: int, reps: int) -> int:
+    """Repetitions of each R timing: ``reps``, or 1 from :data:`R_SINGLE_REP_ROWS` rows."""
+    return 1 if rows >= R_SINGLE_REP_ROWS else reps
+
+
 @dataclass
 class RRun:
     """Timings (by operation) and estimates (by operation) from ``bench_r.R``."""
@@ -188,14 +197,15 @@ def max_differences(ours: pd.DataFrame, other: pd.DataFrame) -> tuple[float, flo
     """Largest relative difference of the estimates and of the SEs, domain by domain.
 
     A domain present in one table only counts as infinitely different; a domain both leave
-    empty (no answers: NaN) as equal. Differences below 1e-9 of the largest estimate are
-    rounding (an SE of 6e-15 against an exact 0), so that is the floor of the denominator.
+    empty (no answers: NaN) as equal. The denominator is at least 1e-6 of the largest estimate,
+    so that rounding noise around an exact zero (an SE of 2e-12 where R and svy give 0, in a
+    stratum with one PSU) does not count as a relative difference of 1.
     """
     merged = ours.merge(other, on="domain", how="outer", suffixes=("", "_other"), indicator=True)
     if (merged["_merge"] != "both").any():
         return float("inf"), float("inf")
     scale = float(np.nanmax(np.abs(merged["estimate"].to_numpy(dtype=float)), initial=0.0))
-    floor = max(1e-9 * scale, 1e-300)
+    floor = max(1e-6 * scale, 1e-300)
     pairs = {
         "estimate": zip(merged["estimate"], merged["estimate_other"], strict=True),
         "se": zip(merged["se"], merged["se_other"], strict=True),
@@ -256,7 +266,7 @@ def measure(frame: pd.DataFrame, reps: int, with_svy: bool, with_r: bool) -> Sur
     r_run = None
     if with_r:
         with tempfile.TemporaryDirectory(prefix="bench-r-") as tmp:
-            r_run = run_r(frame, reps, Path(tmp))
+            r_run = run_r(frame, r_repetitions(len(frame), reps), Path(tmp))
     return SurveyTimings(ours_t, ours_cold, ours_est, svy_t, svy_cold, svy_est, r_run)
 
 
@@ -297,6 +307,8 @@ def _r_rows(size: str, m: SurveyTimings, at_target_size: bool) -> list[Result]:
             cold = (m.r.timings["design"].median + r) / m.ours_cold[op].median
             notes.append(f"cold (design + estimate) {cold:.1f}×")
             notes.append(_agreement_note("R", m.ours_estimates[op], m.r.estimates[op]))
+        if m.r.timings[op].reps == 1:
+            notes.append("R timed once at this size")
         is_target = at_target_size and op != "design"
         rows.append(
             Result(

@@ -92,6 +92,11 @@ def test_agreement_is_relative_and_domainwise():
     missing = other.iloc[:1]
     assert max_differences(ours, missing) == (float("inf"), float("inf"))
     assert relative_difference(0.0, 1e-17) < 1e-7  # zero SEs compare as equal
+    # Rounding noise next to an exact zero SE is measured against 1e-6 of the largest estimate.
+    noisy = ours.assign(se=[1.0, 2e-12])
+    assert max_differences(noisy, other)[1] == pytest.approx(2e-12 / (1e-6 * 10.0))
+    empty = pd.DataFrame({"domain": ["c"], "estimate": [float("nan")], "se": [float("nan")]})
+    assert max_differences(pd.concat([ours, empty]), pd.concat([other, empty]))[1] == 0.0
 
 
 def test_floor_notebook_has_no_code(tmp_path):
