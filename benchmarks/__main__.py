@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import tempfile
 import time
@@ -221,6 +222,7 @@ def run(argv: list[str] | None = None) -> int:
     args = _parse(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     started = time.perf_counter()
+    load_start = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="anchoring-bench-") as tmp:
         root = args.workdir or (
             Path(tmp) if args.quick else Path(tempfile.gettempdir()) / "anchoring-bench-cache"
@@ -232,9 +234,15 @@ def run(argv: list[str] | None = None) -> int:
             if name in suite.only:
                 what, runner = RUNNERS[name]
                 suite.attempt(what, lambda runner=runner: runner(suite))
+        load_end = os.getloadavg()
     results = _order(suite.results)
     minutes = (time.perf_counter() - started) / 60
     suite.notes.append(f"the whole suite took {minutes:.1f} min on this machine")
+    suite.notes.append(
+        f"load average (1 min) at the start {load_start[0]:.1f}, at the end {load_end[0]:.1f} "
+        f"on {os.cpu_count()} cores: other work on the machine slows every contender, and "
+        "interleaving spreads it evenly, but the ratios are cleanest on an idle machine"
+    )
     print(text_table(results))
     out = args.out or (None if args.quick else DOC)
     if out is not None:

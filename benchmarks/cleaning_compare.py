@@ -3,11 +3,12 @@
 The simulator writes the municipalities' answers as a Nettskjema CSV (about a third of a
 round's rows; hospital trusts come as xlsx and GPs as SPSS). To clean a Nettskjema CSV of
 10^6 respondents, :func:`build_nettskjema_round` derives a round from the largest simulated
-one: its municipality export repeated until it has the wanted rows, each copy with fresh
-submission ids (a copy's own resubmissions keep sharing an id) and the municipality numbers
-shuffled within the copy, so no copy duplicates another; its ``round.yaml`` keeps that one
-source. Every row is a simulated row, with the simulator's rates of dirt (test rows,
-incomplete answers, resubmissions, speeders, straight-liners, personal data in free text).
+one: its municipality export repeated to exactly the wanted rows (the last copy cut short),
+each copy with fresh submission ids (a copy's own resubmissions keep sharing an id) and the
+municipality numbers shuffled within the copy, so no copy duplicates another; its
+``round.yaml`` keeps that one source. Every row is a simulated row, with the simulator's
+rates of dirt (test rows, incomplete answers, resubmissions, speeders, straight-liners,
+personal data in free text).
 
 ``clean_round(root, round_id)`` reads the export, applies the cleaning rules and writes
 ``responses.parquet``, ``exclusions.parquet`` and ``quality.json``. The floor is
@@ -75,7 +76,7 @@ def build_nettskjema_round(root: Path, source_round: str, target_round: str, row
         "source": str(source_file),
         "mtime": source_file.stat().st_mtime_ns,
         "rows": rows,
-        "v": 2,
+        "v": 3,
     }
     stamp_file = Path(root) / ".bench-keys" / f"{target_round}.json"
     if (
@@ -95,7 +96,7 @@ def build_nettskjema_round(root: Path, source_round: str, target_round: str, row
     table = table.cast(pa.schema([(name, pa.string()) for name in table.column_names]))
     org_column = source["columns"]["org_id"]
     copies = math.ceil(rows / table.num_rows)
-    big = pa.concat_tables([_copy(table, k, org_column) for k in range(copies)])
+    big = pa.concat_tables([_copy(table, k, org_column) for k in range(copies)]).slice(0, rows)
     options = pacsv.WriteOptions(delimiter=";", quoting_style="all_valid", eol="\r\n")
     pacsv.write_csv(big, target_file, write_options=options)
     config["round_id"] = target_round
