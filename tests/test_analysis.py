@@ -180,6 +180,11 @@ def test_group_index_is_the_domain_mean_of_the_one_design(analysed):
                 continue
             for column in ("estimate", "se", "ci_low", "ci_high", "n"):
                 assert got.at[group, column] == pytest.approx(expected.at[group, column], 1e-12)
+        # n_orgs: organisations with at least one respondent with an index (counted directly)
+        scored = score_responses(responses, INSTRUMENT, [measure])
+        answered = responses[scored[index_column(measure)].notna()]
+        orgs = answered.groupby("group")["org_id"].nunique()
+        assert got.loc[list(GROUPS), "n_orgs"].tolist() == orgs.loc[list(GROUPS)].tolist()
 
 
 def test_sector_is_equal_weight_mean_with_independent_se(analysed):

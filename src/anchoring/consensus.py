@@ -121,23 +121,55 @@ def weighted_category_shares(
     """
     codes, domains = _domain_codes(data, by)
     values = pd.to_numeric(data[variable]).to_numpy(dtype="float64", na_value=np.nan)
-    answered = ~np.isnan(values) & (codes >= 0)
-    position = np.searchsorted(np.asarray(categories, dtype="float64"), values[answered])
-    position = np.minimum(position, len(categories) - 1)
-    if np.any(np.asarray(categories, dtype="float64")[position] != values[answered]):
-        raise DesignError(
-            f"consensus: column '{variable}' has a value outside the categories {list(categories)}."
-        )
-    cell = codes[answered] * len(categories) + position
-    weights = data[weight].to_numpy(dtype="float64")[answered]
-    size = len(domains) * len(categories)
-    totals = np.bincount(cell, weights=weights, minlength=size).reshape(len(domains), -1)
-    n = np.bincount(codes[answered], minlength=len(domains))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        shares = totals / totals.sum(axis=1, keepdims=True)
+    weights = data[weight].to_numpy(dtype="float64")
+    try:
+        shares, n = category_shares(values, weights, codes, len(domains), categories)
+    except DesignError as error:
+        raise DesignError(f"consensus: column '{variable}': {error}") from None
     table = pd.DataFrame(shares, index=domains, columns=list(categories))
     table["n"] = n
     return table[n > 0]
+
+
+def category_shares(
+    values: np.ndarray,
+    weights: np.ndarray,
+    codes: np.ndarray,
+    n_domains: int,
+    categories: Sequence[int],
+) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted category shares per domain from integer domain codes (vectorised core).
+
+    Parameters
+    ----------
+    values
+        The item per row (NaN = not answered).
+    weights
+        The weight per row.
+    codes
+        The domain of each row, ``0 .. n_domains − 1`` (``-1``: in no domain).
+    n_domains
+        Number of domains.
+    categories
+        The ordered categories.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        Shares (domains × categories; NaN rows for a domain without answers) and the answered
+        rows per domain.
+    """
+    answered = ~np.isnan(values) & (codes >= 0)
+    grid = np.asarray(categories, dtype="float64")
+    position = np.minimum(np.searchsorted(grid, values[answered]), len(grid) - 1)
+    if np.any(grid[position] != values[answered]):
+        raise DesignError(f"a value is outside the categories {list(categories)}.")
+    cell = codes[answered] * len(grid) + position
+    totals = np.bincount(cell, weights=weights[answered], minlength=n_domains * len(grid))
+    totals = totals.reshape(n_domains, len(grid))
+    n = np.bincount(codes[answered], minlength=n_domains)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return totals / totals.sum(axis=1, keepdims=True), n
 
 
 def _domain_codes(data: pd.DataFrame, by: Sequence[str]) -> tuple[np.ndarray, pd.Index]:

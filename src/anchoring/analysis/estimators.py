@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from anchoring.change import estimate_gap
-from anchoring.consensus import consensus_by_domain, weighted_category_shares
+from anchoring.consensus import category_shares, leik_dispersion, tastle_wierman_consensus
 from anchoring.instrument import SCALE_POINTS, Instrument
 from anchoring.scoring import agree_column, dont_know_column, index_column, score_column
 from anchoring.survey import SurveyDesign
@@ -55,6 +57,15 @@ class RoundData:
     measures: tuple[str, ...]
     level: float
 
+    @cached_property
+    def _organisations(self) -> tuple[np.ndarray, np.ndarray]:
+        """Integer code of each row's organisation (PSU within its stratum) and a row of each."""
+        key = self.data[STRATUM].astype("str") + "\x1f" + self.data[ORG].astype("str")
+        codes, uniques = pd.factorize(key)
+        first_row = np.empty(len(uniques), dtype=np.int64)
+        first_row[codes[::-1]] = np.arange(len(codes))[::-1]
+        return codes, first_row
+
     def org_counts(self, variables: Sequence[str], by: Sequence[str]) -> dict[str, dict]:
         """Organisations (PSUs) with at least one answer to each variable, per ``by`` domain.
 
@@ -64,11 +75,10 @@ class RoundData:
             Variable → {domain: count}; the domain is the group id for one ``by`` column and
             a tuple of the values for several.
         """
-        answered = self.data[list(variables)].notna()
-        keys = [self.data[c].astype("str") for c in (*by, ORG)]
-        per_org = answered.groupby(keys, sort=True, observed=True).any()
-        levels = list(range(len(by))) if len(by) > 1 else 0
-        counts = per_org.groupby(level=levels, sort=True).sum()
+        codes, first_row = self._organisations
+        per_org = self.data[list(variables)].notna().groupby(codes, sort=True).any()
+        org_keys = [self.data[c].astype("str").to_numpy()[first_row] for c in by]
+        counts = per_org.groupby(org_keys if len(by) > 1 else org_keys[0], sort=True).sum()
         return {v: {k: int(n) for k, n in counts[v].items()} for v in variables}
 
 
@@ -119,8 +129,20 @@ def _sector(
     measure: str,
     dimension: str,
     statistic: str,
-) -> Block:
-    """The equal-weight sector value ``(1/3) Σ_g est_g`` with its contrast SE (methodology §2)."""
+) -> tuple[Block, pd.DataFrame | None]:
+    """The equal-weight sector value ``(1/3) Σ_g est_g`` with its contrast SE (methodology §2).
+
+    ``se = sqrt(c' V c)`` with ``c = (1/3, 1/3, 1/3)`` and ``V`` the design covariance of the
+    group means from :meth:`SurveyDesign.mean_covariance` (R:
+    ``svycontrast(svyby(..., covmat = TRUE), rep(1/3, 3))``; the same arithmetic as
+    :meth:`SurveyDesign.contrast`, from one call that also serves the gap). Normal interval;
+    ``df`` is the design's (PSUs minus strata of the three groups).
+
+    Returns
+    -------
+    tuple
+        The sector row and the covariance matrix (None when a group has no respondents).
+    """
     block: Block = {
         "measure": measure,
         "group": SECTOR,
@@ -130,16 +152,21 @@ def _sector(
         "statistic": statistic,
         "n": float(np.sum(group_rows["n"])),
         "n_orgs": int(np.sum(group_rows["n_orgs"])),
+        "df": float(round_data.design.degrees_of_freedom),
     }
-    if set(group_rows["group"]) != set(GROUPS):
+    if sorted(group_rows["group"]) != sorted(GROUPS):
         # A group without respondents: no sector value (it is the mean of all three groups).
-        block.update(estimate=np.nan, se=np.nan, ci_low=np.nan, ci_high=np.nan, df=np.nan)
-        return block
-    weights = dict.fromkeys(GROUPS, 1.0 / len(GROUPS))
-    contrast = round_data.design.contrast(variable, GROUP, weights, level=round_data.level)
-    for column in ("estimate", "se", "ci_low", "ci_high", "df"):
-        block[column] = float(contrast[column].iloc[0])
-    return block
+        block.update(estimate=np.nan, se=np.nan, ci_low=np.nan, ci_high=np.nan)
+        return block, None
+    covariance = round_data.design.mean_covariance(variable, by=GROUP)
+    order = [str(g) for g in covariance.index]
+    estimates = dict(zip(group_rows["group"], np.asarray(group_rows["estimate"]), strict=True))
+    vector = np.full(len(order), 1.0 / len(GROUPS))
+    estimate = float(vector @ np.array([estimates[g] for g in order]))
+    se = float(np.sqrt(max(vector @ covariance.to_numpy() @ vector, 0.0)))
+    z = stats.norm.ppf(0.5 + round_data.level / 2.0)
+    block.update(estimate=estimate, se=se, ci_low=estimate - z * se, ci_high=estimate + z * se)
+    return block, covariance
 
 
 def estimate_index(round_data: RoundData) -> list[Block]:
@@ -156,35 +183,30 @@ def estimate_index(round_data: RoundData) -> list[Block]:
         rows = _keyed(
             by_group, measure=measure, dimension="index", statistic="mean", orgs=orgs[variable]
         )
-        blocks.append(rows)
-        blocks.append(
-            _sector(
-                round_data, variable, rows, measure=measure, dimension="index", statistic="mean"
-            )
+        sector, covariance = _sector(
+            round_data, variable, rows, measure=measure, dimension="index", statistic="mean"
         )
-        blocks.append(_gap(round_data, variable, by_group, rows, measure))
+        blocks += [rows, sector, _gap(round_data, covariance, rows, measure)]
     return blocks
 
 
 def _gap(
-    round_data: RoundData, variable: str, by_group: pd.DataFrame, rows: Block, measure: str
+    round_data: RoundData, covariance: pd.DataFrame | None, rows: Block, measure: str
 ) -> Block:
-    covariance = round_data.design.mean_covariance(variable, by=GROUP)
-    groups = (
-        pd.DataFrame(
-            {
-                "group": rows["group"],
-                "estimate": rows["estimate"],
-                "se": rows["se"],
-                "n": rows["n"],
-                "n_orgs": rows["n_orgs"],
-            }
-        )
-        .set_index("group")
-        .loc[[str(g) for g in covariance.index]]
-        .reset_index()
+    """Highest minus lowest group index with its z-test (methodology §5)."""
+    groups = pd.DataFrame(
+        {
+            "group": rows["group"],
+            "estimate": rows["estimate"],
+            "se": rows["se"],
+            "n": rows["n"],
+            "n_orgs": rows["n_orgs"],
+        }
     )
-    gap = estimate_gap(groups, covariance.to_numpy(), level=round_data.level)
+    if covariance is not None:
+        groups = groups.set_index("group").loc[[str(g) for g in covariance.index]].reset_index()
+        covariance = covariance.to_numpy()
+    gap = estimate_gap(groups, covariance, level=round_data.level)
     involved = groups["group"].isin(str(gap["contrast"]).split(" - "))
     return {
         "measure": measure,
@@ -250,7 +272,7 @@ def estimate_items(round_data: RoundData) -> list[Block]:
             }
             rows = _keyed(table, orgs=orgs[variable], **keys)
             blocks.append(rows)
-            blocks.append(_sector(round_data, variable, rows, **keys))
+            blocks.append(_sector(round_data, variable, rows, **keys)[0])
     return blocks
 
 
@@ -261,6 +283,10 @@ def estimate_consensus(round_data: RoundData) -> list[Block]:
     these are descriptive and carry no standard error. The measure-level value of a group is
     the mean over the measure's items (``n``, ``n_orgs``: the largest over the items).
     """
+    data = round_data.data
+    codes, groups = pd.factorize(data[GROUP].astype("str"), sort=True)
+    labels = [str(g) for g in groups]
+    weights = data[WEIGHT].to_numpy(dtype="float64")
     blocks = []
     for measure in round_data.measures:
         items = round_data.instrument.item_ids(measure)
@@ -268,13 +294,20 @@ def estimate_consensus(round_data: RoundData) -> list[Block]:
         orgs = round_data.org_counts(variables, [GROUP])
         per_item = []
         for item, variable in zip(items, variables, strict=True):
-            shares = weighted_category_shares(
-                round_data.data, variable, WEIGHT, [GROUP], SCALE_POINTS
+            values = data[variable].to_numpy(dtype="float64")
+            shares, n = category_shares(values, weights, codes, len(labels), SCALE_POINTS)
+            per_item.append(
+                pd.DataFrame(
+                    {
+                        GROUP: labels,
+                        "dimension": round_data.instrument.item(item).dimension,
+                        "consensus_tw": tastle_wierman_consensus(shares),
+                        "dispersion_leik": leik_dispersion(shares),
+                        "n": n,
+                        "n_orgs": [orgs[variable].get(g, 0) for g in labels],
+                    }
+                )[n > 0]
             )
-            table = consensus_by_domain(shares, SCALE_POINTS).reset_index()
-            table["n_orgs"] = [orgs[variable].get(str(g), 0) for g in table[GROUP]]
-            table["dimension"] = round_data.instrument.item(item).dimension
-            per_item.append(table)
         items_table = pd.concat(per_item, ignore_index=True)
         measure_table = (
             items_table.groupby(GROUP, sort=True)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 
 from anchoring.analysis.estimators import (
     GROUP,
@@ -132,7 +133,8 @@ def analyse_round(root: str | Path | None, round_id: str) -> AnalysisResult:
     config = load_round_config(paths.config_file)
     instrument = load_instrument()
     measures = tuple(config.measure_ids(instrument))
-    responses = _read_responses(paths.responses_file)
+    items = [item for measure in measures for item in instrument.item_ids(measure)]
+    responses = _read_responses(paths.responses_file, items)
     scored = score_responses(responses, instrument, measures)
     data = pd.concat([responses.loc[:, list(DESIGN_COLUMNS)], scored], axis=1)
     design = SurveyDesign(
@@ -167,18 +169,22 @@ def analyse_round(root: str | Path | None, round_id: str) -> AnalysisResult:
     )
 
 
-def _read_responses(path: Path) -> pd.DataFrame:
+def _read_responses(path: Path, items: list[str]) -> pd.DataFrame:
+    """The design columns and the items of the cleaned responses (nothing else is read)."""
     if not path.is_file():
         raise InputFileError(
             f"{path}: cleaned responses not found. Run the cleaning stage first "
             "(notebook 01_clean or 'anchoring run')."
         )
-    responses = pd.read_parquet(path)
-    missing = [c for c in DESIGN_COLUMNS if c not in responses.columns]
+    available = set(pq.read_schema(path).names)
+    missing = [c for c in DESIGN_COLUMNS if c not in available]
     if missing:
         raise InputFileError(
             f"{path}: missing design column(s) {missing}. Re-run the cleaning stage."
         )
+    # a missing item column is reported by the scoring with its name
+    columns = list(DESIGN_COLUMNS) + [i for i in items if i in available]
+    responses = pd.read_parquet(path, columns=columns)
     unknown = sorted(set(responses[GROUP].dropna().astype(str)) - set(GROUPS))
     if unknown:
         raise InputFileError(
