@@ -162,3 +162,22 @@ def test_a_page_that_loads_a_resource_is_refused():
         check_self_contained('<img src="https://cdn.example/x.png">')
     with pytest.raises(AnchoringError, match="offline"):
         check_self_contained('<script src="require.js"></script>')
+
+
+def test_rendering_is_deterministic_for_the_same_notebook(reports, tmp_path):
+    from anchoring.report import render_report
+
+    executed = reports["nb"].parent / "notebooks" / "03_report.nb.ipynb"
+    fixed = {"git_commit": "abc", "inputs_digest": "0" * 64, "run_at": "2026-01-01 00:00:00 UTC"}
+    first = render_report(executed, tmp_path / "a.html", "nb", provenance_values=fixed)
+    second = render_report(executed, tmp_path / "b.html", "nb", provenance_values=fixed)
+    assert first.read_bytes() == second.read_bytes()
+    assert 'data-provenance="git_commit">abc<' in first.read_text(encoding="utf-8")
+
+
+def test_unknown_language_is_refused(reports, tmp_path):
+    executed = reports["nb"].parent / "notebooks" / "03_report.nb.ipynb"
+    from anchoring.report import render_report
+
+    with pytest.raises(AnchoringError, match="language"):
+        render_report(executed, tmp_path / "x.html", "de")

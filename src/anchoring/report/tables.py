@@ -11,6 +11,7 @@ from __future__ import annotations
 from anchoring.report.estimates import GROUPS, Estimate
 from anchoring.report.inputs import Report
 from anchoring.report.labels import capitalise
+from anchoring.report.main_points import status_rule_text
 from anchoring.report.numbers import (
     MISSING,
     format_count,
@@ -105,7 +106,12 @@ def overview_table(report: Report) -> ReportTable:
         labels.text("index"),
         columns,
         rows,
-        [labels.text("note_index"), labels.text("note_interval"), labels.text("note_sector")],
+        [
+            labels.text("note_index"),
+            labels.text("note_interval"),
+            labels.text("note_sector"),
+            status_rule_text(report),
+        ],
         _suppressed_note(report),
     )
 
