@@ -10,6 +10,7 @@ round must not crash either and must agree (exit 1 for an error case, 0 for an o
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import shutil
@@ -74,13 +75,13 @@ def run_case(root: Path, analyse: bool) -> dict:
     return {"outcome": "ok", "kept": result.kept_n, "excluded": result.excluded_n}
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _packaged_data_loaded_once() -> Iterator[None]:
-    """Load the packaged instrument and frames once for the module (speed only).
+@contextlib.contextmanager
+def packaged_data_loaded_once() -> Iterator[None]:
+    """Load the packaged instrument and frames once while the block runs (speed only).
 
     Both are immutable package data; the package reparses them (pure-Python YAML) on every
-    ``clean_round``, ``analyse_round`` and ``validate_round`` call, which would make this
-    module several times slower.
+    ``clean_round``, ``analyse_round`` and ``validate_round`` call, which would make the corpus
+    and mutation tests several times slower.
     """
     import anchoring.analysis.round as analysis_round
     import anchoring.cleaning.clean as clean
@@ -91,16 +92,20 @@ def _packaged_data_loaded_once() -> Iterator[None]:
     real_frames = frames.load_frames
     default_frames = real_frames({})
 
-    def load_frames(overrides: dict | None = None, *args: object, **kwargs: object) -> object:
-        if not overrides and not args and not kwargs:
-            return default_frames
-        return real_frames(overrides, *args, **kwargs)
+    def load_frames(overrides: dict | None = None) -> object:
+        return default_frames if not overrides else real_frames(overrides)
 
     with pytest.MonkeyPatch.context() as patch:
         for module in (clean, analysis_round, instrument):
             patch.setattr(module, "load_instrument", lambda path=None: cached_instrument(path))
         for module in (clean, analysis_round, frames):
             patch.setattr(module, "load_frames", load_frames)
+        yield
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _packaged_data_once() -> Iterator[None]:
+    with packaged_data_loaded_once():
         yield
 
 
