@@ -125,6 +125,11 @@ class RoundPaths:
         return self.processed_dir / "status.parquet"
 
     @property
+    def change_file(self) -> Path:
+        """Change since the previous round (when the round names one)."""
+        return self.processed_dir / "change.parquet"
+
+    @property
     def manifest_file(self) -> Path:
         """The record of the last successful run."""
         return self.reports_dir / "manifest.json"
