@@ -181,3 +181,21 @@ def test_unknown_language_is_refused(reports, tmp_path):
 
     with pytest.raises(AnchoringError, match="language"):
         render_report(executed, tmp_path / "x.html", "de")
+
+
+def test_bars_agree_share_equals_the_published_estimate(reports):
+    # Identity: the bars' agree share (weighted shares of 4–5 on the scored item) is the same
+    # Hájek ratio as the analysis stage's agree_share (svymean of the agree indicator).
+    from _report_fixtures import REAL_ROUND
+    from anchoring.report import load_report
+    from anchoring.report.distribution import answer_distribution
+
+    root = reports["nb"].parents[2]
+    report = load_report(root, REAL_ROUND, "en")
+    for measure in report.measures:
+        bars = answer_distribution(report, measure)
+        for row in bars[bars["is_shown"]].itertuples(index=False):
+            published = report.estimates.get(measure, row.group, "agree_share", row.dimension)
+            assert row.agree == pytest.approx(published.estimate, rel=1e-9)
+            total = row.disagree + row.neutral + row.agree
+            assert total == pytest.approx(1.0, rel=1e-12)
