@@ -99,7 +99,7 @@ def tree_digest(folder: Path) -> dict[str, str]:
 # --- small simulated rounds run through the real notebooks (shared by the end-to-end tests) ---
 
 PREVIOUS, CURRENT = "sim-before", "sim-now"
-SIM_SCALE = 0.1  # about 180 raw rows per round: small, yet every stage has data to work on
+SIM_SCALE = 0.2  # about 470 raw rows per round: small, yet every stage has data to work on
 _completed: dict[str, Path] = {}
 
 
