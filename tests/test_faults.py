@@ -39,7 +39,7 @@ import pytest
 from anchoring.exceptions import PipelineError
 from anchoring.paths import RoundPaths, notebooks_dir
 from reliability_report import record
-from test_disclosure import ANCHORING, ROUND_ID, copy_of_completed_round, run_cli
+from test_disclosure import ANCHORING, LANG, ROUND_ID, copy_of_completed_round, run_cli
 
 STAGE_WAIT_S = 600.0
 
@@ -68,7 +68,7 @@ def assert_outputs_readable(root: Path) -> None:
 def start_run(root: Path, *extra: str, **kwargs: object) -> subprocess.Popen:
     """Start ``anchoring run`` in its own session (so the kernel can be killed with it)."""
     return subprocess.Popen(
-        [*ANCHORING, "run", "--root", str(root), "--round", ROUND_ID, "--lang", "nb", *extra],
+        [*ANCHORING, "run", "--root", str(root), "--round", ROUND_ID, "--lang", LANG, *extra],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -82,11 +82,15 @@ def wait_for_stage(root: Path, process: subprocess.Popen, stage: str) -> None:
     log = root / ".anchoring-staging" / f"{ROUND_ID}-{process.pid}" / "reports" / ROUND_ID
     deadline = time.monotonic() + STAGE_WAIT_S
     marker = f"Stage {stage}: running"
+    seen_at = None
     while time.monotonic() < deadline:
-        assert process.poll() is None, f"the run ended before stage {stage}: {process.stderr}"
+        assert process.poll() is None, f"the run ended before stage {stage} was killed"
         text = (log / "run.log").read_text("utf-8") if (log / "run.log").is_file() else ""
-        if marker in text and "[kernel" in text.split(marker, 1)[1]:
-            return
+        if marker in text:
+            seen_at = seen_at or time.monotonic()
+            # kill once the stage's kernel has logged, or 3 s into the stage
+            if "[kernel" in text.split(marker, 1)[1] or time.monotonic() - seen_at > 3:
+                return
         time.sleep(0.2)
     raise AssertionError(f"stage {stage} did not start within {STAGE_WAIT_S} s")
 
@@ -108,7 +112,7 @@ def test_kill_during_stage_keeps_previous_outputs(fault_root: Path, stage: str) 
     before = live_digest(fault_root)
     process = start_run(fault_root, "--force")
     wait_for_stage(fault_root, process, stage)
-    second = run_cli("run", "--root", str(fault_root), "--round", ROUND_ID, "--lang", "nb")
+    second = run_cli("run", "--root", str(fault_root), "--round", ROUND_ID, "--lang", LANG)
     kill_group(process)
     after = live_digest(fault_root)
     record(
@@ -130,7 +134,7 @@ def test_next_run_after_kills_completes(fault_root: Path) -> None:
     """After the three kills (stale lock left by the last), a run completes normally."""
     lock = fault_root / "reports" / f".{ROUND_ID}.lock"
     stale = lock.is_file()
-    done = run_cli("run", "--root", str(fault_root), "--round", ROUND_ID, "--lang", "nb")
+    done = run_cli("run", "--root", str(fault_root), "--round", ROUND_ID, "--lang", LANG)
     record(
         "fault",
         {"fault": "next run after the kills", "stale_lock_found": stale, "exit": done.returncode},
@@ -147,7 +151,7 @@ def test_kill_during_promotion_is_repaired(tmp_path_factory: pytest.TempPathFact
     paths = RoundPaths(root, ROUND_ID)
     # The state a SIGKILL between the two renames of the swap leaves: live moved to its trash.
     os.replace(paths.processed_dir, paths.processed_dir.with_name(f".trash-{ROUND_ID}-999999"))
-    done = run_cli("run", "--root", str(root), "--round", ROUND_ID, "--lang", "nb")
+    done = run_cli("run", "--root", str(root), "--round", ROUND_ID, "--lang", LANG)
     record(
         "fault",
         {
@@ -199,7 +203,7 @@ def test_unwritable_reports_folder_fails_cleanly(tmp_path_factory: pytest.TempPa
     shutil.rmtree(root / "reports")
     (root / "reports").write_text("not a folder", encoding="utf-8")
     before = live_digest(root)
-    done = run_cli("run", "--root", str(root), "--round", ROUND_ID, "--lang", "nb")
+    done = run_cli("run", "--root", str(root), "--round", ROUND_ID, "--lang", LANG)
     record(
         "fault",
         {
