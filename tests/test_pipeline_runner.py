@@ -65,7 +65,7 @@ def test_other_errors_keep_their_type_and_timeout_stops_the_kernel(tmp_path):
     assert time.perf_counter() - started < 60  # stopped, not waited out
 
 
-def test_describe_cell_failure_shortens_long_sources(tmp_path):
+def test_describe_cell_failure_shortens_long_sources():
     source = "a = 1\n\nb = 2\nc = 3\nd = 4\n"
-    text = describe_cell_failure("02_analyse.ipynb", 5, source, "KeyError", "'x'", tmp_path)
+    text = describe_cell_failure("02_analyse.ipynb", 5, source, "KeyError", "'x'")
     assert "cell 5 (`a = 1 / b = 2 / c = 3 / ...`): KeyError: 'x'" in text

@@ -23,7 +23,6 @@ from anchoring.logging_setup import add_log_file
 from anchoring.paths import RoundPaths
 from anchoring.paths import notebooks_dir as default_notebooks_dir
 from anchoring.pipeline.cache import (
-    RoundInputs,
     collect_round_inputs,
     earlier_rounds,
     reusable_outputs,
@@ -197,7 +196,7 @@ class _RoundRun:
                 ", ".join(self.languages),
                 "; forced" if self.force else "",
             )
-            records = self._run_stages(staging, inputs, log_file)
+            records = self._run_stages(staging, log_file)
             manifest = build_manifest(
                 round_id=self.paths.round_id,
                 started_at=started,
@@ -246,9 +245,7 @@ class _RoundRun:
             time.perf_counter() - clock,
         )
 
-    def _run_stages(
-        self, staging: Staging, inputs: RoundInputs, log_file: Path
-    ) -> list[StageRecord]:
+    def _run_stages(self, staging: Staging, log_file: Path) -> list[StageRecord]:
         records: list[StageRecord] = []
         upstream: dict[str, str] = {}
         for stage in STAGES:

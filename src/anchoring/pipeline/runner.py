@@ -95,9 +95,7 @@ def execute_notebook(run: NotebookRun) -> None:
         if watchdog.expired:
             raise _timeout_error(name, run) from None
         raise PipelineError(
-            describe_cell_failure(
-                name, exc.cell_index, exc.source, exc.ename, exc.evalue, run.executed
-            )
+            describe_cell_failure(name, exc.cell_index, exc.source, exc.ename, exc.evalue)
         ) from None
     except Exception as exc:
         if watchdog.expired:
@@ -109,8 +107,8 @@ def execute_notebook(run: NotebookRun) -> None:
 
 def _timeout_error(name: str, run: NotebookRun) -> PipelineError:
     return PipelineError(
-        f"notebook {name} ran longer than its limit of {run.timeout_s:g} s and was stopped; "
-        f"the partly executed notebook is {run.executed}."
+        f"notebook {name} ran longer than its limit of {run.timeout_s:g} s and was stopped "
+        "(the partly executed notebook is saved)."
     )
 
 
@@ -125,20 +123,18 @@ def anchoring_error_names() -> set[str]:
 
 
 def describe_cell_failure(
-    notebook: str, cell_index: int, source: str, ename: str, evalue: str, executed: Path
+    notebook: str, cell_index: int, source: str, ename: str, evalue: str
 ) -> str:
     """One message for a failed cell: notebook, cell index, first source lines, error.
 
-    An :class:`AnchoringError` (the package's expected failures) is given by its message only;
-    any other exception also by its type.
+    The cell index counts the cells of the executed notebook from 0, including the cell
+    papermill injects after the ``parameters`` cell. An :class:`AnchoringError` (the package's
+    expected failures) is given by its message only; any other exception also by its type.
     """
     lines = [line.strip() for line in (source or "").splitlines() if line.strip()]
     head = " / ".join(lines[:_SOURCE_LINES]) + (" / ..." if len(lines) > _SOURCE_LINES else "")
     error = evalue if ename in anchoring_error_names() else f"{ename}: {evalue}"
-    return (
-        f"notebook {notebook} failed in cell {cell_index} (`{head}`): {error} "
-        f"[executed notebook: {executed}]"
-    )
+    return f"notebook {notebook} failed in cell {cell_index} (`{head}`): {error}"
 
 
 class _Watchdog:
