@@ -188,6 +188,8 @@ def _validate_exit(root: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int,
         status = cli.main(["validate", "--root", str(root), "--round", ROUND_ID])
     except SystemExit as exc:  # pragma: no cover - argparse
         status = int(exc.code or 0)
+    except Exception as exc:  # a crash of validate: reported as a traceback, exit -1
+        return -1, "Traceback: " + "".join(traceback.format_exception(exc)[-2:])
     captured = capsys.readouterr()
     return status, captured.out + captured.err
 
