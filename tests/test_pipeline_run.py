@@ -93,7 +93,12 @@ def test_full_run_writes_every_output_and_a_manifest(root):
     assert not (root / STAGING_DIR).exists()
 
 
+def _completed_started_at(root):
+    return json.loads((root / "reports" / CURRENT / "manifest.json").read_text())["started_at"]
+
+
 def test_rerun_with_nothing_changed_skips_every_stage_quickly(root):
+    full_run_started_at = _completed_started_at(root)
     before = _outputs(root)
     started = time.perf_counter()
     result = run_round(root, CURRENT, lang="both")
@@ -103,8 +108,13 @@ def test_rerun_with_nothing_changed_skips_every_stage_quickly(root):
     after = _outputs(root)
     del before["reports/run.log"], before["reports/manifest.json"]
     assert {k: after[k] for k in before} == before  # the outputs are carried over unchanged
-    manifest = json.loads(RoundPaths(root, CURRENT).manifest_file.read_text())
+    paths = RoundPaths(root, CURRENT)
+    manifest = json.loads(paths.manifest_file.read_text())  # written by the cached rerun
     assert manifest["skipped_stages"] == ["clean", "analyse", "report"]
+    assert {s["seconds"] for s in manifest["stages"]} == {0}
+    assert {s["produced_at"] for s in manifest["stages"]} == {full_run_started_at}
+    run_log = (paths.reports_dir / "run.log").read_text(encoding="utf-8")
+    assert run_log.index("Stage clean: running") < run_log.index("Stage clean: skipped")
 
 
 def _some_export(root, round_id):

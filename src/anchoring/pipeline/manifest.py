@@ -47,7 +47,11 @@ UNKNOWN = "unknown"
 
 @dataclass
 class StageRecord:
-    """What one stage did in a run."""
+    """What one stage did in a run.
+
+    ``seconds`` is the time the stage took in this run (0 when skipped); ``produced_at`` is the
+    start time of the run that produced its outputs (this run, or an earlier one if skipped).
+    """
 
     name: str
     notebooks: list[str]
@@ -55,6 +59,7 @@ class StageRecord:
     skipped: bool
     seconds: float
     outputs: dict[str, str] = field(default_factory=dict)
+    produced_at: str = ""
 
     def as_record(self) -> dict:
         """Plain dict for JSON."""
@@ -64,6 +69,7 @@ class StageRecord:
             "fingerprint": self.fingerprint,
             "skipped": self.skipped,
             "seconds": round(self.seconds, 3),
+            "produced_at": self.produced_at,
             "outputs": dict(sorted(self.outputs.items())),
         }
 

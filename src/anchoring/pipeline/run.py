@@ -3,7 +3,8 @@
 :func:`run_round` takes the round's lock, hashes its inputs, and for each stage either reuses the
 last successful run's outputs (same fingerprint, outputs intact) or executes the stage's notebook
 with papermill in a staging root. The report notebook runs once per language and is rendered to
-HTML. Only when every stage has succeeded is ``manifest.json`` written and are the new
+HTML. ``run.log`` gathers the package's log and the kernels' output of every run of the round
+(the newest last). Only when every stage has succeeded is ``manifest.json`` written and are the new
 ``data/processed/<round>`` and ``reports/<round>`` swapped into place; a failing stage raises
 :class:`~anchoring.exceptions.PipelineError` and leaves the previous outputs as they were.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -179,14 +181,18 @@ class _RoundRun:
         self.timeout_s = timeout_s
         self.previous_manifest = None if force else read_manifest(paths.manifest_file)
         self.inputs_digest = ""
+        self.started = ""
 
     def execute(self) -> RunResult:
-        started, clock = _now(), time.perf_counter()
+        self.started = started = _now()
+        clock = time.perf_counter()
         earlier = earlier_rounds(self.paths, self.config)
         inputs = collect_round_inputs(self.paths, self.config)
         self.inputs_digest = inputs.digest()
         staging = Staging.create(self.paths, earlier)
         log_file = staging.staged.reports_dir / RUN_LOG
+        if (self.paths.reports_dir / RUN_LOG).is_file():  # run.log keeps the earlier runs' logs
+            shutil.copyfile(self.paths.reports_dir / RUN_LOG, log_file)
         handler = add_log_file(log_file)
         try:
             log.info(
@@ -268,15 +274,17 @@ class _RoundRun:
             inputs_digest, sha256_file(template), [e.parameters for e in executions], upstream
         )
         names = [e.executed_name for e in executions]
-        reused = reusable_outputs(
-            recorded_stage(self.previous_manifest, stage.name), fingerprint, self.paths.root
-        )
-        if reused is not None:
+        recorded = recorded_stage(self.previous_manifest, stage.name)
+        reused = reusable_outputs(recorded, fingerprint, self.paths.root)
+        if recorded is not None and reused is not None:
             staging.seed(sorted(reused))
             log.info(
                 "Stage %s: skipped (inputs unchanged since the last successful run).", stage.name
             )
-            return StageRecord(stage.name, names, fingerprint, True, 0.0, reused)
+            produced_at = str(
+                recorded.get("produced_at") or self.previous_manifest.get("started_at", "")
+            )
+            return StageRecord(stage.name, names, fingerprint, True, 0.0, reused, produced_at)
         log.info("Stage %s: running %s ...", stage.name, ", ".join(names))
         before, clock = staging.snapshot(), time.perf_counter()
         for execution in executions:
@@ -289,7 +297,7 @@ class _RoundRun:
             if Path(p).name not in _UNRECORDED
         }
         log.info("Stage %s: done in %.1f s (%d output files).", stage.name, seconds, len(outputs))
-        return StageRecord(stage.name, names, fingerprint, False, seconds, outputs)
+        return StageRecord(stage.name, names, fingerprint, False, seconds, outputs, self.started)
 
     def _execute(
         self, template: Path, execution: Execution, staging: Staging, log_file: Path
