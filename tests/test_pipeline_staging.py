@@ -30,7 +30,13 @@ def _live_round(tmp_path):
 
 def test_staging_mirrors_raw_and_earlier_rounds_with_hard_links(tmp_path):
     live = _live_round(tmp_path)
+    abandoned = tmp_path / STAGING_DIR / "r1-99999999"  # left by a crashed run
+    other_round = tmp_path / STAGING_DIR / "r1-2-99999999"  # a run of round 'r1-2'
+    abandoned.mkdir(parents=True)
+    other_round.mkdir()
     staging = Staging.create(live, ["r0"])
+    assert not abandoned.exists() and other_round.exists()
+    other_round.rmdir()
     staged_export = staging.staged.raw_dir / "kommuner.csv"
     assert staging.root == tmp_path / STAGING_DIR / f"r1-{os.getpid()}"
     assert os.path.samefile(staged_export, live.raw_dir / "kommuner.csv")

@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 KERNEL_NAME = "python3"
 NOTEBOOK_TIMEOUT_S = 1800.0
 """Default limit on one notebook's execution (all its cells), in seconds."""
-KERNEL_ENV: dict[str, str] = {"PYTHONHASHSEED": "0", "MPLBACKEND": "Agg"}
+KERNEL_ENV: dict[str, str] = {"PYTHONHASHSEED": "0"}
 """Environment variables set for every kernel."""
 _SOURCE_LINES = 3
 _KERNEL_LOG_FORMAT = "%(asctime)s %(levelname)s [kernel {label}] %(name)s: %(message)s"

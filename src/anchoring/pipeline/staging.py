@@ -77,13 +77,15 @@ class Staging:
     def create(cls, live: RoundPaths, earlier_rounds: list[str]) -> Staging:
         """Make a fresh staging root with the round's raw inputs and the earlier rounds' data.
 
+        Call while holding the round's lock: staging roots of this round left by crashed runs
+        are removed first.
+
         The raw folder is hard-linked (never written); so are ``data/raw/<earlier>`` and
         ``data/processed/<earlier>`` of every earlier round that exists (change estimates and
         the report's history read them).
         """
+        _remove_abandoned_staging(live)
         staging_root = live.root / STAGING_DIR / f"{live.round_id}-{os.getpid()}"
-        if staging_root.exists():
-            shutil.rmtree(staging_root)
         staged = RoundPaths(staging_root, live.round_id)
         mirror_tree(live.raw_dir, staged.raw_dir)
         for earlier in earlier_rounds:
@@ -167,6 +169,18 @@ class Staging:
         shutil.rmtree(self.root, ignore_errors=True)
         with contextlib.suppress(OSError):  # only when no other run or failed run is kept there
             self.root.parent.rmdir()
+
+
+def _remove_abandoned_staging(live: RoundPaths) -> None:
+    """Remove staging roots of this round left by crashed runs (the caller holds the lock)."""
+    folder = live.root / STAGING_DIR
+    if not folder.is_dir():
+        return
+    for candidate in folder.glob(f"{live.round_id}-*"):
+        stem, _, pid = candidate.name.rpartition("-")
+        if stem == live.round_id and pid.isdigit() and candidate.is_dir():
+            log.debug("Removing abandoned staging folder %s.", candidate)
+            shutil.rmtree(candidate, ignore_errors=True)
 
 
 def _trash_name(live: Path) -> Path:
