@@ -110,6 +110,8 @@ class Suite:
                 Result(what, "", float("nan"), "", "", False, notes=[f"FAILED: {exc!r}"[:300]])
             )
         log.info("%s done in %.1f s", what, time.perf_counter() - start)
+        # The table so far, so that an interrupted run still leaves its results in the log.
+        log.info("results so far:\n%s", text_table(_order(self.results)))
 
 
 def _prepare_rounds(suite: Suite) -> None:

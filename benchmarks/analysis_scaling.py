@@ -34,6 +34,7 @@ class AnalysisTiming:
     seconds: float
     reps: int
     n_estimates: int
+    cpu_seconds: float = float("nan")
 
 
 def time_analysis(
@@ -49,7 +50,7 @@ def time_analysis(
     rows = len(pd.read_parquet(paths.responses_file, columns=["round_id"]))
     timing, _ = time_call(lambda: analyse_round(root, round_id), reps, warmup)
     n_estimates = len(pd.read_parquet(paths.estimates_file, columns=["statistic"]))
-    return AnalysisTiming(size, rows, timing.median, timing.reps, n_estimates)
+    return AnalysisTiming(size, rows, timing.median, timing.reps, n_estimates, timing.cpu_median)
 
 
 def analysis_rows(timings: list[AnalysisTiming]) -> list[Result]:
@@ -67,7 +68,11 @@ def analysis_rows(timings: list[AnalysisTiming]) -> list[Result]:
                 met=(t.seconds < ABSOLUTE_TARGET_S) if at_target else None,
                 ours_s=t.seconds,
                 reps=t.reps,
-                notes=[f"{rows_text(t.rows)} respondents, {t.n_estimates:,} estimate rows"],
+                notes=[
+                    f"{rows_text(t.rows)} respondents, {t.n_estimates:,} estimate rows",
+                    f"CPU time {t.cpu_seconds:.2f} s (single-threaded: about the wall time "
+                    "on an idle machine)",
+                ],
             )
         )
     for small, large in itertools.pairwise(timings):

@@ -26,6 +26,12 @@ class Timing:
     """The repetitions of one timed operation, in seconds."""
 
     seconds: tuple[float, ...]
+    cpu_seconds: tuple[float, ...] = ()
+
+    @property
+    def cpu_median(self) -> float:
+        """Median CPU time of this process per repetition (NaN if not recorded)."""
+        return statistics.median(self.cpu_seconds) if self.cpu_seconds else float("nan")
 
     @property
     def median(self) -> float:
@@ -46,12 +52,13 @@ def time_call(function: Callable[[], Any], reps: int, warmup: int = 1) -> tuple[
     result = None
     for _ in range(warmup):
         result = function()
-    seconds = []
+    seconds, cpu = [], []
     for _ in range(reps):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         result = function()
         seconds.append(time.perf_counter() - start)
-    return Timing(tuple(seconds)), result
+        cpu.append(time.process_time() - start_cpu)
+    return Timing(tuple(seconds), tuple(cpu)), result
 
 
 def time_interleaved(
@@ -77,9 +84,10 @@ def time_interleaved(
 
 @dataclass(frozen=True)
 class ProcessRun:
-    """One measured subprocess: wall time, peak memory and output."""
+    """One measured subprocess: wall time, CPU time of all its processes, peak memory, output."""
 
     seconds: float
+    cpu_seconds: float
     max_rss_bytes: int
     tree_peak_bytes: int | None
     returncode: int
@@ -127,8 +135,8 @@ def run_measured(
         "t = time.perf_counter()\n"
         "rc = subprocess.call(sys.argv[1:])\n"
         "t = time.perf_counter() - t\n"
-        "r = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
-        "sys.stderr.write(f'\\n__bench__ {t!r} {r}\\n')\n"
+        "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+        "sys.stderr.write(f'\\n__bench__ {t!r} {u.ru_maxrss} {u.ru_utime + u.ru_stime!r}\\n')\n"
         "sys.exit(rc)\n"
     )
     full_env = {**os.environ, **(env or {})}
@@ -156,9 +164,10 @@ def run_measured(
         stop.set()
         if poller is not None:
             poller.join()
-    seconds, max_rss_kib = _parse_wrapper_line(stderr)
+    seconds, max_rss_kib, cpu_seconds = _parse_wrapper_line(stderr)
     return ProcessRun(
         seconds=seconds,
+        cpu_seconds=cpu_seconds,
         max_rss_bytes=max_rss_kib * 1024,
         tree_peak_bytes=peak[0] if poller is not None else None,
         returncode=process.returncode,
@@ -167,12 +176,12 @@ def run_measured(
     )
 
 
-def _parse_wrapper_line(stderr: str) -> tuple[float, int]:
+def _parse_wrapper_line(stderr: str) -> tuple[float, int, float]:
     for line in reversed(stderr.splitlines()):
         if line.startswith("__bench__ "):
-            _, seconds, rss = line.split()
-            return float(seconds), int(rss)
-    return float("nan"), 0
+            _, seconds, rss, cpu = line.split()
+            return float(seconds), int(rss), float(cpu)
+    return float("nan"), 0, float("nan")
 
 
 def self_max_rss_bytes() -> int:
