@@ -20,11 +20,20 @@ def test_every_subcommand_takes_root(command, tmp_path):
 
 def test_expected_error_is_one_line_without_traceback(tmp_path, capsys):
     (tmp_path / "data" / "raw").mkdir(parents=True)
-    status = main(["validate", "--root", str(tmp_path), "--round", "missing"])
+    status = main(["run", "--root", str(tmp_path), "--round", "missing"])
     err = capsys.readouterr().err
     assert status == 1
     assert "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
     assert "round.yaml" in err and "init-round" in err
+
+
+def test_validate_lists_problems_and_exits_1(tmp_path, capsys):
+    (tmp_path / "data" / "raw").mkdir(parents=True)
+    status = main(["validate", "--root", str(tmp_path), "--round", "missing"])
+    out = capsys.readouterr().out
+    assert status == 1
+    assert "round.yaml" in out and "1 problem(s)" in out
 
 
 def test_no_project_found_says_use_root(tmp_path, monkeypatch, capsys):
