@@ -87,9 +87,10 @@ def test_full_run_writes_every_output_and_a_manifest(root):
     assert "Stage clean: running 01_clean.ipynb" in run_log
     assert "Stage report: done" in run_log
     # the executed notebooks show the real root, not the staging folder they ran in
-    injected = json.loads((paths.reports_dir / "notebooks/01_clean.ipynb").read_text())["cells"]
-    assert any(str(root) in "".join(c["source"]) for c in injected)
-    assert not any(STAGING_DIR in "".join(c["source"]) for c in injected)
+    clean = json.loads((paths.reports_dir / "notebooks/01_clean.ipynb").read_text())
+    assert any(str(root) in "".join(c["source"]) for c in clean["cells"])
+    assert not any(STAGING_DIR in "".join(c["source"]) for c in clean["cells"])
+    assert clean["metadata"]["papermill"]["parameters"]["root"] == str(root)
     assert not (root / STAGING_DIR).exists()
 
 

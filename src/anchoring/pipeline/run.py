@@ -354,14 +354,21 @@ def show_root_in_parameters(executed: Path, staging_root: Path, root: Path) -> N
     """Make the executed notebook's injected ``root`` the real root instead of the staging root.
 
     The notebook ran in a staging root that is gone once its outputs are promoted; showing the
-    real root lets a reader rerun the executed notebook by hand.
+    real root (in the injected parameters cell and papermill's metadata) lets a reader rerun the
+    executed notebook by hand.
     """
     import nbformat
 
+    staged, real = str(staging_root), str(root)
     notebook = nbformat.read(executed, as_version=4)
     for cell in notebook.cells:
         if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
-            cell.source = cell.source.replace(str(staging_root), str(root))
+            cell.source = cell.source.replace(staged, real)
+    papermill = notebook.metadata.get("papermill", {})
+    if papermill.get("parameters", {}).get("root") == staged:
+        papermill["parameters"]["root"] = real
+    if isinstance(papermill.get("output_path"), str):
+        papermill["output_path"] = papermill["output_path"].replace(staged, real)
     nbformat.write(notebook, executed)
 
 
