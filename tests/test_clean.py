@@ -473,3 +473,19 @@ def test_simulated_outputs_hold_no_free_text_or_pii(simulated):
         )
         leaked = [n for n in needles if n in data]
         assert leaked == [], (path.name, leaked[:3])
+
+
+def test_answers_on_another_sheet_name_the_sheets(small_round):
+    import openpyxl
+
+    path = small_round / "data" / "raw" / ROUND / "helseforetak.xlsx"
+    book = openpyxl.load_workbook(path)
+    info = book.create_sheet("Info", 0)
+    info.append(["Verktøy", "Questback"])
+    info.append(["Eksportert", "2026-03-31"])
+    book.save(path)
+    with pytest.raises(InputFileError) as error:
+        clean_round(small_round, ROUND)
+    message = str(error.value)
+    assert "helseforetak.xlsx" in message and "'Svar'" in message and "'sheet'" in message
+    _assert_nothing_written(small_round)

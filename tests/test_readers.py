@@ -193,3 +193,49 @@ def test_wrong_encoding_in_config_is_reported(tmp_path):
     with pytest.raises(InputFileError, match="cannot decode the file as utf-8") as error:
         read_export(path, source)
     assert "Set 'encoding'" in str(error.value)
+
+
+def test_utf16_with_bom_is_detected(tmp_path):
+    path = tmp_path / "export.txt"
+    _write_csv(path, "utf-16", delimiter="\t")
+    table = read_export(path)
+    assert (table.encoding, table.delimiter) == ("utf-16", "\t")
+    assert table.frame["Kommune"].tolist() == ["Bærum", "Ås"]
+
+
+def test_mixed_encodings_are_refused_with_the_line(tmp_path):
+    path = tmp_path / "mixed.csv"
+    path.write_bytes("Kommune;Svar\nBærum;Litt enig\n".encode() + "Ås;Helt enig\n".encode("cp1252"))
+    with pytest.raises(InputFileError, match="mixed text encodings") as error:
+        read_export(path)
+    assert "line 3" in str(error.value) and "encoding" in str(error.value)
+
+
+def test_unclosed_quote_names_the_row(tmp_path):
+    path = tmp_path / "quote.csv"
+    path.write_text('a;b\n1;"x\n2;y\n3;z\n', encoding="utf-8")
+    with pytest.raises(InputFileError, match="never closed") as error:
+        read_export(path)
+    assert "data row 1" in str(error.value) and "quote.csv" in str(error.value)
+
+
+def test_cells_of_only_spaces_are_missing(tmp_path):
+    path = tmp_path / "blank.csv"
+    path.write_text('a;b\n1;"   "\n2;x\n', encoding="utf-8")
+    table = read_export(path)
+    assert pd.isna(table.frame.loc[0, "b"])
+    assert table.frame.loc[1, "b"] == "x"
+
+
+def test_damaged_xlsx_is_a_project_error(tmp_path):
+    book = openpyxl.Workbook()
+    book.active.append(["a", "b"])
+    good = tmp_path / "good.xlsx"
+    book.save(good)
+    data = bytearray(good.read_bytes())
+    data[len(data) // 2 : len(data) // 2 + 40] = b"\x00" * 40
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(bytes(data))
+    with pytest.raises(InputFileError) as error:
+        read_export(bad)
+    assert "bad.xlsx" in str(error.value)

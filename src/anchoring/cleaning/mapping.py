@@ -123,9 +123,16 @@ def resolve_columns(
             resolved[name] = found
     if missing:
         shown = ", ".join(repr(c) for c in header[:25]) + (" ..." if len(header) > 25 else "")
+        sheets = ""
+        if raw.sheet is not None and len(raw.sheets) > 1:
+            sheets = (
+                f" of sheet {raw.sheet!r} (the workbook has sheets {list(raw.sheets)}; "
+                "set 'sheet' in round.yaml if the answers are on another)"
+            )
         raise InputFileError(
             f"{raw.path}: required column(s) {', '.join(missing)} not found in the header"
-            f"{f' (row {raw.header_row})' if raw.header_row else ''}. Columns present: {shown}. "
+            f"{f' (row {raw.header_row})' if raw.header_row else ''}{sheets}. "
+            f"Columns present: {shown}. "
             f"Fix sources[{source.id}].columns in {config_path} or export the column."
         )
     for name in fields:
@@ -230,9 +237,10 @@ def _respondent_ids(series: pd.Series | None, n: int) -> pd.Series:
     if series is None:
         return pd.Series([None] * n, dtype="str")
     series = series.str.strip().replace("", None)
-    plain = series.str.fullmatch(_SAFE_ID.pattern).fillna(True) & ~series.str.fullmatch(
-        r"\d{11}"
-    ).fillna(False)
+    plain = (
+        series.str.fullmatch(_SAFE_ID.pattern).fillna(False)
+        & ~series.str.fullmatch(r"\d{11}").fillna(False)
+    ) | series.isna()
     if plain.all():
         return series.astype("str")
     ids = series.astype("str").copy()

@@ -12,9 +12,11 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import re
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from anchoring.exceptions import InputFileError
@@ -82,11 +84,33 @@ def _read_bytes(path: Path) -> bytes:
     return data
 
 
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
+
+
+def _check_single_encoding(path: Path, data: bytes) -> None:
+    """Refuse a file that is UTF-8 in places and something else elsewhere (a mixed export)."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if _UTF8_MULTIBYTE.search(data):
+            line = data[: exc.start].count(b"\n") + 1
+            raise InputFileError(
+                f"{path}: mixed text encodings: the file is UTF-8 but line {line} is not (saved "
+                "as Windows-1252?). Export the file again in one encoding, or set 'encoding' for "
+                "this source in round.yaml."
+            ) from None
+
+
 def _to_utf8(path: Path, data: bytes, encoding: str | None) -> tuple[bytes, str]:
-    encoding = encoding or detect_encoding(data)
+    if encoding is None:
+        encoding = detect_encoding(data)
+        if encoding in ("windows-1252", "iso-8859-1"):
+            _check_single_encoding(path, data)
     if encoding.lower().replace("_", "-") in ("utf-8-sig", "utf8-sig"):
         return data.removeprefix(b"\xef\xbb\xbf"), "utf-8-sig"
     try:
+        if encoding.lower().replace("_", "-") in ("utf-16", "utf16"):
+            return data.decode("utf-16").encode("utf-8"), "utf-16"
         if encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
             data.decode("utf-8")
             return data, "utf-8"
@@ -129,6 +153,7 @@ def _read_delimited(
             "file. Fix 'header_row' in round.yaml."
         )
     names = _header_names(path, records[header_index])
+    _check_quotes(path, data, header_index)
     table = _parse(path, data, delimiter, names, header_index + 1)
     if table.num_rows == 0:
         raise InputFileError(
@@ -136,7 +161,7 @@ def _read_delimited(
             "data rows. Export the survey again with its answers."
         )
     decimal = decimal or detect_decimal(records[header_index:], delimiter)
-    frame = table.to_pandas()
+    frame = _blank_to_null(table).to_pandas()
     log.info(
         "%s: read %d rows, %d columns (%s, delimiter %r, header row %d)",
         path.name,
@@ -155,6 +180,24 @@ def _read_delimited(
         decimal=decimal,
         header_row=header_index + 1,
         column_labels={n: n for n in names},
+    )
+
+
+def _check_quotes(path: Path, data: bytes, header_index: int) -> None:
+    """Refuse a file with a quote opened and never closed (it would swallow the rows after it)."""
+    if data.count(b'"') % 2 == 0:
+        return
+    opened_at, inside = 0, False
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        if line.count(b'"') % 2:
+            inside = not inside
+            if inside:
+                opened_at = number
+    row = opened_at - (header_index + 1)
+    raise InputFileError(
+        f'{path}: a quote (") opened in data row {row} (line {opened_at}) is never closed. '
+        "Repair the export in the survey tool, or remove the stray quote in a copy and give "
+        "the copy to the round."
     )
 
 
@@ -193,3 +236,14 @@ def _first_ragged_row(data: bytes, delimiter: str, width: int, skip: int) -> int
     except csv.Error:
         pass
     return "?"
+
+
+def _blank_to_null(table: pa.Table) -> pa.Table:
+    """Cells of only spaces become null, like empty ones (vectorised; columns without any kept)."""
+    columns = []
+    for column in table.columns:
+        blank = pc.utf8_is_space(column)
+        if pc.any(blank).as_py():
+            column = pc.if_else(blank, pa.scalar(None, pa.string()), column)
+        columns.append(column)
+    return pa.table(columns, names=table.column_names)

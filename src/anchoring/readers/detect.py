@@ -1,10 +1,10 @@
 """Detect an export's format, text encoding, delimiter and header row from name and content.
 
-Encodings tried, in order (domain.md, «Where the raw data comes from»): UTF-8 with a byte-order
-mark, UTF-8, then the single-byte Windows-1252 and ISO-8859-1. Bytes 0x80–0x9F are printable in
-Windows-1252 (€, ‘’, “”, –, —, š …) but control characters in ISO-8859-1, so a file using them is
-Windows-1252; a single-byte file without them decodes identically under both and is reported as
-ISO-8859-1 (the older Triple-S exports).
+Encodings tried, in order (domain.md, «Where the raw data comes from»): UTF-8 or UTF-16 with a
+byte-order mark, UTF-8, then the single-byte Windows-1252 and ISO-8859-1. Bytes 0x80–0x9F are
+printable in Windows-1252 (€, ‘’, “”, –, —, š …) but control characters in ISO-8859-1, so a file
+using them is Windows-1252; a single-byte file without them decodes identically under both and is
+reported as ISO-8859-1 (the older Triple-S exports).
 """
 
 from __future__ import annotations
@@ -34,6 +34,8 @@ def detect_encoding(data: bytes) -> str:
     """Name the encoding of ``data``: utf-8-sig, utf-8, windows-1252 or iso-8859-1."""
     if data.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
     try:
         data.decode("utf-8")
         return "utf-8"
@@ -147,7 +149,7 @@ def detect_format(path: Path) -> str:
             f"{path}: the name says {kind} but the content is not; export the "
             "file again or fix its name."
         )
-    if kind is None and b"\x00" in data[:4096]:
+    if kind is None and b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputFileError(
             f"{path}: not a survey export this tool reads (csv, txt, xlsx, "
             "sav). Export the survey as one of these."

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -70,7 +69,7 @@ def read_xlsx(
         )
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
+    except Exception as exc:  # a damaged workbook fails in zipfile, XML or openpyxl code
         raise InputFileError(
             f"{path}: not a readable .xlsx workbook ({type(exc).__name__}). "
             "Open it in Excel and save it as .xlsx again."
@@ -78,8 +77,16 @@ def read_xlsx(
     try:
         worksheet = _sheet(path, book, sheet)
         rows = [list(r) for r in worksheet.iter_rows(values_only=True)]
+    except InputFileError:
+        raise
+    except Exception as exc:  # damaged sheet XML surfaces only while reading the rows
+        raise InputFileError(
+            f"{path}: the workbook is damaged ({type(exc).__name__} while reading the sheet). "
+            "Open it in Excel and save it as .xlsx again."
+        ) from None
     finally:
         book.close()
+    sheets = tuple(book.sheetnames)
     while rows and all(cell_text(v) is None for v in rows[-1]):
         rows.pop()
     if not rows:
@@ -120,6 +127,7 @@ def read_xlsx(
         header_row=index + 1,
         sheet=worksheet.title,
         column_labels={n: n for n in names},
+        sheets=sheets,
     )
 
 

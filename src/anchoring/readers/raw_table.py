@@ -36,6 +36,8 @@ class RawTable:
         Per column: raw value (as text) → label (sav value labels).
     user_missing
         Per column: raw values the file declares as user-defined missing (sav).
+    sheets
+        Every sheet of the workbook (xlsx), for messages when the answers are on another one.
     """
 
     frame: pd.DataFrame
@@ -49,6 +51,7 @@ class RawTable:
     column_labels: dict[str, str] = field(default_factory=dict)
     value_labels: dict[str, dict[str, str]] = field(default_factory=dict)
     user_missing: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    sheets: tuple[str, ...] = ()
 
     @property
     def rows_read(self) -> int:
