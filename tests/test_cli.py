@@ -51,3 +51,17 @@ def test_console_script_runs():
     ).stdout
     for command in SUBCOMMANDS:
         assert command in out
+
+
+def test_file_system_failure_is_one_message(tmp_path, capsys, monkeypatch):
+    import anchoring.cli as cli
+
+    def _disk_full(args):
+        raise OSError(28, "No space left on device", str(tmp_path / "reports"))
+
+    monkeypatch.setattr(cli, "_cmd_reproduce", _disk_full)
+    (tmp_path / "data" / "raw").mkdir(parents=True)
+    status = cli.main(["reproduce", "--root", str(tmp_path), "--round", "r"])
+    err = capsys.readouterr().err
+    assert status == 1 and "Traceback" not in err
+    assert "No space left on device" in err and "reports" in err

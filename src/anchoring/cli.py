@@ -154,6 +154,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except AnchoringError as exc:
         print(f"anchoring {args.command}: error: {exc}", file=sys.stderr)
         return 1
+    except OSError as exc:
+        # A file-system failure the package did not anticipate (disk full, a file where a folder
+        # should be, no permission): still one message, no traceback.
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(
+            f"anchoring {args.command}: error: {where}{exc.strerror or exc}. Check that the "
+            "folder exists, is writable and has free space, then run the command again.",
+            file=sys.stderr,
+        )
+        return 1
     except KeyboardInterrupt:
         print(f"anchoring {args.command}: interrupted.", file=sys.stderr)
         return 130

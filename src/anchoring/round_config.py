@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from anchoring.exceptions import RoundConfigError
 from anchoring.instrument import Instrument
+from anchoring.yaml_io import parse_yaml
 
 ROUND_FILE = "round.yaml"
 GROUP_IDS = ("municipality", "hospital", "gp")
@@ -206,7 +207,7 @@ def load_round_config(path: str | Path) -> RoundConfig:
     """
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = parse_yaml(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise RoundConfigError(
             f"{path}: round configuration not found. Create it with "

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from anchoring.exceptions import FrameError
+from anchoring.yaml_io import parse_yaml
 
 _HERE = Path(__file__).parent
 GROUPS: tuple[str, ...] = ("municipality", "hospital", "gp")
@@ -95,7 +95,7 @@ def load_frames(overrides: dict[str, str | Path] | None = None) -> Frames:
     unknown = sorted(set(overrides) - set(GROUPS))
     if unknown:
         raise FrameError(f"frames: unknown group(s) {unknown}; use one of {list(GROUPS)}.")
-    sources = yaml.safe_load((_HERE / "sources.yaml").read_text(encoding="utf-8"))
+    sources = parse_yaml((_HERE / "sources.yaml").read_text(encoding="utf-8"))
     frames = {}
     for group in GROUPS:
         meta = sources[group]

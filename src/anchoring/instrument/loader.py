@@ -21,6 +21,7 @@ from anchoring.instrument.model import (
     ScaleLabel,
     Theme,
 )
+from anchoring.yaml_io import parse_yaml
 
 _ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -51,7 +52,7 @@ def load_instrument(path: str | Path | None = None) -> Instrument:
     """
     path = Path(path) if path is not None else default_instrument_path()
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = parse_yaml(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InstrumentError(f"{path}: instrument file not found.") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
