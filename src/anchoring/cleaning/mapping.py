@@ -32,7 +32,7 @@ from anchoring.cleaning.labels import (
 from anchoring.exceptions import InputFileError, MappingError, RoundConfigError
 from anchoring.instrument import Instrument
 from anchoring.readers import RawTable
-from anchoring.round_config import Source
+from anchoring.round_config import METADATA_FIELDS, Source
 
 _OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -304,18 +304,7 @@ def map_source(
     InputFileError, RoundConfigError, MappingError
         A mapped column is missing; the config is unusable; a number or date does not parse.
     """
-    fields = [
-        "respondent_id",
-        "submitted_at",
-        "answer_time_ms",
-        "is_test",
-        "org_id",
-        "municipality_id",
-        "role",
-        "practice_size",
-        "barriers",
-        *item_ids,
-    ]
+    fields = [*METADATA_FIELDS, *item_ids]
     columns = resolve_columns(raw, source, fields, config_path)
     data = raw.frame
     n = len(data)
