@@ -63,7 +63,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _cmd_run(args: argparse.Namespace) -> int:
     from anchoring.pipeline import run_round
 
-    result = run_round(args.root, args.round, lang=args.lang, force=args.force)
+    result = run_round(
+        args.root, args.round, lang=args.lang, force=args.force, timeout_s=args.timeout
+    )
     for path in result.report_paths:
         print(path)
     return 0
@@ -135,6 +137,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--lang", choices=["nb", "en", "both"], default="both", help="report language(s)"
     )
     p.add_argument("--force", action="store_true", help="rerun every stage")
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=1800.0,
+        metavar="SECONDS",
+        help="stop a notebook that runs longer than this (default 1800)",
+    )
     add(
         "reproduce",
         _cmd_reproduce,
