@@ -140,6 +140,9 @@ _TEXT = {
             "organisasjonene svarer igjen, er testen forsiktig.",
             "Barrieretemaene er funnet med nøkkelord i fritekst og kan overse eller feiltolke "
             "enkelte svar.",
+            "Der nesten alle organisasjoner i et fylke eller en region har svart (særlig "
+            "helseforetakene), blir intervallene smale: metoden regner de som svarte som hele "
+            "organisasjonen, og tar ikke med usikkerheten i hvilke ledere som svarte.",
         ],
         "en": [
             "Those who respond may be more engaged with the measures than those who do not. "
@@ -151,6 +154,9 @@ _TEXT = {
             "same organisations answer again, the test is conservative.",
             "Barrier themes are found by keywords in free text and can miss or misread some "
             "answers.",
+            "Where nearly every organisation of a county or region answered (hospital trusts in "
+            "particular), intervals are narrow: the method treats those who answered as the whole "
+            "organisation and leaves out the uncertainty of which leaders answered.",
         ],
     },
 }
