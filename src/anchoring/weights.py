@@ -57,7 +57,7 @@ def design_weights(frame: pd.DataFrame, psu_n: Mapping[str, int]) -> pd.DataFram
             {"fpc": pd.Series(dtype="int64"), "weight": pd.Series(dtype="float64")},
             index=frame.index,
         )
-    unknown = sorted(set(frame["stratum"]) - set(psu_n))
+    unknown = sorted(set(pd.unique(frame["stratum"])) - set(psu_n))  # distinct values, not rows
     if unknown:
         raise DesignError(
             f"strata {unknown} are not in the sampling frame; check the frames "

@@ -29,8 +29,11 @@ from anchoring.cleaning.mapping import MappedSource, map_source
 from anchoring.cleaning.organisations import resolve_organisations
 from anchoring.cleaning.outputs import (
     EXCLUSION_SCHEMA,
+    frame_to_table,
     responses_schema,
+    take_rows,
     write_parquet,
+    write_table,
 )
 from anchoring.cleaning.quality import (
     item_rates,
@@ -61,6 +64,9 @@ from anchoring.weights import design_weights
 log = logging.getLogger(__name__)
 SORT_KEYS = ("group", "org_id", "respondent_key")
 """Row order of ``responses.parquet`` (architecture.md)."""
+_REPEATED = ("round_id", "source_id", "group", "org_id", "stratum", "role")
+"""Text columns of ``responses.parquet`` with few distinct values (sorted via dictionary codes)."""
+_DESIGN_COLUMNS = ("group", "stratum", "org_id")
 
 
 @dataclass(frozen=True)
@@ -208,7 +214,8 @@ def _responses(
     frames: Frames,
     outcomes: list[_SourceOutcome],
     item_ids: list[str],
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """The kept respondents of all sources (source order) and the row order of the output."""
     parts = []
     for outcome in outcomes:
         source = outcome.mapped.source
@@ -241,8 +248,23 @@ def _responses(
         pa.table({k: pa.array(responses[k], type=pa.string()) for k in SORT_KEYS}),
         sort_keys=[(k, "ascending") for k in SORT_KEYS],
     ).to_numpy()
-    responses = responses.take(order).reset_index(drop=True)
-    return responses
+    return responses, order
+
+
+def _sorted_design_frame(responses: pd.DataFrame, order: np.ndarray) -> pd.DataFrame:
+    """Group, stratum, PSU (categorical) and weight of the respondents in output row order."""
+    columns = {}
+    for name in _DESIGN_COLUMNS:
+        text = pa.array(responses[name], type=pa.string())
+        if isinstance(text, pa.ChunkedArray):
+            text = text.combine_chunks()
+        encoded = text.dictionary_encode()
+        codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
+        columns[name] = pd.Categorical.from_codes(
+            codes[order], categories=pd.Index(encoded.dictionary.to_pylist(), dtype="str")
+        )
+    columns["weight"] = responses["weight"].to_numpy()[order]
+    return pd.DataFrame(columns)
 
 
 def _exclusions(config: RoundConfig, outcomes: list[_SourceOutcome]) -> pd.DataFrame:
@@ -273,8 +295,10 @@ def _quality(
     frames: Frames,
     outcomes: list[_SourceOutcome],
     responses: pd.DataFrame,
+    order: np.ndarray,
     item_ids: list[str],
 ) -> dict:
+    """The quality report; ``responses`` in source order, ``order`` the output row order."""
     sources = []
     for o in outcomes:
         reasons = pd.Series(o.reason).value_counts()
@@ -295,7 +319,8 @@ def _quality(
                 "answer_time_from": o.mapped.columns.get("answer_time_ms"),
             }
         )
-    strata, groups = response_rates(responses, frames)
+    # in output row order: the weighting efficiency sums the weights in that order
+    strata, groups = response_rates(_sorted_design_frame(responses, order), frames)
 
     def total(key: str, names: tuple[str, ...]) -> dict[str, int]:
         return {n: sum(s[key][n] for s in sources) for n in names}
@@ -348,16 +373,15 @@ def clean_round(root: Path | str | None, round_id: str) -> CleaningResult:
         _apply_rules(config, instrument, frames, mapped, marked, before, str(paths.config_file))
         for mapped, marked, before in _first_pass(paths, config, instrument, item_ids)
     ]
-    responses = _responses(config, instrument, frames, outcomes, item_ids)
+    responses, order = _responses(config, instrument, frames, outcomes, item_ids)
     exclusions = _exclusions(config, outcomes)
-    quality = _quality(config, frames, outcomes, responses, item_ids)
+    quality = _quality(config, frames, outcomes, responses, order, item_ids)
     theme_columns = [f"{THEME_PREFIX}{t.id}" for t in instrument.themes]
+    schema = responses_schema(item_ids, theme_columns)
+    table = take_rows(frame_to_table(responses, schema), order, _REPEATED)
+    del responses
     with staged_directory(paths.processed_dir) as staging:
-        write_parquet(
-            responses,
-            responses_schema(item_ids, theme_columns),
-            staging / paths.responses_file.name,
-        )
+        write_table(table, staging / paths.responses_file.name)
         write_parquet(exclusions, EXCLUSION_SCHEMA, staging / paths.exclusions_file.name)
         write_quality_json(quality, staging / paths.quality_file.name)
     totals = quality["totals"]

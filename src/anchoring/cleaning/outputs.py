@@ -6,8 +6,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -53,7 +55,40 @@ def responses_schema(item_ids: list[str], theme_columns: list[str]) -> pa.Schema
     return pa.schema(fields)
 
 
+def frame_to_table(frame: pd.DataFrame, schema: pa.Schema) -> pa.Table:
+    """``frame`` as an Arrow table with exactly ``schema``'s columns and types, no index.
+
+    The table carries pandas' schema metadata (the column dtypes), as
+    :meth:`pyarrow.Table.from_pandas` writes it.
+    """
+    return pa.Table.from_pandas(frame[schema.names], schema=schema, preserve_index=False)
+
+
+def take_rows(table: pa.Table, order: np.ndarray, repeated: Collection[str] = ()) -> pa.Table:
+    """The rows of ``table`` at positions ``order``, each column one contiguous chunk.
+
+    Text columns named in ``repeated`` (few distinct values, e.g. the group or the stratum) are
+    gathered through their dictionary encoding: Arrow's take of variable-length text copies value
+    by value, while taking the integer indices and decoding once is an order of magnitude faster
+    at 10^6 rows. The result is the same values with the same types.
+    """
+    indices = pa.array(order, type=pa.int64())
+    columns = []
+    for name, column in zip(table.column_names, table.columns, strict=True):
+        column = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+        if name in repeated and pa.types.is_string(column.type):
+            taken = column.dictionary_encode().take(indices).cast(column.type)
+        else:
+            taken = column.take(indices)
+        columns.append(taken)
+    return pa.Table.from_arrays(columns, schema=table.schema)
+
+
+def write_table(table: pa.Table, path: Path) -> None:
+    """Write an Arrow table as Parquet: no index, snappy (deterministic bytes)."""
+    pq.write_table(table, path, compression="snappy")
+
+
 def write_parquet(frame: pd.DataFrame, schema: pa.Schema, path: Path) -> None:
     """Write ``frame`` with exactly ``schema``'s columns and types, no index, snappy."""
-    table = pa.Table.from_pandas(frame[schema.names], schema=schema, preserve_index=False)
-    pq.write_table(table, path, compression="snappy")
+    write_table(frame_to_table(frame, schema), path)

@@ -79,8 +79,8 @@ def response_rates(responses: pd.DataFrame, frames: Frames) -> tuple[list[dict],
     for group in GROUP_ORDER:
         part = responses[responses["group"] == group]
         strata = frames[group].strata
-        responding = part.groupby("stratum")["org_id"].nunique()
-        respondents = part.groupby("stratum").size()
+        responding = part.groupby("stratum", observed=True)["org_id"].nunique()
+        respondents = part.groupby("stratum", observed=True).size()
         for row in strata.itertuples(index=False):
             psu = int(responding.get(row.stratum, 0))
             strata_rows.append(
