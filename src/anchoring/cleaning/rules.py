@@ -91,31 +91,51 @@ def mark_duplicates(
     n = len(frame)
     duplicate = np.zeros(n, dtype=bool)
     kept_row = np.zeros(n, dtype="int64")
-    pool = frame.loc[candidates, ["respondent_id", "submitted_at", "source_row"]].copy()
-    if pool.empty:
+    positions = np.flatnonzero(candidates)
+    if len(positions) == 0:
         return duplicate, kept_row
     answers = ["org_raw", "role", "practice_size", "barriers", *item_ids]
+    source_row = frame["source_row"].to_numpy(dtype="int64")
+    at = frame["submitted_at"].iloc[positions]
+    at = at.fillna(pd.Timestamp("1900-01-01", tz="UTC")).array.asi8
+    # the pool in submission order (ties by data row), so the last of a set is the latest
+    pool = positions[np.lexsort((source_row[positions], at))]
+    ids = frame["respondent_id"].iloc[pool]
+    with_id = pool[ids.notna().to_numpy()]
+    _mark_groups(
+        pd.factorize(frame["respondent_id"].iloc[with_id])[0],
+        with_id,
+        source_row,
+        duplicate,
+        kept_row,
+    )
+    rest = pool[~duplicate[pool]]
     # one 64-bit hash per row of its answers (vectorised); equal hashes are checked below
-    pool["_answers"] = pd.util.hash_pandas_object(frame.loc[candidates, answers], index=False)
-    pool["_at"] = pool["submitted_at"].fillna(pd.Timestamp("1900-01-01", tz="UTC"))
-    pool = pool.sort_values(["_at", "source_row"], kind="stable")
-    with_id = pool[pool["respondent_id"].notna()]
-    _mark_groups(with_id, "respondent_id", duplicate, kept_row)
-    rest = pool[~duplicate[pool.index.to_numpy()]]
+    hashes = pd.util.hash_pandas_object(frame[answers].iloc[rest], index=False).to_numpy()
     by_answers = np.zeros(n, dtype=bool)
-    _mark_groups(rest, "_answers", by_answers, kept_row)
+    _mark_groups(pd.factorize(hashes)[0], rest, source_row, by_answers, kept_row)
     _undo_hash_collisions(frame, answers, by_answers, kept_row)
     return duplicate | by_answers, kept_row
 
 
-def _mark_groups(pool: pd.DataFrame, key: str, duplicate: np.ndarray, kept_row: np.ndarray) -> None:
-    if pool.empty:
+def _mark_groups(
+    codes: np.ndarray,
+    pool: np.ndarray,
+    source_row: np.ndarray,
+    duplicate: np.ndarray,
+    kept_row: np.ndarray,
+) -> None:
+    """Mark all but the last row of each group of ``pool`` (positions, in order) by ``codes``."""
+    if len(pool) == 0:
         return
-    last = pool.groupby(key, sort=False)["source_row"].transform("last")
-    dropped = (pool["source_row"] != last).to_numpy()
-    positions = pool.index.to_numpy()[dropped]
-    duplicate[positions] = True
-    kept_row[positions] = last.to_numpy()[dropped]
+    # the first occurrence of each code in the reversed pool is the last one of its group
+    _, first_reversed = np.unique(codes[::-1], return_index=True)
+    last_position = np.empty(int(codes.max()) + 1, dtype="int64")
+    last_position[codes[::-1][first_reversed]] = pool[::-1][first_reversed]
+    last = source_row[last_position[codes]]
+    dropped = source_row[pool] != last
+    duplicate[pool[dropped]] = True
+    kept_row[pool[dropped]] = last[dropped]
 
 
 def _undo_hash_collisions(
@@ -125,10 +145,12 @@ def _undo_hash_collisions(
     dropped = np.flatnonzero(duplicate)
     if len(dropped) == 0:
         return
-    row_of = dict(zip(frame["source_row"].to_numpy(), range(len(frame)), strict=True))
-    keepers = np.array([row_of[r] for r in kept_row[dropped]])
-    a = frame.iloc[dropped][answers].reset_index(drop=True)
-    b = frame.iloc[keepers][answers].reset_index(drop=True)
+    source_row = frame["source_row"].to_numpy(dtype="int64")
+    position_of = np.zeros(int(source_row.max()) + 1, dtype="int64")
+    position_of[source_row] = np.arange(len(frame))
+    keepers = position_of[kept_row[dropped]]
+    a = frame[answers].iloc[dropped].reset_index(drop=True)
+    b = frame[answers].iloc[keepers].reset_index(drop=True)
     same = ((a == b).fillna(False) | (a.isna() & b.isna())).all(axis=1).to_numpy()
     duplicate[dropped[~same]] = False
     kept_row[dropped[~same]] = 0
