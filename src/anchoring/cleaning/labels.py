@@ -207,12 +207,21 @@ def factorize_text(values: pd.Series) -> tuple[np.ndarray, list[str]]:
     """
     if len(values) == 0:
         return np.zeros(0, dtype=np.int64), []
-    array = pa.array(values, type=pa.string())
+    array = _arrow_text(values)
     if isinstance(array, pa.ChunkedArray):  # one dictionary for the column, not one per chunk
         array = array.combine_chunks()
     encoded = pc.dictionary_encode(array)
     positions = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
     return positions.astype(np.int64), encoded.dictionary.to_pylist()
+
+
+def _arrow_text(values: pd.Series) -> pa.Array | pa.ChunkedArray:
+    """The column as Arrow text, without a copy when it is Arrow-backed already."""
+    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
+        array = pa.array(values)
+        if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
+            return array
+    return pa.array(values, type=pa.string())
 
 
 def unknown_labels(

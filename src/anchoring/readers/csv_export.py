@@ -26,6 +26,7 @@ from anchoring.readers.detect import (
     detect_delimiter,
     detect_encoding,
     find_header_index,
+    is_utf8,
 )
 from anchoring.readers.raw_table import RawTable
 
@@ -89,6 +90,8 @@ _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}
 
 def _check_single_encoding(path: Path, data: bytes) -> None:
     """Refuse a file that is UTF-8 in places and something else elsewhere (a mixed export)."""
+    if is_utf8(data):
+        return
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -112,7 +115,8 @@ def _to_utf8(path: Path, data: bytes, encoding: str | None) -> tuple[bytes, str]
         if encoding.lower().replace("_", "-") in ("utf-16", "utf16"):
             return data.decode("utf-16").encode("utf-8"), "utf-16"
         if encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
-            data.decode("utf-8")
+            if not is_utf8(data):
+                data.decode("utf-8")  # raises, with the position of the first bad byte
             return data, "utf-8"
         return data.decode(encoding).encode("utf-8"), encoding
     except (UnicodeDecodeError, LookupError) as exc:
@@ -203,7 +207,8 @@ def _check_quotes(path: Path, data: bytes, header_index: int) -> None:
 
 def _parse(path: Path, data: bytes, delimiter: str, names: list[str], skip: int) -> pa.Table:
     convert = pacsv.ConvertOptions(
-        column_types=dict.fromkeys(names, pa.string()),
+        # large_string is what pandas' str dtype stores: no conversion of the text to a frame
+        column_types=dict.fromkeys(names, pa.large_string()),
         strings_can_be_null=True,
         quoted_strings_can_be_null=True,
         null_values=[""],
@@ -244,6 +249,6 @@ def _blank_to_null(table: pa.Table) -> pa.Table:
     for column in table.columns:
         blank = pc.utf8_is_space(column)
         if pc.any(blank).as_py():
-            column = pc.if_else(blank, pa.scalar(None, pa.string()), column)
+            column = pc.if_else(blank, pa.scalar(None, column.type), column)
         columns.append(column)
     return pa.table(columns, names=table.column_names)

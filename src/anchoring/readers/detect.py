@@ -14,6 +14,9 @@ import io
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
+import pyarrow as pa
+
 from anchoring.exceptions import InputFileError
 
 DELIMITERS: tuple[str, ...] = (";", ",", "\t")
@@ -30,12 +33,29 @@ _EXTENSIONS = {
 }
 
 
+def is_utf8(data: bytes) -> bool:
+    """Whether ``data`` is valid UTF-8 (strict, as Python's decoder), checked by Arrow.
+
+    Arrow's validator rejects what ``bytes.decode("utf-8")`` rejects (overlong forms, surrogates,
+    code points past U+10FFFF, cut sequences) and is an order of magnitude faster on a large file.
+    """
+    offsets = pa.py_buffer(np.array([0, len(data)], dtype=np.int64))
+    text = pa.Array.from_buffers(pa.large_string(), 1, [None, offsets, pa.py_buffer(data)])
+    try:
+        text.validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
 def detect_encoding(data: bytes) -> str:
     """Name the encoding of ``data``: utf-8-sig, utf-8, windows-1252 or iso-8859-1."""
     if data.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf-16"
+    if is_utf8(data):
+        return "utf-8"
     try:
         data.decode("utf-8")
         return "utf-8"
