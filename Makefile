@@ -34,6 +34,7 @@ format: $(STAMP)
 
 ## bench: the performance suite (not part of make test); writes docs/performance.md.
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r benchmarks/requirements.txt
 	$(BIN)/python -m benchmarks
 
 ## lock: regenerate requirements.lock from requirements.in in a fresh environment.
