@@ -100,22 +100,52 @@ def mark_duplicates(
     at = at.fillna(pd.Timestamp("1900-01-01", tz="UTC")).array.asi8
     # the pool in submission order (ties by data row), so the last of a set is the latest
     pool = positions[np.lexsort((source_row[positions], at))]
-    ids = frame["respondent_id"].iloc[pool]
-    with_id = pool[ids.notna().to_numpy()]
-    _mark_groups(
-        pd.factorize(frame["respondent_id"].iloc[with_id])[0],
-        with_id,
-        source_row,
-        duplicate,
-        kept_row,
-    )
+    ids, _ = pd.factorize(frame["respondent_id"])  # -1: no id
+    with_id = pool[ids[pool] >= 0]
+    _mark_groups(ids[with_id], with_id, source_row, duplicate, kept_row)
     rest = pool[~duplicate[pool]]
     # one 64-bit hash per row of its answers (vectorised); equal hashes are checked below
-    hashes = pd.util.hash_pandas_object(frame[answers].iloc[rest], index=False).to_numpy()
+    hashes = _row_hashes(frame, answers)[rest]
     by_answers = np.zeros(n, dtype=bool)
     _mark_groups(pd.factorize(hashes)[0], rest, source_row, by_answers, kept_row)
     _undo_hash_collisions(frame, answers, by_answers, kept_row)
     return duplicate | by_answers, kept_row
+
+
+_NA_CODE = np.uint64(0x9E3779B97F4A7C15)
+_MIX = (np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB))
+
+
+def _value_codes(series: pd.Series) -> np.ndarray:
+    """One uint64 per row, equal for equal values (numbers by their bits, text by its code)."""
+    values = series.array
+    if isinstance(values, pd.arrays.IntegerArray | pd.arrays.FloatingArray):
+        data = values._data
+        bits = data.view(f"u{data.dtype.itemsize}").astype("uint64")
+        return np.where(values._mask, _NA_CODE, bits)
+    if series.dtype.kind in "iuf" and series.dtype.itemsize <= 8:
+        data = series.to_numpy()
+        return data.view(f"u{data.dtype.itemsize}").astype("uint64")
+    codes, _ = pd.factorize(series)
+    return np.where(codes < 0, _NA_CODE, codes.astype("uint64"))
+
+
+def _row_hashes(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """A 64-bit hash per row of the values in ``columns`` (splitmix64 mixing per column).
+
+    Rows with equal values have equal hashes; unequal rows that share one are told apart by
+    :func:`_undo_hash_collisions`.
+    """
+    hashes = np.zeros(len(frame), dtype="uint64")
+    with np.errstate(over="ignore"):
+        for column in columns:
+            hashes ^= _value_codes(frame[column])
+            hashes ^= hashes >> np.uint64(30)
+            hashes *= _MIX[0]
+            hashes ^= hashes >> np.uint64(27)
+            hashes *= _MIX[1]
+            hashes ^= hashes >> np.uint64(31)
+    return hashes
 
 
 def _mark_groups(
