@@ -123,7 +123,7 @@ def _keyed(
 
 def _sector(
     round_data: RoundData,
-    variable: str,
+    covariance: pd.DataFrame,
     group_rows: Block,
     *,
     measure: str,
@@ -133,9 +133,9 @@ def _sector(
     """The equal-weight sector value ``(1/3) Σ_g est_g`` with its contrast SE (methodology §2).
 
     ``se = sqrt(c' V c)`` with ``c = (1/3, 1/3, 1/3)`` and ``V`` the design covariance of the
-    group means from :meth:`SurveyDesign.mean_covariance` (R:
-    ``svycontrast(svyby(..., covmat = TRUE), rep(1/3, 3))``; the same arithmetic as
-    :meth:`SurveyDesign.contrast`, from one call that also serves the gap). Normal interval;
+    group means from :meth:`SurveyDesign.mean_with_covariance`, the same estimation that gave
+    ``group_rows`` (R: ``svycontrast(svyby(..., covmat = TRUE), rep(1/3, 3))``; the same
+    arithmetic as :meth:`SurveyDesign.contrast`, the matrix also serves the gap). Normal interval;
     ``df`` is the design's (PSUs minus strata of the three groups).
 
     Returns
@@ -158,7 +158,6 @@ def _sector(
         # A group without respondents: no sector value (it is the mean of all three groups).
         block.update(estimate=np.nan, se=np.nan, ci_low=np.nan, ci_high=np.nan)
         return block, None
-    covariance = round_data.design.mean_covariance(variable, by=GROUP)
     order = [str(g) for g in covariance.index]
     estimates = dict(zip(group_rows["group"], np.asarray(group_rows["estimate"]), strict=True))
     vector = np.full(len(order), 1.0 / len(GROUPS))
@@ -179,12 +178,14 @@ def estimate_index(round_data: RoundData) -> list[Block]:
     orgs = round_data.org_counts(variables, [GROUP])
     blocks = []
     for measure, variable in zip(round_data.measures, variables, strict=True):
-        by_group = round_data.design.mean(variable, by=GROUP, level=round_data.level)
+        by_group, covariance = round_data.design.mean_with_covariance(
+            variable, by=GROUP, level=round_data.level
+        )
         rows = _keyed(
             by_group, measure=measure, dimension="index", statistic="mean", orgs=orgs[variable]
         )
         sector, covariance = _sector(
-            round_data, variable, rows, measure=measure, dimension="index", statistic="mean"
+            round_data, covariance, rows, measure=measure, dimension="index", statistic="mean"
         )
         blocks += [rows, sector, _gap(round_data, covariance, rows, measure)]
     return blocks
@@ -263,8 +264,9 @@ def estimate_items(round_data: RoundData) -> list[Block]:
         described = instrument.item(item)
         for statistic, column, method in _ITEM_STATISTICS:
             variable = column(item)
-            estimator = getattr(round_data.design, method)
-            table = estimator(variable, by=GROUP, level=round_data.level)
+            table, covariance = round_data.design.mean_with_covariance(
+                variable, by=GROUP, level=round_data.level, proportion=method == "proportion"
+            )
             keys = {
                 "measure": described.measure,
                 "dimension": described.dimension,
@@ -272,7 +274,7 @@ def estimate_items(round_data: RoundData) -> list[Block]:
             }
             rows = _keyed(table, orgs=orgs[variable], **keys)
             blocks.append(rows)
-            blocks.append(_sector(round_data, variable, rows, **keys)[0])
+            blocks.append(_sector(round_data, covariance, rows, **keys)[0])
     return blocks
 
 

@@ -172,14 +172,7 @@ class SurveyDesign:
             If the variable has a value other than 0 and 1.
         """
         level = check_level(level)
-        values = self._values(variable)
-        bad = ~np.isnan(values) & (values != 0) & (values != 1)
-        if bad.any():
-            row = first_row_label(self._data, bad)
-            raise DesignError(
-                f"proportion needs a 0/1 column, but column '{variable}' has value "
-                f"{self._data.loc[row, variable]} at row {row!r}; recode it to 0/1 first"
-            )
+        values = self._proportion_values(variable)
         domains = self._domains(by)
         result = domain_means(self._structure, values, domains)
         low, high = logit_interval(result.estimate, result.se, domains.df, level)
@@ -231,6 +224,44 @@ class SurveyDesign:
         result = domain_means(self._structure, self._values(variable), domains)
         labels = domains.labels()
         return pd.DataFrame(result.covariance, index=labels, columns=labels.copy())
+
+    def mean_with_covariance(
+        self, variable: str, by: By = None, level: float = 0.95, *, proportion: bool = False
+    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Return the domain estimates and their covariance matrix from one estimation.
+
+        The table is that of :meth:`mean` (or of :meth:`proportion`, logit interval, when
+        ``proportion`` is true) and the matrix that of :meth:`mean_covariance`; both come from
+        the same domain means and influence values (R: ``svyby(~y, ~g, des, svymean,
+        covmat = TRUE)``), so asking for both costs one estimation instead of two.
+
+        Parameters
+        ----------
+        variable : str
+            Numeric column (0/1 when ``proportion``).
+        by : str or list of str, optional
+            Domain column(s).
+        level : float, default 0.95
+            Confidence level.
+        proportion : bool, default False
+            Estimate a proportion with the logit interval of :meth:`proportion`.
+
+        Returns
+        -------
+        tuple of pandas.DataFrame
+            The estimates table and the covariance matrix.
+        """
+        level = check_level(level)
+        values = self._proportion_values(variable) if proportion else self._values(variable)
+        domains = self._domains(by)
+        result = domain_means(self._structure, values, domains)
+        if proportion:
+            low, high = logit_interval(result.estimate, result.se, domains.df, level)
+        else:
+            low, high = normal_interval(result.estimate, result.se, level)
+        labels = domains.labels()
+        covariance = pd.DataFrame(result.covariance, index=labels, columns=labels.copy())
+        return _table(domains, result, low, high), covariance
 
     def contrast(
         self,
@@ -380,19 +411,32 @@ class SurveyDesign:
         check_columns_exist(self._data, {"variable": variable})
         return numeric_column(self._data, variable, "variable")
 
+    def _proportion_values(self, variable: str) -> np.ndarray:
+        values = self._values(variable)
+        bad = ~np.isnan(values) & (values != 0) & (values != 1)
+        if bad.any():
+            row = first_row_label(self._data, bad)
+            raise DesignError(
+                f"proportion needs a 0/1 column, but column '{variable}' has value "
+                f"{self._data.loc[row, variable]} at row {row!r}; recode it to 0/1 first"
+            )
+        return values
+
 
 def _table(
     domains: Domains, result: DomainEstimates, low: np.ndarray, high: np.ndarray
 ) -> pd.DataFrame:
     """Assemble the one-row-per-domain result table."""
-    table = domains.keys.copy()
-    table["estimate"] = result.estimate
-    table["se"] = result.se
-    table["ci_low"] = low
-    table["ci_high"] = high
-    table["n"] = result.n.astype(np.int64)
-    table["df"] = domains.df.astype(np.int64)
-    return table
+    columns = {name: domains.keys[name] for name in domains.keys.columns}
+    columns.update(
+        estimate=result.estimate,
+        se=result.se,
+        ci_low=low,
+        ci_high=high,
+        n=result.n.astype(np.int64),
+        df=domains.df.astype(np.int64),
+    )
+    return pd.DataFrame(columns, index=domains.keys.index)
 
 
 def _coefficient_vector(

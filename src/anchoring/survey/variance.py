@@ -53,7 +53,14 @@ def linearised_covariance(
         (influence, (structure.psu_codes[rows], domain_codes)),
         shape=(structure.n_psu, n_domains),
     )
-    scaled = sparse.diags(np.sqrt(structure.psu_scale)) @ psu_totals
+    # each PSU row times sqrt(s_j), the product diag(sqrt(s)) @ psu_totals without building it
+    row_scale = np.sqrt(structure.psu_scale)[
+        np.repeat(np.arange(structure.n_psu), np.diff(psu_totals.indptr))
+    ]
+    scaled = sparse.csr_matrix(
+        (psu_totals.data * row_scale, psu_totals.indices, psu_totals.indptr),
+        shape=psu_totals.shape,
+    )
     cross = np.asarray((scaled.T @ scaled).todense())
     stratum_totals = np.asarray((structure.psu_in_stratum @ psu_totals).todense())
     centre = stratum_totals.T @ (structure.stratum_centring[:, None] * stratum_totals)
