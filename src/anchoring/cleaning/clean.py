@@ -42,7 +42,7 @@ from anchoring.cleaning.quality import (
     totals_markdown,
     write_quality_json,
 )
-from anchoring.cleaning.redaction import COUNT_TYPES, redact_series
+from anchoring.cleaning.redaction import COUNT_TYPES, redact_column
 from anchoring.cleaning.rules import (
     EXCLUSION_REASONS,
     FLAG_REASONS,
@@ -167,7 +167,7 @@ def _apply_rules(
     orgs = resolve_organisations(
         frame.loc[in_play, "org_raw"], mapped.source, frames, str(mapped.raw.path), config_path
     ).reindex(frame.index)
-    redacted, counts = redact_series(frame["barriers"])
+    redacted, totals = redact_column(frame["barriers"])
     duplicate_of = np.zeros(len(frame), dtype="int64")
     if rules.deduplicate:
         key_frame = frame.assign(org_raw=orgs["org_id"], barriers=redacted)
@@ -190,7 +190,6 @@ def _apply_rules(
     kept["is_speeder"] = speeder[keep]
     kept["is_straightliner"] = straight[keep]
     kept["_text"] = redacted[keep]
-    totals = {t: int(counts[t].sum()) for t in COUNT_TYPES}
     return _SourceOutcome(mapped, reason, duplicate_of, kept, totals)
 
 
@@ -231,7 +230,9 @@ def _responses(
             kept["org_id"] = kept["respondent_key"]
         parts.append(kept)
     responses = pd.concat(parts, ignore_index=True)
-    repeated = responses["respondent_key"][responses["respondent_key"].duplicated()]
+    keys = responses["respondent_key"]
+    distinct = pc.count_distinct(pa.array(keys), mode="all").as_py()  # quick check first
+    repeated = keys[keys.duplicated()] if distinct < len(keys) else keys.iloc[:0]
     if len(repeated):
         raise MappingError(
             f"respondent key {repeated.iloc[0]!r} occurs twice among kept rows; "

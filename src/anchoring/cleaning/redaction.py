@@ -130,6 +130,26 @@ def redact_series(texts: pd.Series) -> tuple[pd.Series, pd.DataFrame]:
     counts
         One row per input row, one int64 column per :data:`COUNT_TYPES`.
     """
+    positions, redacted, table = _redact_distinct(texts)
+    counts = pd.DataFrame(table[positions], index=texts.index, columns=list(COUNT_TYPES))
+    return redacted, counts
+
+
+def redact_column(texts: pd.Series) -> tuple[pd.Series, dict[str, int]]:
+    """As :func:`redact_series`, with the counts summed over the rows (one total per type).
+
+    The totals are each distinct text's counts times its number of rows, so no per-row table is
+    built: most free-text cells of a large export are empty or repeated.
+    """
+    positions, redacted, table = _redact_distinct(texts)
+    rows_per_text = np.bincount(positions + 1, minlength=len(table))
+    # position -1 (no text) is the all-zero last row of ``table``
+    totals = rows_per_text[1:] @ table[:-1] if len(table) > 1 else np.zeros(len(COUNT_TYPES))
+    return redacted, {t: int(v) for t, v in zip(COUNT_TYPES, totals, strict=True)}
+
+
+def _redact_distinct(texts: pd.Series) -> tuple[np.ndarray, pd.Series, np.ndarray]:
+    """Row codes (-1 no text), the redacted column, and the counts of each distinct text."""
     positions, uniques = factorize_text(texts)
     results = [redact_text(str(u)) for u in uniques]
     table = np.zeros((len(uniques) + 1, len(COUNT_TYPES)), dtype="int64")
@@ -137,5 +157,4 @@ def redact_series(texts: pd.Series) -> tuple[pd.Series, pd.DataFrame]:
         table[i] = [result.counts[t] for t in COUNT_TYPES]
     redacted_uniques = np.array([r.text for r in results] + [None], dtype=object)
     redacted = pd.Series(redacted_uniques[positions], index=texts.index, dtype="str")
-    counts = pd.DataFrame(table[positions], index=texts.index, columns=list(COUNT_TYPES))
-    return redacted, counts
+    return positions, redacted, table

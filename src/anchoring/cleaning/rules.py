@@ -137,9 +137,21 @@ def _row_hashes(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
     :func:`_undo_hash_collisions`.
     """
     hashes = np.zeros(len(frame), dtype="uint64")
+    small = [c for c in columns if isinstance(frame[c].dtype, pd.Int8Dtype)]
+    words = [_value_codes(frame[c]) for c in columns if c not in small]
+    if small:
+        # Int8 columns (the items) 8 to a word: their bytes (0 where missing), then the masks
+        data = [frame[c].array for c in small]
+        packed = np.column_stack(
+            [np.where(a._mask, 0, a._data).view("uint8") for a in data]
+            + [a._mask.view("uint8") for a in data]
+        )
+        padded = np.zeros((len(frame), -(-packed.shape[1] // 8) * 8), dtype="uint8")
+        padded[:, : packed.shape[1]] = packed
+        words += list(padded.view("uint64").T)
     with np.errstate(over="ignore"):
-        for column in columns:
-            hashes ^= _value_codes(frame[column])
+        for word in words:
+            hashes ^= word
             hashes ^= hashes >> np.uint64(30)
             hashes *= _MIX[0]
             hashes ^= hashes >> np.uint64(27)
