@@ -76,10 +76,30 @@ class RoundData:
             a tuple of the values for several.
         """
         codes, first_row = self._organisations
-        per_org = self.data[list(variables)].notna().groupby(codes, sort=True).any()
-        org_keys = [self.data[c].astype("str").to_numpy()[first_row] for c in by]
-        counts = per_org.groupby(org_keys if len(by) > 1 else org_keys[0], sort=True).sum()
-        return {v: {k: int(n) for k, n in counts[v].items()} for v in variables}
+        org_domain, domains = self._org_domains(tuple(by))
+        result = {}
+        for variable in variables:
+            answered = self.data[variable].notna().to_numpy()
+            per_org = np.bincount(codes[answered], minlength=len(first_row)) > 0
+            counts = np.bincount(org_domain[per_org], minlength=len(domains))
+            result[variable] = {k: int(n) for k, n in zip(domains, counts, strict=True)}
+        return result
+
+    def _org_domains(self, by: tuple[str, ...]) -> tuple[np.ndarray, list]:
+        """The ``by`` domain of each organisation (sorted domain codes) and the domains."""
+        if by not in self._org_domain_cache:
+            _, first_row = self._organisations
+            org_keys = [self.data[c].astype("str").to_numpy()[first_row] for c in by]
+            grouped = pd.Series(first_row).groupby(
+                org_keys if len(by) > 1 else org_keys[0], sort=True
+            )
+            domains = list(grouped.size().index)
+            self._org_domain_cache[by] = (grouped.ngroup().to_numpy(), domains)
+        return self._org_domain_cache[by]
+
+    @cached_property
+    def _org_domain_cache(self) -> dict[tuple[str, ...], tuple[np.ndarray, list]]:
+        return {}
 
 
 Block = dict[str, object]

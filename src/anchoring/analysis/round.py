@@ -185,7 +185,7 @@ def _read_responses(path: Path, items: list[str]) -> pd.DataFrame:
     # a missing item column is reported by the scoring with its name
     columns = list(DESIGN_COLUMNS) + [i for i in items if i in available]
     responses = pd.read_parquet(path, columns=columns)
-    unknown = sorted(set(responses[GROUP].dropna().astype(str)) - set(GROUPS))
+    unknown = sorted({str(g) for g in responses[GROUP].dropna().unique()} - set(GROUPS))
     if unknown:
         raise InputFileError(
             f"{path}: column 'group' has unknown value(s) {unknown}; expected {list(GROUPS)}."
