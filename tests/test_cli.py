@@ -65,3 +65,21 @@ def test_file_system_failure_is_one_message(tmp_path, capsys, monkeypatch):
     err = capsys.readouterr().err
     assert status == 1 and "Traceback" not in err
     assert "No space left on device" in err and "reports" in err
+
+
+def test_log_goes_to_the_current_stderr_even_after_it_was_replaced(capsys):
+    import io
+    import logging
+    import sys
+
+    from anchoring.logging_setup import configure_logging
+
+    configure_logging()
+    first = sys.stderr
+    replaced = io.StringIO()
+    sys.stderr = replaced
+    try:
+        logging.getLogger("anchoring.test").info("after the swap")
+    finally:
+        sys.stderr = first
+    assert replaced.getvalue() == "after the swap\n"

@@ -10,12 +10,28 @@ _FORMAT = "%(message)s"
 _FILE_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
+class _CurrentStderrHandler(logging.StreamHandler):
+    """A stream handler that writes to whatever ``sys.stderr`` is at the time of each record.
+
+    ``logging.StreamHandler(sys.stderr)`` keeps the stream it was given; when that stream is
+    replaced and closed (a notebook kernel, a test's capture), later records would fail.
+    """
+
+    @property
+    def stream(self):  # type: ignore[override]
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value) -> None:
+        pass
+
+
 def configure_logging(verbose: bool = False) -> None:
     """Send the package's log to standard error: progress at INFO, details with ``verbose``."""
     root = logging.getLogger()
     for handler in list(root.handlers):
         root.removeHandler(handler)
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _CurrentStderrHandler()
     handler.setFormatter(logging.Formatter(_FORMAT))
     root.addHandler(handler)
     root.setLevel(logging.WARNING)
