@@ -107,7 +107,9 @@ def _previous_round_of(config_file: Path) -> str | None:
     return str(value) if value else None
 
 
-def collect_round_inputs(paths: RoundPaths, config: RoundConfig) -> RoundInputs:
+def collect_round_inputs(
+    paths: RoundPaths, config: RoundConfig, earlier: list[str] | None = None
+) -> RoundInputs:
     """Hash every input of a round (see the module docstring).
 
     Parameters
@@ -116,6 +118,9 @@ def collect_round_inputs(paths: RoundPaths, config: RoundConfig) -> RoundInputs:
         The round under the real root.
     config
         Its validated configuration (for the previous round and frame overrides).
+    earlier
+        :func:`earlier_rounds` of the round when the caller has it already (their
+        ``round.yaml`` files are then not parsed again); computed when None.
     """
     package = package_root()
     instrument_file = package / "instrument" / "instrument.yaml"
@@ -128,8 +133,9 @@ def collect_round_inputs(paths: RoundPaths, config: RoundConfig) -> RoundInputs:
         if path.is_file():
             frames[f"round:{group}"] = sha256_file(path)
     previous = {}
-    for earlier in earlier_rounds(paths, config):
-        before = paths.for_round(earlier)
+    chain = earlier_rounds(paths, config) if earlier is None else earlier
+    for round_id in chain:
+        before = paths.for_round(round_id)
         if before.config_file.is_file():
             previous[before.config_file.relative_to(paths.root).as_posix()] = sha256_file(
                 before.config_file

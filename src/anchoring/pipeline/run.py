@@ -187,7 +187,7 @@ class _RoundRun:
         self.started = started = _now()
         clock = time.perf_counter()
         earlier = earlier_rounds(self.paths, self.config)
-        inputs = collect_round_inputs(self.paths, self.config)
+        inputs = collect_round_inputs(self.paths, self.config, earlier)
         self.inputs_digest = inputs.digest()
         staging = Staging.create(self.paths, earlier)
         log_file = staging.staged.reports_dir / RUN_LOG
