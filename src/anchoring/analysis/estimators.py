@@ -85,6 +85,28 @@ class RoundData:
             result[variable] = {k: int(n) for k, n in zip(domains, counts, strict=True)}
         return result
 
+    def orgs_answering_all(self, variables: Sequence[str]) -> dict[str, int]:
+        """Organisations (``org_id`` within ``group``) with a row answering every variable.
+
+        Returns
+        -------
+        dict
+            Group → count (0 for a group whose organisations never answered them all).
+        """
+        pairs, n_orgs, groups = self._group_orgs
+        complete = self.data[list(variables)].notna().all(axis=1).to_numpy() & (pairs >= 0)
+        counts = np.bincount(np.unique(pairs[complete]) // n_orgs, minlength=len(groups))
+        return {g: int(n) for g, n in zip(groups, counts, strict=True)}
+
+    @cached_property
+    def _group_orgs(self) -> tuple[np.ndarray, int, list[str]]:
+        """Each row's (group, organisation) pair as one code (-1 if either is missing)."""
+        group_codes, groups = pd.factorize(self.data[GROUP])
+        org_codes, orgs = pd.factorize(self.data[ORG])
+        valid = (group_codes >= 0) & (org_codes >= 0)
+        pairs = np.where(valid, group_codes.astype(np.int64) * len(orgs) + org_codes, -1)
+        return pairs, len(orgs), [str(g) for g in groups]
+
     def _org_domains(self, by: tuple[str, ...]) -> tuple[np.ndarray, list]:
         """The ``by`` domain of each organisation (sorted domain codes) and the domains."""
         if by not in self._org_domain_cache:
@@ -373,17 +395,14 @@ def estimate_alpha(round_data: RoundData) -> list[Block]:
     Over the respondents who answered every item of the measure substantively, as
     ``svycralpha(..., na.rm = TRUE)``.
     """
-    data = round_data.data
     blocks = []
     for measure in round_data.measures:
         items = [score_column(i) for i in round_data.instrument.item_ids(measure)]
         table = round_data.design.cronbach_alpha(items, by=GROUP)
-        complete = data[items].notna().all(axis=1)
-        orgs = complete.groupby([data[GROUP], data[ORG]], observed=True).any()
-        orgs = orgs.groupby(level=0, observed=True).sum()
+        orgs = round_data.orgs_answering_all(items)
         table = table.assign(
             alpha=table["estimate"],
-            n_orgs=[int(orgs.get(str(g), 0)) for g in table[GROUP]],
+            n_orgs=[orgs.get(str(g), 0) for g in table[GROUP]],
             dimension="index",
         )
         blocks.append(_descriptive(table, measure, "alpha"))
