@@ -38,6 +38,7 @@ def test_manifest_round_trip_and_stage_lookup(tmp_path):
         finished_at="e",
         parameters={"lang": ["nb"]},
         inputs={"raw": {}},
+        inputs_digest="d" * 64,
         stages=[stage],
         notebook_templates={"01_clean.ipynb": "9"},
         outputs={"z": "1", "a": "2"},
@@ -50,6 +51,7 @@ def test_manifest_round_trip_and_stage_lookup(tmp_path):
     assert recorded_stage(again, "clean")["seconds"] == 1.235
     assert recorded_stage(again, "report") is None
     assert again["skipped_stages"] == []
+    assert again["inputs_digest"] == "d" * 64
 
 
 def test_unreadable_or_foreign_manifest_means_no_cache(tmp_path):

@@ -92,6 +92,10 @@ def test_full_run_writes_every_output_and_a_manifest(root):
     assert not any(STAGING_DIR in "".join(c["source"]) for c in clean["cells"])
     assert clean["metadata"]["papermill"]["parameters"]["root"] == str(root)
     assert not (root / STAGING_DIR).exists()
+    # the report's footer shows the digest the manifest records, so the two can be matched
+    html = (paths.reports_dir / "rapport.nb.html").read_text(encoding="utf-8")
+    assert len(manifest["inputs_digest"]) == 64
+    assert f'data-provenance="inputs_digest">{manifest["inputs_digest"]}<' in html
 
 
 def _completed_started_at(root):

@@ -3,7 +3,8 @@
 It says what ran, on what, with what, and what came out: round id, start and end time, the git
 commit of the code and whether its tree was dirty ("unknown" without git), Python and key package
 versions, the run's parameters, SHA-256 of every raw input, of the instrument and frames, of the
-previous round's processed files and of every output, and per stage its fingerprint, timing and
+previous round's processed files and of every output, the digest of all inputs (shown in the
+report's footer), and per stage its fingerprint, timing and
 whether it was skipped. The stage cache (:mod:`anchoring.pipeline.cache`) reads it back.
 """
 
@@ -121,11 +122,16 @@ def build_manifest(
     finished_at: str,
     parameters: dict,
     inputs: dict,
+    inputs_digest: str,
     stages: list[StageRecord],
     notebook_templates: dict[str, str],
     outputs: dict[str, str],
 ) -> dict:
-    """Assemble the manifest (see the module docstring for its content)."""
+    """Assemble the manifest (see the module docstring for its content).
+
+    ``inputs_digest`` is the one digest of all inputs that the report's footer shows, so that a
+    reader can match a report with its manifest.
+    """
     return {
         "manifest_version": MANIFEST_VERSION,
         "round_id": round_id,
@@ -134,6 +140,7 @@ def build_manifest(
         "git": git_state(),
         "environment": environment_record(),
         "parameters": parameters,
+        "inputs_digest": inputs_digest,
         "inputs": {**inputs, "notebooks": notebook_templates},
         "stages": [s.as_record() for s in stages],
         "skipped_stages": [s.name for s in stages if s.skipped],

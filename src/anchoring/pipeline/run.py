@@ -215,6 +215,7 @@ class _RoundRun:
                     "earlier_rounds": earlier,
                 },
                 inputs=inputs.as_record(),
+                inputs_digest=self.inputs_digest,
                 stages=records,
                 notebook_templates={
                     s.notebook: sha256_file(self.templates[s.name]) for s in STAGES
