@@ -27,6 +27,7 @@ from anchoring.readers.detect import (
     detect_encoding,
     find_header_index,
     is_utf8,
+    read_sample,
 )
 from anchoring.readers.raw_table import RawTable
 
@@ -68,15 +69,7 @@ def read_csv_export(
 
 
 def _read_bytes(path: Path) -> bytes:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputFileError(
-            f"{path}: file not found. Put the export in the round's raw folder "
-            "or fix 'file' in round.yaml."
-        ) from None
-    except OSError as exc:
-        raise InputFileError(f"{path}: cannot read the file ({exc}).") from None
+    data = read_sample(path, None)
     if (
         not data[:65536].removeprefix(b"\xef\xbb\xbf").strip()
         and not data.strip().strip(b"\xef\xbb\xbf").strip()

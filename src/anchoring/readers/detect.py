@@ -69,11 +69,14 @@ def detect_encoding(data: bytes) -> str:
     return "iso-8859-1"
 
 
-def read_sample(path: Path, size: int = _SAMPLE_BYTES) -> bytes:
-    """The first ``size`` bytes of a file (raises :class:`InputFileError` if unreadable)."""
+def read_sample(path: Path, size: int | None = _SAMPLE_BYTES) -> bytes:
+    """The first ``size`` bytes of a file, or all of it when ``size`` is None.
+
+    Raises :class:`InputFileError` when the file is missing or unreadable.
+    """
     try:
         with path.open("rb") as handle:
-            return handle.read(size)
+            return handle.read() if size is None else handle.read(size)
     except FileNotFoundError:
         raise InputFileError(
             f"{path}: file not found. Put the export in the round's raw folder "
