@@ -28,11 +28,10 @@ from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
 from anchoring.exceptions import DesignError
+from anchoring.groups import GROUPS, SECTOR
 
 logger = logging.getLogger(__name__)
 
-GROUPS: tuple[str, ...] = ("municipality", "hospital", "gp")
-SECTOR = "sector"
 CHANGE_COLUMNS: tuple[str, ...] = (
     "round_id",
     "previous_round_id",

@@ -17,11 +17,12 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from anchoring.exceptions import RoundConfigError
+from anchoring.groups import GROUPS
 from anchoring.instrument import Instrument
 from anchoring.yaml_io import parse_yaml
 
 ROUND_FILE = "round.yaml"
-GROUP_IDS = ("municipality", "hospital", "gp")
+GROUP_IDS = GROUPS
 FORMATS = ("nettskjema", "csv", "xlsx", "sav")
 _ROUND_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 

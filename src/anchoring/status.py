@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from anchoring.groups import GROUPS
 from anchoring.round_config import StatusRule
 
 STATUS_IDS: tuple[str, ...] = ("well", "partly", "weak", "not_assessed")
@@ -34,7 +35,6 @@ STATUS_LABELS: dict[str, dict[str, str]] = {
     "weak": {"nb": "Svakt forankret", "en": "Weakly anchored"},
     "not_assessed": {"nb": "Ikke vurdert", "en": "Not assessed"},
 }
-GROUPS: tuple[str, ...] = ("municipality", "hospital", "gp")
 
 
 @dataclass(frozen=True)

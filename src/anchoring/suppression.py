@@ -32,10 +32,10 @@ import logging
 import numpy as np
 import pandas as pd
 
+from anchoring.groups import GROUPS, SECTOR
+
 logger = logging.getLogger(__name__)
 
-GROUPS: tuple[str, ...] = ("municipality", "hospital", "gp")
-SECTOR = "sector"
 KEY_COLUMNS: tuple[str, ...] = (
     "measure",
     "group",

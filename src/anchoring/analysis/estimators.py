@@ -19,12 +19,11 @@ from scipy import stats
 
 from anchoring.change import estimate_gap
 from anchoring.consensus import category_shares, leik_dispersion, tastle_wierman_consensus
+from anchoring.groups import GROUPS, SECTOR
 from anchoring.instrument import SCALE_POINTS, Instrument
 from anchoring.scoring import agree_column, dont_know_column, index_column, score_column
 from anchoring.survey import SurveyDesign
 
-GROUPS: tuple[str, ...] = ("municipality", "hospital", "gp")
-SECTOR = "sector"
 GROUP = "group"
 STRATUM = "stratum"
 ORG = "org_id"

@@ -17,7 +17,8 @@ import logging
 import numpy as np
 import pandas as pd
 
-from anchoring.analysis.estimators import GROUP, GROUPS, ORG, SECTOR, STRATUM, RoundData
+from anchoring.analysis.estimators import GROUP, ORG, STRATUM, RoundData
+from anchoring.groups import GROUPS, SECTOR
 
 logger = logging.getLogger(__name__)
 

@@ -55,6 +55,7 @@ from anchoring.cleaning.rules import (
 from anchoring.cleaning.themes import THEME_PREFIX, tag_themes
 from anchoring.exceptions import MappingError, RoundConfigError
 from anchoring.frames import Frames, load_frames
+from anchoring.groups import GROUPS
 from anchoring.instrument import Instrument, load_instrument
 from anchoring.paths import RoundPaths, find_project_root
 from anchoring.readers import read_export
@@ -240,7 +241,7 @@ def _responses(
         )
     responses["round_id"] = config.round_id
     responses["answer_time_s"] = responses["answer_time_ms"] / 1000.0
-    psu_n = {k: v for g in ("municipality", "hospital", "gp") for k, v in frames[g].psu_n().items()}
+    psu_n = {k: v for g in GROUPS for k, v in frames[g].psu_n().items()}
     responses[["fpc", "weight"]] = design_weights(responses, psu_n)
     themes = tag_themes(responses["_text"], instrument.themes)
     responses[themes.columns] = themes

@@ -23,11 +23,12 @@ from pathlib import Path
 import pandas as pd
 
 from anchoring.frames import Frames
+from anchoring.groups import GROUPS
 from anchoring.instrument import DONT_KNOW, NOT_APPLICABLE
 from anchoring.weights import kish_efficiency
 
 FLOAT_DIGITS = 6
-GROUP_ORDER = ("municipality", "hospital", "gp")
+GROUP_ORDER = GROUPS
 
 
 def _clean_floats(value: object) -> object:

@@ -8,10 +8,10 @@ from pathlib import Path
 import pandas as pd
 
 from anchoring.exceptions import FrameError
+from anchoring.groups import GROUPS
 from anchoring.yaml_io import parse_yaml
 
 _HERE = Path(__file__).parent
-GROUPS: tuple[str, ...] = ("municipality", "hospital", "gp")
 
 # Column layout of each group's frame file: org id, org name, stratum code, stratum name.
 _UNIT_COLUMNS = {

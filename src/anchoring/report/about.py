@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from anchoring.report.estimates import GROUPS
+from anchoring.groups import GROUPS
 from anchoring.report.html import HtmlBlock, anchor_id, element, escape
 from anchoring.report.inputs import Report
 from anchoring.report.numbers import format_count, format_date

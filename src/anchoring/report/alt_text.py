@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from anchoring.report.estimates import GROUPS
+from anchoring.groups import GROUPS
 from anchoring.report.inputs import Report
 from anchoring.report.labels import capitalise
 from anchoring.report.numbers import (

@@ -15,8 +15,8 @@ from __future__ import annotations
 import pandas as pd
 
 from anchoring.consensus import weighted_category_shares
+from anchoring.groups import GROUPS
 from anchoring.instrument import SCALE_POINTS
-from anchoring.report.estimates import GROUPS
 from anchoring.report.inputs import Report
 from anchoring.scoring import score_column, score_responses
 

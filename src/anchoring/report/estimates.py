@@ -13,10 +13,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from anchoring.exceptions import AnchoringError
+from anchoring.groups import GROUPS
 from anchoring.report.numbers import is_missing
-
-GROUPS: tuple[str, ...] = ("municipality", "hospital", "gp")
-"""The stakeholder groups, in report order; the sector column follows them."""
 
 REQUIRED_COLUMNS: tuple[str, ...] = (
     "round_id",

@@ -22,9 +22,9 @@ import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
+from anchoring.groups import GROUPS
 from anchoring.report import alt_text
 from anchoring.report.distribution import answer_distribution
-from anchoring.report.estimates import GROUPS
 from anchoring.report.figure_model import PALETTE, STYLE, ReportFigure, new_figure, png_bytes
 from anchoring.report.html import anchor_id
 from anchoring.report.inputs import Report

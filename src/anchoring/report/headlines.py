@@ -8,7 +8,7 @@ names the group that lags.
 
 from __future__ import annotations
 
-from anchoring.report.estimates import GROUPS
+from anchoring.groups import GROUPS
 from anchoring.report.inputs import Report
 from anchoring.report.labels import capitalise
 

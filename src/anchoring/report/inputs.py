@@ -17,9 +17,10 @@ import pandas as pd
 
 from anchoring.exceptions import AnchoringError
 from anchoring.frames import Frames, load_frames
+from anchoring.groups import GROUPS
 from anchoring.instrument import Instrument, load_instrument
 from anchoring.paths import RoundPaths, find_project_root
-from anchoring.report.estimates import GROUPS, Estimates
+from anchoring.report.estimates import Estimates
 from anchoring.report.labels import Labels
 from anchoring.round_config import RoundConfig, load_round_config
 

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from anchoring.report.estimates import GROUPS, Estimate
+from anchoring.groups import GROUPS
+from anchoring.report.estimates import Estimate
 from anchoring.report.inputs import Report
 from anchoring.report.labels import capitalise
 from anchoring.report.numbers import format_interval, format_number, format_p_clause

@@ -8,7 +8,8 @@ and barrier-theme counts. Suppressed cells (methodology §7) show ":" with a foo
 
 from __future__ import annotations
 
-from anchoring.report.estimates import GROUPS, Estimate
+from anchoring.groups import GROUPS
+from anchoring.report.estimates import Estimate
 from anchoring.report.inputs import Report
 from anchoring.report.labels import capitalise
 from anchoring.report.main_points import status_rule_text
