@@ -231,14 +231,7 @@ def _responses(
             kept["org_id"] = kept["respondent_key"]
         parts.append(kept)
     responses = pd.concat(parts, ignore_index=True)
-    keys = responses["respondent_key"]
-    distinct = pc.count_distinct(pa.array(keys), mode="all").as_py()  # quick check first
-    repeated = keys[keys.duplicated()] if distinct < len(keys) else keys.iloc[:0]
-    if len(repeated):
-        raise MappingError(
-            f"respondent key {repeated.iloc[0]!r} occurs twice among kept rows; "
-            "give each source a distinct 'id' in round.yaml."
-        )
+    by_key = _check_unique_keys(responses["respondent_key"])
     responses["round_id"] = config.round_id
     responses["answer_time_s"] = responses["answer_time_ms"] / 1000.0
     psu_n = {k: v for g in GROUPS for k, v in frames[g].psu_n().items()}
@@ -246,11 +239,50 @@ def _responses(
     themes = tag_themes(responses["_text"], instrument.themes)
     responses[themes.columns] = themes
     responses[item_ids] = responses[item_ids].astype("Int8")
-    order = pc.sort_indices(
-        pa.table({k: pa.array(responses[k], type=pa.string()) for k in SORT_KEYS}),
-        sort_keys=[(k, "ascending") for k in SORT_KEYS],
-    ).to_numpy()
-    return responses, order
+    return responses, _output_order(responses, by_key)
+
+
+def _check_unique_keys(keys: pd.Series) -> np.ndarray:
+    """The positions of ``keys`` in ascending order; raise if a key occurs twice.
+
+    Repeats are found as equal neighbours in that order (the sort is needed for the output's row
+    order anyway); the message names the first row, in source order, that repeats a key.
+    """
+    text = pa.array(keys)
+    by_key = pc.sort_indices(text)
+    in_order = text.take(by_key)
+    n = len(in_order)
+    if n > 1 and pc.any(pc.equal(in_order.slice(1), in_order.slice(0, n - 1))).as_py():
+        repeated = keys[keys.duplicated()]
+        raise MappingError(
+            f"respondent key {repeated.iloc[0]!r} occurs twice among kept rows; "
+            "give each source a distinct 'id' in round.yaml."
+        )
+    return by_key.to_numpy()
+
+
+def _text_ranks(values: pd.Series) -> np.ndarray:
+    """Each row's rank among the column's distinct values (Arrow's string order, nulls last)."""
+    text = pa.array(values)
+    if isinstance(text, pa.ChunkedArray):
+        text = text.combine_chunks()
+    encoded = text.dictionary_encode()
+    rank_of = np.empty(len(encoded.dictionary) + 1, dtype="int64")
+    rank_of[pc.sort_indices(encoded.dictionary).to_numpy()] = np.arange(len(encoded.dictionary))
+    rank_of[-1] = len(encoded.dictionary)
+    return rank_of[pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)]
+
+
+def _output_order(responses: pd.DataFrame, by_key: np.ndarray) -> np.ndarray:
+    """Row order of the output: by :data:`SORT_KEYS`, ascending (Arrow's string order).
+
+    ``by_key`` sorts the (unique) respondent keys; a stable sort by the ranks of the group and
+    the organisation on top of it gives the same order as a three-key sort, several times faster.
+    """
+    *leading, _ = SORT_KEYS
+    order = by_key
+    ranks = [_text_ranks(responses[k])[order] for k in reversed(leading)]
+    return order[np.lexsort(ranks)]
 
 
 def _sorted_design_frame(responses: pd.DataFrame, order: np.ndarray) -> pd.DataFrame:
