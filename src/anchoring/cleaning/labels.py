@@ -183,20 +183,56 @@ def code_column(values: pd.Series, coding: ColumnCoding) -> tuple[pd.Series, dic
     unknown
         Raw value → 0-based positions of the rows holding it, for values that match nothing.
     """
-    positions, uniques = factorize_text(values)
-    table = np.full(len(uniques) + 1, -1, dtype=np.int16)
-    unknown_index = []
+    single = _single_byte_keys(values)
+    if single is None:
+        positions, uniques = factorize_text(values)
+    else:  # one byte per cell (the usual «1»–«9»): keys are the bytes, no hashing of text
+        positions, uniques = single, [chr(b) for b in range(128)] + [""]
+    # code per distinct value (last entry: missing); -2 marks a value that matches no label
+    table = np.full(len(uniques) + 1, -1, dtype=np.int8)
     for i, raw in enumerate(uniques):
         code = coding.code_of(str(raw))
-        if code is None:
-            unknown_index.append(i)
-        elif code > 0:
-            table[i] = code
+        table[i] = -2 if code is None else code if code > 0 else -1
     codes = table[positions]
-    result = pd.array(np.where(codes < 0, 0, codes).astype("int8"), dtype="Int8")
-    result[codes < 0] = pd.NA
-    unknown = {str(uniques[i]): np.flatnonzero(positions == i) for i in unknown_index}
+    unknown = {}
+    if (table == -2).any() and (codes == -2).any():
+        present = np.bincount(positions[codes == -2] + 1, minlength=len(table))[1:]
+        unknown = {
+            str(uniques[i]): np.flatnonzero(positions == i)
+            for i in np.flatnonzero((table[:-1] == -2) & (present > 0))
+        }
+    missing = codes < 0
+    result = pd.arrays.IntegerArray(np.maximum(codes, 0), missing)
     return pd.Series(result, index=values.index, name=values.name), unknown
+
+
+def _single_byte_keys(values: pd.Series) -> np.ndarray | None:
+    """Per row the byte of a one-byte (ASCII) text, 128 for ``""`` and -1 for a missing value.
+
+    ``None`` when some value is longer than one byte (then the column is factorised as text).
+    Reads the Arrow buffers directly: for item columns this replaces hashing a million strings.
+    """
+    if len(values) == 0:
+        return None
+    array = _arrow_text(values)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    n, start = len(array), array.offset
+    _, offset_buffer, data_buffer = array.buffers()
+    offset_type = np.int64 if pa.types.is_large_string(array.type) else np.int32
+    offsets = np.frombuffer(offset_buffer, dtype=offset_type)[start : start + n + 1]
+    lengths = np.diff(offsets)
+    if lengths.max() > 1:
+        return None
+    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else None
+    if data is None or len(data) == 0:
+        keys = np.full(n, 128, dtype=np.int16)
+    else:
+        keys = data[np.minimum(offsets[:-1], len(data) - 1)].astype(np.int16)
+        keys[lengths == 0] = 128
+    if array.null_count:
+        keys[array.is_null().to_numpy(zero_copy_only=False)] = -1
+    return keys
 
 
 def factorize_text(values: pd.Series) -> tuple[np.ndarray, list[str]]:
