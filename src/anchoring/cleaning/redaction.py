@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from anchoring.cleaning.labels import factorize_text
 from anchoring.fodselsnummer import has_date_shape, is_valid_fodselsnummer
@@ -67,6 +68,7 @@ _PHONE = re.compile(
 )
 _SCRIPT = re.compile(r"<\s*(script|style)\b.*?(?:<\s*/\s*\1\s*>|$)", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<\s*/?\s*[A-Za-z][^<>]*>")
+_DIGIT = re.compile(r"\d")
 _FORMULA = re.compile(r"^\s*(?:=|[+\-@]\s*[A-Za-z_][\w.]*\s*\()")
 
 
@@ -101,9 +103,13 @@ def redact_text(text: str) -> Redaction:
     if _FORMULA.match(text):
         counts["formula"] = 1
         text = text.lstrip().lstrip("=+-@")
-    text, counts["script"] = _SCRIPT.subn(" ", text)
-    text, counts["html"] = _TAG.subn(" ", text)
-    text, counts["e_post"] = _EMAIL.subn(PLACEHOLDERS["e_post"], text)
+    if "<" in text:  # every pattern below needs its character: skip the scan without it
+        text, counts["script"] = _SCRIPT.subn(" ", text)
+        text, counts["html"] = _TAG.subn(" ", text)
+    if "@" in text:
+        text, counts["e_post"] = _EMAIL.subn(PLACEHOLDERS["e_post"], text)
+    if _DIGIT.search(text) is None:
+        return Redaction(" ".join(text.split()), counts)
 
     def national_id(match: re.Match[str]) -> str:
         number = match.group(1) + match.group(2)
@@ -155,6 +161,8 @@ def _redact_distinct(texts: pd.Series) -> tuple[np.ndarray, pd.Series, np.ndarra
     table = np.zeros((len(uniques) + 1, len(COUNT_TYPES)), dtype="int64")
     for i, result in enumerate(results):
         table[i] = [result.counts[t] for t in COUNT_TYPES]
-    redacted_uniques = np.array([r.text for r in results] + [None], dtype=object)
-    redacted = pd.Series(redacted_uniques[positions], index=texts.index, dtype="str")
+    # the column built by Arrow from the distinct texts (no Python object per row)
+    indices = pa.array(positions, mask=positions < 0, type=pa.int64())
+    column = pa.array([r.text for r in results], type=pa.large_string()).take(indices)
+    redacted = pd.Series(pd.arrays.ArrowStringArray(column), index=texts.index, dtype="str")
     return positions, redacted, table

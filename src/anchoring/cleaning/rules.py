@@ -21,6 +21,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from anchoring.cleaning.labels import factorize_text
+
 EXCLUSION_REASONS: tuple[str, ...] = (
     "test_marked",
     "before_fieldwork",
@@ -100,7 +102,7 @@ def mark_duplicates(
     at = at.fillna(pd.Timestamp("1900-01-01", tz="UTC")).array.asi8
     # the pool in submission order (ties by data row), so the last of a set is the latest
     pool = positions[np.lexsort((source_row[positions], at))]
-    ids, _ = pd.factorize(frame["respondent_id"])  # -1: no id
+    ids, _ = factorize_text(frame["respondent_id"])  # -1: no id
     with_id = pool[ids[pool] >= 0]
     _mark_groups(ids[with_id], with_id, source_row, duplicate, kept_row)
     rest = pool[~duplicate[pool]]
@@ -126,8 +128,26 @@ def _value_codes(series: pd.Series) -> np.ndarray:
     if series.dtype.kind in "iuf" and series.dtype.itemsize <= 8:
         data = series.to_numpy()
         return data.view(f"u{data.dtype.itemsize}").astype("uint64")
-    codes, _ = pd.factorize(series)
+    text = isinstance(series.dtype, pd.StringDtype)
+    codes, _ = factorize_text(series) if text else pd.factorize(series)
     return np.where(codes < 0, _NA_CODE, codes.astype("uint64"))
+
+
+def _packed_small_ints(arrays: list[pd.arrays.IntegerArray]) -> list[np.ndarray]:
+    """Int8 columns packed 8 to a uint64 word per row (a missing value packed as 0).
+
+    When some column holds a real 0 (never, for answer codes 1–9) the masks are packed too,
+    so that a 0 and a missing value stay different.
+    """
+    n = len(arrays[0])
+    parts = [np.where(a._mask, 0, a._data).view("uint8") for a in arrays]
+    if any(((a._data == 0) & ~a._mask).any() for a in arrays):
+        parts += [a._mask.view("uint8") for a in arrays]
+    stacked = np.zeros((-(-len(parts) // 8) * 8, n), dtype="uint8")  # one row per column
+    for j, part in enumerate(parts):
+        stacked[j] = part
+    by_row = np.ascontiguousarray(stacked.T).view("uint64")  # (n, words)
+    return [by_row[:, k] for k in range(by_row.shape[1])]
 
 
 def _row_hashes(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
@@ -139,16 +159,8 @@ def _row_hashes(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
     hashes = np.zeros(len(frame), dtype="uint64")
     small = [c for c in columns if isinstance(frame[c].dtype, pd.Int8Dtype)]
     words = [_value_codes(frame[c]) for c in columns if c not in small]
-    if small:
-        # Int8 columns (the items) 8 to a word: their bytes (0 where missing), then the masks
-        data = [frame[c].array for c in small]
-        packed = np.column_stack(
-            [np.where(a._mask, 0, a._data).view("uint8") for a in data]
-            + [a._mask.view("uint8") for a in data]
-        )
-        padded = np.zeros((len(frame), -(-packed.shape[1] // 8) * 8), dtype="uint8")
-        padded[:, : packed.shape[1]] = packed
-        words += list(padded.view("uint64").T)
+    if small:  # Int8 columns (the items) 8 to a word
+        words += _packed_small_ints([frame[c].array for c in small])
     with np.errstate(over="ignore"):
         for word in words:
             hashes ^= word
