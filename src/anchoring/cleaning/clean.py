@@ -166,8 +166,8 @@ def _apply_rules(
     # spells the organisation differently is still recognised as a duplicate)
     in_play = pd.isna(reason) & frame["org_raw"].notna().to_numpy()
     orgs = resolve_organisations(
-        frame.loc[in_play, "org_raw"], mapped.source, frames, str(mapped.raw.path), config_path
-    ).reindex(frame.index)
+        frame["org_raw"].where(in_play), mapped.source, frames, str(mapped.raw.path), config_path
+    )
     redacted, totals = redact_column(frame["barriers"])
     duplicate_of = np.zeros(len(frame), dtype="int64")
     if rules.deduplicate:
@@ -184,13 +184,14 @@ def _apply_rules(
         exclude(speeder, "speeder")
     if rules.exclude_straightliners:
         exclude(straight, "straightliner")
-    keep = pd.isna(reason)
-    kept = frame.loc[keep].drop(columns=["barriers", "org_raw", "is_test"]).copy()
-    kept["org_id"] = orgs.loc[kept.index, "org_id"]
-    kept["stratum"] = orgs.loc[kept.index, "stratum"]
-    kept["is_speeder"] = speeder[keep]
-    kept["is_straightliner"] = straight[keep]
-    kept["_text"] = redacted[keep]
+    keep = pd.isna(reason).astype(bool)
+    kept = frame.drop(columns=["barriers", "org_raw", "is_test"]).assign(
+        org_id=orgs["org_id"],
+        stratum=orgs["stratum"],
+        is_speeder=speeder,
+        is_straightliner=straight,
+        _text=redacted,
+    )[keep]
     return _SourceOutcome(mapped, reason, duplicate_of, kept, totals)
 
 

@@ -251,6 +251,19 @@ def factorize_text(values: pd.Series) -> tuple[np.ndarray, list[str]]:
     return positions.astype(np.int64), encoded.dictionary.to_pylist()
 
 
+def text_from_codes(
+    values: list[str | None], positions: np.ndarray, index: pd.Index | None = None
+) -> pd.Series:
+    """A ``str`` column holding ``values[positions]`` (``-1`` or a ``None`` value: missing).
+
+    Built by Arrow from the few distinct values, without a Python object per row: the inverse
+    of :func:`factorize_text`.
+    """
+    indices = pa.array(positions, mask=positions < 0, type=pa.int64())
+    column = pa.array(values, type=pa.large_string()).take(indices)
+    return pd.Series(pd.arrays.ArrowStringArray(column), index=index, dtype="str")
+
+
 def _arrow_text(values: pd.Series) -> pa.Array | pa.ChunkedArray:
     """The column as Arrow text, without a copy when it is Arrow-backed already."""
     if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":

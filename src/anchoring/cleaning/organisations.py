@@ -15,7 +15,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from anchoring.cleaning.labels import factorize_text
+from anchoring.cleaning.labels import factorize_text, text_from_codes
 from anchoring.exceptions import FrameError
 from anchoring.frames import Frames, qualify_stratum
 from anchoring.round_config import Source
@@ -131,17 +131,17 @@ def resolve_organisations(
             f"sources[{source.id}].org_id_map in {config_path} (e.g. {{'1201': '4601'}}), "
             "or supply the round's own frame under 'frames'."
         )
-    ids[-1] = None
-    org_id = pd.Series(ids[positions], index=org_raw.index, dtype="str")
     units = frames["hospital"].units if group == "hospital" else frames["municipality"].units
     strata = {
         o: qualify_stratum(group, c)
         for o, c in zip(units["org_id"], units["stratum_code"], strict=True)
     }
-    stratum = org_id.map(strata)
+    # per distinct value, then spread over the rows by Arrow
+    org_id = text_from_codes(list(ids[:-1]), positions, org_raw.index)
+    stratum = text_from_codes([strata.get(i) for i in ids[:-1]], positions, org_raw.index)
     if group == "gp":
         _check_gp_strata(stratum, frames, path)
-    return pd.DataFrame({"org_id": org_id, "stratum": stratum.astype("str")})
+    return pd.DataFrame({"org_id": org_id, "stratum": stratum})
 
 
 def _check_gp_strata(stratum: pd.Series, frames: Frames, path: str) -> None:

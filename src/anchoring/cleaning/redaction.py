@@ -27,9 +27,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
-from anchoring.cleaning.labels import factorize_text
+from anchoring.cleaning.labels import factorize_text, text_from_codes
 from anchoring.fodselsnummer import has_date_shape, is_valid_fodselsnummer
 
 PLACEHOLDERS: dict[str, str] = {
@@ -161,8 +160,5 @@ def _redact_distinct(texts: pd.Series) -> tuple[np.ndarray, pd.Series, np.ndarra
     table = np.zeros((len(uniques) + 1, len(COUNT_TYPES)), dtype="int64")
     for i, result in enumerate(results):
         table[i] = [result.counts[t] for t in COUNT_TYPES]
-    # the column built by Arrow from the distinct texts (no Python object per row)
-    indices = pa.array(positions, mask=positions < 0, type=pa.int64())
-    column = pa.array([r.text for r in results], type=pa.large_string()).take(indices)
-    redacted = pd.Series(pd.arrays.ArrowStringArray(column), index=texts.index, dtype="str")
+    redacted = text_from_codes([r.text for r in results], positions, texts.index)
     return positions, redacted, table
