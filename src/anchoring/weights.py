@@ -66,7 +66,8 @@ def design_weights(frame: pd.DataFrame, psu_n: Mapping[str, int]) -> pd.DataFram
     strata, stratum_names = pd.factorize(frame["stratum"])
     orgs, _ = pd.factorize(frame["org_id"])
     pair = strata.astype("int64") * (int(orgs.max()) + 1) + orgs
-    pairs, pair_index, per_pair = np.unique(pair, return_inverse=True, return_counts=True)
+    pair_index, pairs = pd.factorize(pair)  # hashing: no sort of the rows
+    per_pair = np.bincount(pair_index, minlength=len(pairs))
     responding_by_stratum = np.bincount(
         pairs // (int(orgs.max()) + 1), minlength=len(stratum_names)
     )

@@ -205,7 +205,7 @@ def _flags(
         m: [i for i in instrument.item_ids(m) if i in mapped.item_ids]
         for m in config.measure_ids(instrument)
     }
-    straight = flag_straightliners(frame[[i for b in blocks.values() for i in b]], blocks)
+    straight = flag_straightliners(frame, blocks)
     return speeder, straight
 
 

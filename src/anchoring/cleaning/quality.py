@@ -20,6 +20,7 @@ import json
 import math
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from anchoring.frames import Frames
@@ -53,22 +54,32 @@ def write_quality_json(quality: dict, path: Path) -> None:
 
 def item_rates(responses: pd.DataFrame, item_ids: list[str]) -> list[dict]:
     """Per group and item: kept respondents, nonresponse, «Vet ikke» and «Ikke relevant» shares."""
+    group_of = responses["group"].to_numpy(dtype=object, na_value=None)
+    groups = [(g, group_of == g) for g in GROUP_ORDER]
+    groups = [(g, rows, int(rows.sum())) for g, rows in groups if rows.any()]
     rows = []
-    for group in GROUP_ORDER:
-        part = responses[responses["group"] == group]
-        n = len(part)
-        if n == 0:
-            continue
+    counts = {}
+    for item in item_ids:
+        codes = responses[item]
+        missing = codes.isna().to_numpy()
+        values = codes.to_numpy(dtype="float64", na_value=np.nan)
+        for group, in_group, _ in groups:
+            counts[group, item] = (
+                np.count_nonzero(missing & in_group),
+                np.count_nonzero((values == DONT_KNOW) & in_group),
+                np.count_nonzero((values == NOT_APPLICABLE) & in_group),
+            )
+    for group, _, n in groups:
         for item in item_ids:
-            codes = part[item]
+            blank, dont_know, not_applicable = counts[group, item]
             rows.append(
                 {
                     "group": group,
                     "item_id": item,
                     "respondents_n": n,
-                    "nonresponse_share": float(codes.isna().mean()),
-                    "dont_know_share": float((codes == DONT_KNOW).fillna(False).mean()),
-                    "not_applicable_share": float((codes == NOT_APPLICABLE).fillna(False).mean()),
+                    "nonresponse_share": blank / n,
+                    "dont_know_share": dont_know / n,
+                    "not_applicable_share": not_applicable / n,
                 }
             )
     return rows

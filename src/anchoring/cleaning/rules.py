@@ -20,6 +20,8 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from anchoring.cleaning.labels import factorize_text
 
@@ -60,7 +62,10 @@ def answered_share(items: pd.DataFrame) -> np.ndarray:
     """Share of the given item columns that are answered (not ``<NA>``) per row."""
     if items.shape[1] == 0:
         return np.zeros(len(items))
-    return items.notna().to_numpy().mean(axis=1)
+    answered = np.zeros(len(items), dtype="int64")
+    for column in items.columns:  # column by column: no row-by-column matrix
+        answered += items[column].notna().to_numpy()
+    return answered / items.shape[1]
 
 
 def mark_incomplete(items: pd.DataFrame, min_answered_share: float) -> np.ndarray:
@@ -102,7 +107,7 @@ def mark_duplicates(
     at = at.fillna(pd.Timestamp("1900-01-01", tz="UTC")).array.asi8
     # the pool in submission order (ties by data row), so the last of a set is the latest
     pool = positions[np.lexsort((source_row[positions], at))]
-    ids, _ = factorize_text(frame["respondent_id"])  # -1: no id
+    ids = _id_codes(frame["respondent_id"])  # -1: no id
     with_id = pool[ids[pool] >= 0]
     _mark_groups(ids[with_id], with_id, source_row, duplicate, kept_row)
     rest = pool[~duplicate[pool]]
@@ -112,6 +117,23 @@ def mark_duplicates(
     _mark_groups(pd.factorize(hashes)[0], rest, source_row, by_answers, kept_row)
     _undo_hash_collisions(frame, answers, by_answers, kept_row)
     return duplicate | by_answers, kept_row
+
+
+def _id_codes(ids: pd.Series) -> np.ndarray:
+    """Equal codes for equal respondent ids, -1 for none.
+
+    Ids that are all plain numbers without leading zeros (Nettskjema's submission ids) are coded
+    by their integer value (one to one for such text), else the text is factorised.
+    """
+    text = pa.array(ids)
+    if (pa.types.is_string(text.type) or pa.types.is_large_string(text.type)) and pc.all(
+        pc.match_substring_regex(text, r"^[1-9][0-9]{0,17}$")
+    ).as_py():
+        numbers = pc.cast(text, pa.int64()).to_numpy(zero_copy_only=False)
+        codes, _ = pd.factorize(np.nan_to_num(numbers, nan=-1).astype("int64"))
+        codes[ids.isna().to_numpy()] = -1
+        return codes
+    return factorize_text(ids)[0]
 
 
 _NA_CODE = np.uint64(0x9E3779B97F4A7C15)
@@ -182,11 +204,10 @@ def _mark_groups(
     """Mark all but the last row of each group of ``pool`` (positions, in order) by ``codes``."""
     if len(pool) == 0:
         return
-    # the first occurrence of each code in the reversed pool is the last one of its group
-    _, first_reversed = np.unique(codes[::-1], return_index=True)
-    last_position = np.empty(int(codes.max()) + 1, dtype="int64")
-    last_position[codes[::-1][first_reversed]] = pool[::-1][first_reversed]
-    last = source_row[last_position[codes]]
+    # the last entry of each group: the largest index into the pool among its codes
+    last_index = np.full(int(codes.max()) + 1, -1, dtype="int64")
+    np.maximum.at(last_index, codes, np.arange(len(pool), dtype="int64"))
+    last = source_row[pool[last_index[codes]]]
     dropped = source_row[pool] != last
     duplicate[pool[dropped]] = True
     kept_row[pool[dropped]] = last[dropped]
@@ -235,8 +256,16 @@ def flag_straightliners(items: pd.DataFrame, blocks: dict[str, list[str]]) -> np
     for columns in blocks.values():
         if len(columns) < 2:
             continue
-        codes = items[columns].astype("float64").to_numpy()
-        on_scale = np.all((codes >= 1) & (codes <= 5), axis=1)
-        constant = np.all(codes == codes[:, :1], axis=1)
-        flagged |= on_scale & constant
+        first = _scale_points(items[columns[0]])  # 0: missing or off the scale
+        same = first > 0
+        for column in columns[1:]:
+            same &= _scale_points(items[column]) == first
+        flagged |= same
     return flagged
+
+
+def _scale_points(codes: pd.Series) -> np.ndarray:
+    """The codes as int16, with 0 for a missing value or a code off the 1–5 scale."""
+    values = codes.to_numpy(dtype="float64", na_value=np.nan)
+    on_scale = (values >= 1) & (values <= 5)
+    return np.where(on_scale, values, 0).astype("int16")
