@@ -38,6 +38,7 @@ def _read(name: str) -> pd.DataFrame:
 
 STRAT = _read("apistrat.csv")
 CLUS1 = _read("apiclus1.csv")
+CLUS2 = _read("apiclus2.csv")
 CASES = _read("design_cases.csv")
 
 
@@ -49,6 +50,22 @@ def _strat() -> SurveyDesign:
 def _clus1() -> SurveyDesign:
     # R: svydesign(id = ~dnum, weights = ~pw, data = clus1, fpc = ~fpc)
     return SurveyDesign(CLUS1, weights="pw", psu="dnum", fpc="fpc")
+
+
+def _clus2() -> SurveyDesign:
+    # R: svydesign(id = ~dnum + snum, fpc = ~fpc1 + fpc2, weights = ~pw, data = clus2)
+    return SurveyDesign(CLUS2, weights="pw", psu="dnum", fpc="fpc1", ssu="snum", ssu_fpc="fpc2")
+
+
+def _cases2(**options) -> SurveyDesign:
+    # R: svydesign(ids = ~psu + ssu, strata = ~stratum, fpc = ~fpc + ssu_fpc, weights = ~weight,
+    #              nest = TRUE)
+    return _cases(ssu="ssu", ssu_fpc="ssu_fpc", **options)
+
+
+def _sector(design: SurveyDesign) -> dict[tuple[str, str], float]:
+    table = design.equal_weight_mean("index", by="group")
+    return {key: value for key, value in _long(table).items() if key[1] in ("estimate", "se")}
 
 
 def _cases(data: pd.DataFrame = CASES, **options) -> SurveyDesign:
@@ -134,6 +151,37 @@ CASE_RESULTS: dict[str, Callable[[], dict[tuple[str, str], float]]] = {
     "apiclus1_cov_api00_by_stype": lambda: _matrix(
         _clus1().mean_covariance("api00", by="stype"), lambda s: f"stype{s}"
     ),
+    "apiclus2_mean_api00": lambda: _long(_clus2().mean("api00")),
+    "apiclus2_total_enroll": lambda: _long(_clus2().total("enroll")),
+    "apiclus2_mean_api00_by_stype": lambda: _long(_clus2().mean("api00", by="stype"), ["stype"]),
+    "apiclus2_prop_sch_wide_yes_by_stype": lambda: _long(
+        _clus2().proportion("sch_wide_yes", by="stype"), ["stype"]
+    ),
+    "apiclus2_degf": lambda: _scalar("", "df", _clus2().degrees_of_freedom),
+    "cases2_degf": lambda: _scalar("", "df", _cases2().degrees_of_freedom),
+    "cases2_mean_index": lambda: _long(_cases2().mean("index")),
+    "cases2_total_index": lambda: _long(_cases2().total("index")),
+    "cases2_mean_index_by_group": lambda: _long(_cases2().mean("index", by="group"), ["group"]),
+    "cases2_total_index_by_group": lambda: _long(_cases2().total("index", by="group"), ["group"]),
+    "cases2_mean_index_by_group_role": lambda: _long(
+        _cases2().mean("index", by=["group", "role"]), ["group", "role"]
+    ),
+    "cases2_mean_item_a_by_stratum": lambda: _long(
+        _cases2().mean("item_a", by="stratum"), ["stratum"]
+    ),
+    "cases2_cov_index_by_group": lambda: _matrix(
+        _cases2().mean_covariance("index", by="group"), str
+    ),
+    "cases2_sector_contrast_index": lambda: _sector(_cases2()),
+    "cases2_prop_agree_by_group": lambda: _long(
+        _cases2().proportion("agree", by="group"), ["group"]
+    ),
+    "cases2_mean_index_by_group_lonely_remove": lambda: _long(
+        _cases2(lonely_psu="remove").mean("index", by="group"), ["group"]
+    ),
+    "cases2_mean_index_by_group_lonely_certainty": lambda: _long(
+        _cases2(lonely_psu="certainty").mean("index", by="group"), ["group"]
+    ),
     "cases_degf": lambda: _scalar("", "df", _cases().degrees_of_freedom),
     "cases_degf_by_group": lambda: _df_by(_cases(), "index", "group"),
     "cases_degf_by_group_agree_answered": lambda: _degf_answered("agree"),
@@ -158,11 +206,7 @@ CASE_RESULTS: dict[str, Callable[[], dict[tuple[str, str], float]]] = {
     "cases_cov_index_by_group_role": lambda: _matrix(
         _cases().mean_covariance("index", by=["group", "role"]), lambda k: ".".join(k)
     ),
-    "cases_sector_contrast_index": lambda: {
-        key: value
-        for key, value in _long(_cases().equal_weight_mean("index", by="group")).items()
-        if key[1] in ("estimate", "se")
-    },
+    "cases_sector_contrast_index": lambda: _sector(_cases()),
     "cases_prop_agree": lambda: _long(_cases().proportion("agree")),
     "cases_prop_agree_by_group": lambda: _long(_cases().proportion("agree", by="group"), ["group"]),
     "cases_prop_rare_by_group": lambda: _long(_cases().proportion("rare", by="group"), ["group"]),
@@ -257,6 +301,13 @@ def test_published_apistrat_example() -> None:
     row = _strat().mean("api00").iloc[0]
     assert round(row["estimate"], 2) == 662.29
     assert round(row["se"], 4) == 9.4089
+
+
+def test_published_apiclus2_two_stage_example() -> None:
+    # Published in survey's ?svydesign (two-stage dclus2): svymean(~api00) 670.81, SE 30.099.
+    row = _clus2().mean("api00").iloc[0]
+    assert round(row["estimate"], 2) == 670.81
+    assert round(row["se"], 3) == 30.099
 
 
 def test_proportion_df_counts_rows_with_missing_item() -> None:

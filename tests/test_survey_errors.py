@@ -170,3 +170,65 @@ def test_alpha_needs_two_items() -> None:
 def test_by_must_name_columns() -> None:
     with pytest.raises(DesignError, match="by must be a column name"):
         _design().mean("y", by=[1, 2])
+
+
+# --- two-stage designs (ssu=, ssu_fpc=) ---------------------------------------------------
+
+
+def _two_stage(data: pd.DataFrame | None = None, **options) -> SurveyDesign:
+    data = _data() if data is None else data
+    data = data.assign(person=[f"r{i}" for i in range(len(data))], staff=[4, 4, 3, 2, 2, 2])
+    return _design(data, ssu="person", ssu_fpc="staff", **options)
+
+
+def test_valid_two_stage_design_builds() -> None:
+    assert _two_stage().degrees_of_freedom == 5 - 2
+
+
+def test_unknown_ssu_columns() -> None:
+    with pytest.raises(DesignError, match="column 'nope' given as ssu= is not in the"):
+        _design(ssu="nope")
+    with pytest.raises(DesignError, match="column 'nope' given as ssu_fpc= is not in the"):
+        _design(ssu="label", ssu_fpc="nope")
+
+
+def test_ssu_fpc_needs_ssu() -> None:
+    with pytest.raises(DesignError, match=r"ssu_fpc= needs ssu="):
+        _design(ssu_fpc="fpc")
+
+
+def test_missing_ssu_label() -> None:
+    data = _data().assign(person=["a", None, "c", "d", "e", "f"])
+    with pytest.raises(DesignError, match=r"ssu column 'person' has 1 missing .* row 1"):
+        _design(data, ssu="person")
+
+
+@pytest.mark.parametrize(
+    ("staff", "problem"),
+    [
+        ([4, 3, 3, 2, 2, 2], "varies within the PSU of row 0"),
+        ([1, 1, 3, 2, 2, 2], "is smaller than the secondary units sampled there of row 0"),
+    ],
+)
+def test_invalid_ssu_fpc(staff: list[int], problem: str) -> None:
+    data = _data().assign(staff=staff)
+    with pytest.raises(DesignError, match=rf"ssu_fpc column 'staff' {problem}"):
+        _design(data, ssu="label", ssu_fpc="staff")
+
+
+def test_missing_or_text_ssu_fpc() -> None:
+    data = _data().assign(staff=[4, 4, np.nan, 2, 2, 2])
+    with pytest.raises(DesignError, match=r"ssu_fpc column 'staff' has 1 missing .* row 2"):
+        _design(data, ssu="label", ssu_fpc="staff")
+    data = _data().assign(staff="many")
+    with pytest.raises(DesignError, match=r"column 'staff' used as ssu_fpc is not numeric"):
+        _design(data, ssu="label", ssu_fpc="staff")
+
+
+def test_lonely_secondary_unit_fail() -> None:
+    # PSU p2 has a single respondent and an unknown staff count: no within-PSU variance
+    with pytest.raises(DesignError, match=r"the PSU of row 2 has only one secondary unit"):
+        _design(ssu="label", lonely_psu="fail")
+    # ...unless that respondent is the whole PSU (ssu_fpc = 1), as a GP is
+    data = _data().assign(staff=[np.inf, np.inf, 1, 1, 1, 1])
+    assert _design(data, ssu="label", ssu_fpc="staff", lonely_psu="fail").mean("y")["se"][0] > 0

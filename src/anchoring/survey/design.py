@@ -4,9 +4,11 @@
 ``svydesign(ids = ~psu, strata = ~stratum, fpc = ~fpc, weights = ~weight, nest = TRUE)``
 with ``options(survey.lonely.psu = "adjust")``: Taylor linearisation, with-replacement sampling
 of PSUs within strata, finite population correction ``1 − n_h/N_h`` and design degrees of
-freedom PSUs minus strata (``degf``). Estimates for groups are domain estimates
-(``svyby(..., na.rm = TRUE)``): rows outside the domain, or with the variable missing, stay in
-the design with zero contribution, so strata and PSU counts are those of the whole design.
+freedom PSUs minus strata (``degf``). With ``ssu=`` it is the two-stage
+``svydesign(ids = ~psu + ssu, strata = ~stratum, fpc = ~fpc + ssu_fpc, ...)``. Estimates for
+groups are domain estimates (``svyby(..., na.rm = TRUE)``): rows outside the domain, or with
+the variable missing, stay in the design with zero contribution, so strata and PSU counts are
+those of the whole design.
 
 References
 ----------
@@ -48,7 +50,7 @@ By = str | Sequence[str] | None
 
 
 class SurveyDesign:
-    """A stratified one-stage cluster design with Taylor-linearised estimators.
+    """A stratified cluster design (one or two stages) with Taylor-linearised estimators.
 
     Parameters
     ----------
@@ -65,11 +67,21 @@ class SurveyDesign:
         Column with the population number of PSUs in the row's stratum (``N_h``, constant
         within a stratum, at least the number of PSUs sampled there). Without it PSUs are
         taken as sampled with replacement (no finite population correction).
+    ssu : str, optional
+        Column of secondary sampling units inside the PSUs (e.g. the respondent of an
+        organisation): a two-stage design, R's ``ids = ~psu + ssu``. Its variance term counts
+        only where ``fpc`` is given (R: without a first-stage fpc the PSU totals carry all
+        stages, the "ultimate cluster" estimator); see :mod:`anchoring.survey.stages`.
+    ssu_fpc : str, optional
+        With ``ssu``: column with the population number of secondary units in the row's PSU
+        (``M_j``, constant within a PSU; ``inf`` when unknown). Without it the secondary units
+        are taken as sampled with replacement (R: ``fpc = ~fpc + ssu_fpc`` with ``inf``).
     lonely_psu : {"adjust", "fail", "remove", "certainty"}, default "adjust"
-        A stratum with a single sampled PSU (that is not a census): "adjust" centres its PSU
-        total at the grand mean (R's ``survey.lonely.psu = "adjust"``), "remove" and
-        "certainty" give it no variance, "fail" raises :class:`DesignError` here (R raises at
-        the first variance estimate).
+        A stratum with a single sampled PSU (that is not a census), or a PSU with a single
+        secondary unit: "adjust" does not centre its total (R's
+        ``survey.lonely.psu = "adjust"``: for a mean, centring at the grand mean), "remove"
+        and "certainty" give it no variance, "fail" raises :class:`DesignError` here (R raises
+        at the first variance estimate).
     nest : bool, default True
         PSU labels are unique only within a stratum, so the same label in two strata is two
         PSUs (R's ``nest = TRUE``). With ``nest=False`` a PSU label in two strata is an error.
@@ -96,19 +108,26 @@ class SurveyDesign:
         fpc: str | None = None,
         lonely_psu: str = "adjust",
         nest: bool = True,
+        *,
+        ssu: str | None = None,
+        ssu_fpc: str | None = None,
     ) -> None:
         if not isinstance(data, pd.DataFrame):
             raise DesignError(f"the design data must be a pandas DataFrame, got {type(data)}")
-        columns = {"weights": weights, "psu": psu, "strata": strata, "fpc": fpc}
-        check_columns_exist(data, columns)
+        columns = {"weights": weights, "psu": psu, "strata": strata, "fpc": fpc, "ssu": ssu}
+        check_columns_exist(data, {**columns, "ssu_fpc": ssu_fpc})
+        if ssu_fpc is not None and ssu is None:
+            raise DesignError("ssu_fpc= needs ssu= (the secondary units it counts)")
+        second = (ssu, ssu_fpc) if ssu is not None else None
         self._data = data
-        self._structure = build_structure(data, weights, psu, strata, fpc, lonely_psu, nest)
+        self._structure = build_structure(data, weights, psu, strata, fpc, lonely_psu, nest, second)
         self._domain_cache: dict[tuple[str, ...], Domains] = {}
         logger.debug(
-            "survey design: %d rows, %d PSUs, %d strata, lonely_psu=%s",
+            "survey design: %d rows, %d PSUs, %d strata, %d stage(s), lonely_psu=%s",
             len(data),
             self._structure.n_psu,
             self._structure.n_strata,
+            len(self._structure.stages),
             lonely_psu,
         )
 

@@ -27,12 +27,17 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
 
 from anchoring.exceptions import DesignError
+from anchoring.survey.stages import (
+    StageVariance,
+    correction_factor,
+    second_stage,
+    stage_scales,
+    stage_variance,
+)
 
 LONELY_PSU_OPTIONS = ("adjust", "fail", "remove", "certainty")
-_CENSUS_TOLERANCE = 1e-7  # R: onestrat() returns 0 when all(f < 1e-07)
 
 
 @dataclass(frozen=True)
@@ -49,32 +54,25 @@ class DesignStructure:
         Stratum code of every row, ``0 .. n_strata − 1``.
     stratum_labels : tuple of str
         The stratum label of each code (``""`` when the design has no strata).
-    psu_scale : numpy.ndarray
-        Per PSU, the variance scale ``s_h`` of its stratum.
-    stratum_centring : numpy.ndarray
-        Per stratum, ``s_h / n_h`` (0 for a lonely stratum under "adjust"): the weight of the
-        ``S_h S_h'`` term subtracted when centring PSU totals at the stratum mean.
-    psu_in_stratum : scipy.sparse.csr_matrix
-        The ``n_strata × n_psu`` indicator of which stratum holds each PSU.
+    stages : tuple of StageVariance
+        The variance terms: PSUs in strata, then (two-stage designs) secondary units in PSUs.
     """
 
     weights: np.ndarray
     psu_codes: np.ndarray
     stratum_codes: np.ndarray
     stratum_labels: tuple[str, ...]
-    psu_scale: np.ndarray
-    stratum_centring: np.ndarray
-    psu_in_stratum: sparse.csr_matrix
+    stages: tuple[StageVariance, ...]
 
     @property
     def n_psu(self) -> int:
         """Number of PSUs in the design."""
-        return int(self.psu_scale.size)
+        return self.stages[0].n_units
 
     @property
     def n_strata(self) -> int:
         """Number of strata in the design."""
-        return int(self.stratum_centring.size)
+        return len(self.stratum_labels)
 
 
 def check_columns_exist(data: pd.DataFrame, columns: dict[str, str | None]) -> None:
@@ -103,6 +101,7 @@ def build_structure(
     fpc: str | None,
     lonely_psu: str,
     nest: bool,
+    second: tuple[str | None, str | None] | None = None,
 ) -> DesignStructure:
     """Validate the design columns and compute the integer codes and variance scales.
 
@@ -116,6 +115,9 @@ def build_structure(
         Treatment of a stratum with one sampled PSU (R's ``survey.lonely.psu``).
     nest : bool
         PSU labels are unique only within a stratum (R's ``nest = TRUE``).
+    second : tuple of (str or None), optional
+        ``(ssu, ssu_fpc)`` of a two-stage design (see
+        :func:`anchoring.survey.stages.second_stage`); None: one stage.
 
     Returns
     -------
@@ -139,19 +141,26 @@ def build_structure(
     psu_codes, psu_stratum = _psu_codes(data, psu, strata, stratum_codes, nest)
     sampled = np.bincount(psu_stratum, minlength=len(stratum_labels))
     population = _population_sizes(data, fpc, strata, stratum_codes, stratum_labels, sampled)
-    scale, centring = _stratum_scales(sampled, population, lonely_psu, stratum_labels, strata)
-    indicator = sparse.csr_matrix(
-        (np.ones(psu_stratum.size), (psu_stratum, np.arange(psu_stratum.size))),
-        shape=(len(stratum_labels), psu_stratum.size),
-    )
+    scale, lonely = stage_scales(sampled, population, lonely_psu)
+    failing = np.flatnonzero(lonely & (correction_factor(sampled, population) > 0))
+    if lonely_psu == "fail" and failing.size:
+        raise DesignError(
+            f"stratum '{stratum_labels[int(failing[0])]}' of column '{strata}' has only one "
+            "sampled PSU and lonely_psu='fail'; choose lonely_psu='adjust' (R's "
+            "survey.lonely.psu), 'remove' or 'certainty', or merge the stratum with another"
+        )
+    stages = [
+        stage_variance(psu_codes, psu_stratum, scale, lonely & (lonely_psu == "adjust"), sampled)
+    ]
+    if second is not None:
+        fraction = np.where(np.isinf(population), 0.0, sampled / population)[psu_stratum]
+        stages.append(second_stage(data, *second, psu_codes, fraction, lonely_psu))
     return DesignStructure(
         weights=weight_values,
         psu_codes=psu_codes,
         stratum_codes=stratum_codes,
         stratum_labels=stratum_labels,
-        psu_scale=scale[psu_stratum],
-        stratum_centring=centring,
-        psu_in_stratum=indicator,
+        stages=tuple(stages),
     )
 
 
@@ -301,30 +310,3 @@ def _population_sizes(
             "PSUs in the stratum (not a sampling fraction) and cannot be smaller"
         )
     return low
-
-
-def _stratum_scales(
-    sampled: np.ndarray,
-    population: np.ndarray,
-    lonely_psu: str,
-    stratum_labels: tuple[str, ...],
-    strata: str | None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Return the variance scale s_h and the centring weight s_h / n_h of every stratum."""
-    with np.errstate(invalid="ignore"):
-        fraction = np.where(np.isinf(population), 1.0, (population - sampled) / population)
-    fraction = np.where(fraction < _CENSUS_TOLERANCE, 0.0, fraction)
-    lonely = sampled == 1
-    failing = np.flatnonzero(lonely & (fraction > 0))
-    if lonely_psu == "fail" and failing.size:
-        raise DesignError(
-            f"stratum '{stratum_labels[int(failing[0])]}' of column '{strata}' has only one "
-            "sampled PSU and lonely_psu='fail'; choose lonely_psu='adjust' (R's "
-            "survey.lonely.psu), 'remove' or 'certainty', or merge the stratum with another"
-        )
-    many = np.maximum(sampled, 2)
-    scale = np.where(lonely, fraction, fraction * many / (many - 1))
-    if lonely_psu in ("remove", "certainty"):
-        scale = np.where(lonely, 0.0, scale)
-    centring = np.where(lonely, 0.0, scale / np.maximum(sampled, 1))
-    return scale, centring

@@ -1,16 +1,16 @@
-"""The linearised covariance of domain estimates from PSU totals of influence values.
+"""The linearised covariance of domain estimates from unit totals of influence values.
 
 For influence values ``z_i`` of the domain estimates (one column per domain, a row's value in the
-column of its own domain), the with-replacement Taylor-linearisation covariance is
+column of its own domain), each sampling stage (:mod:`anchoring.survey.stages`) contributes
 
-``V = Σ_h s_h Σ_{j∈h} (t_hj − c_h S_h)(t_hj − c_h S_h)'``
+``V_stage = Σ_g Σ_{u∈g} s_u (t_u − c_g T_g)(t_u − c_g T_g)'``
 
-with ``t_hj`` the PSU totals, ``S_h = Σ_j t_hj`` and ``c_h = 1/n_h`` (``c_h = 0`` for a lonely
-stratum under "adjust"); ``s_h`` is the stratum's scale (see
-:mod:`anchoring.survey.structure`). It is computed in one pass as
-``Σ_j s_j t_j t_j' − Σ_h s_h c_h S_h S_h'`` with sparse PSU × domain matrices, so domains that
-share PSUs get their covariance and no Python loop runs over domains or PSUs. This is R's
-``svyrecvar`` (``survey:::onestrat``) for a one-stage design.
+with ``t_u`` the unit totals (PSUs in strata; secondary units in PSUs), ``T_g = Σ_{u∈g} t_u``
+and ``c_g = 1/n_g`` (0 for a lonely unit under "adjust"), and ``V`` is the sum over stages. A
+stage is computed in one pass as ``Σ_u s_u t_u t_u' − Σ_g (s_g/n_g) T_g T_g'`` with sparse
+unit × domain matrices, so domains that share units get their covariance and no Python loop runs
+over domains or units. This is R's ``svyrecvar`` (``survey:::multistage`` and
+``survey:::onestrat``).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import sparse
 
+from anchoring.survey.stages import StageVariance
 from anchoring.survey.structure import DesignStructure
 
 
@@ -33,7 +34,7 @@ def linearised_covariance(
     Parameters
     ----------
     structure : DesignStructure
-        The design's codes and stratum scales.
+        The design's codes and stages.
     rows : numpy.ndarray
         Integer positions of the rows with a non-zero influence value.
     influence : numpy.ndarray
@@ -49,20 +50,33 @@ def linearised_covariance(
     numpy.ndarray
         The ``n_domains × n_domains`` covariance matrix.
     """
-    psu_totals = sparse.csr_matrix(
-        (influence, (structure.psu_codes[rows], domain_codes)),
-        shape=(structure.n_psu, n_domains),
+    covariance = sum(
+        _stage_covariance(stage, rows, influence, domain_codes, n_domains)
+        for stage in structure.stages
     )
-    # each PSU row times sqrt(s_j), the product diag(sqrt(s)) @ psu_totals without building it
-    row_scale = np.sqrt(structure.psu_scale)[
-        np.repeat(np.arange(structure.n_psu), np.diff(psu_totals.indptr))
+    return (covariance + covariance.T) / 2
+
+
+def _stage_covariance(
+    stage: StageVariance,
+    rows: np.ndarray,
+    influence: np.ndarray,
+    domain_codes: np.ndarray,
+    n_domains: int,
+) -> np.ndarray:
+    """One stage's term ``Σ_u s_u t_u t_u' − Σ_g (s_g/n_g) T_g T_g'``."""
+    unit_totals = sparse.csr_matrix(
+        (influence, (stage.unit_codes[rows], domain_codes)), shape=(stage.n_units, n_domains)
+    )
+    # each unit's row times sqrt(s_u): diag(sqrt(s)) @ unit_totals without building it
+    row_scale = np.sqrt(stage.unit_scale)[
+        np.repeat(np.arange(stage.n_units), np.diff(unit_totals.indptr))
     ]
     scaled = sparse.csr_matrix(
-        (psu_totals.data * row_scale, psu_totals.indices, psu_totals.indptr),
-        shape=psu_totals.shape,
+        (unit_totals.data * row_scale, unit_totals.indices, unit_totals.indptr),
+        shape=unit_totals.shape,
     )
     cross = np.asarray((scaled.T @ scaled).todense())
-    stratum_totals = np.asarray((structure.psu_in_stratum @ psu_totals).todense())
-    centre = stratum_totals.T @ (structure.stratum_centring[:, None] * stratum_totals)
-    covariance = cross - centre
-    return (covariance + covariance.T) / 2
+    group_totals = np.asarray((stage.unit_in_group @ unit_totals).todense())
+    centre = group_totals.T @ (stage.group_centring[:, None] * group_totals)
+    return cross - centre
