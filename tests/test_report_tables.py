@@ -8,6 +8,7 @@ import pytest
 from _report_fixtures import EVIL, build_round
 from anchoring.instrument import Theme
 from anchoring.report import load_report, title_section
+from anchoring.report.about import about_section
 from anchoring.report.numbers import SUPPRESSED
 from anchoring.report.tables import (
     change_table,
@@ -105,3 +106,19 @@ def test_rows_are_in_a_stable_order(report):
     first = [r[0].text for r in overview_table(report).rows]
     assert first == [report.labels.measure(m) for m in report.measures]
     assert isinstance(report.estimates.table, pd.DataFrame)
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_about_section_names_the_variance_design(tmp_path, lang):
+    # default two-stage variance: the methods text says where the uncertainty comes from and
+    # the one-stage limitation is absent; estimation.variance: one_stage lists it
+    build_round(tmp_path)
+    report = load_report(tmp_path, "fixture", lang)
+    two_stage = {"nb": "hvilke personer som svarte", "en": "which people answered"}[lang]
+    one_stage = {"nb": "ett-trinns design", "en": "one-stage design"}[lang]
+    html = about_section(report).html
+    assert two_stage in html and one_stage not in html
+    settings = report.config.estimation.model_copy(update={"variance": "one_stage"})
+    config = report.config.model_copy(update={"estimation": settings})
+    html = about_section(dataclasses.replace(report, config=config)).html
+    assert two_stage not in html and one_stage in html

@@ -132,6 +132,7 @@ class EstimationSettings(_Strict):
     min_n: int = Field(default=5, ge=1)
     min_orgs: int = Field(default=3, ge=1)
     weighting: Literal["design", "raked"] = "design"
+    variance: Literal["two_stage", "one_stage"] = "two_stage"
     status: StatusRule = Field(default_factory=StatusRule)
 
 

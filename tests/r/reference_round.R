@@ -52,8 +52,13 @@ for (m in measures) {
                                      25 * (rowMeans(scores, na.rm = TRUE) - 1), NA)
 }
 
-des <- svydesign(ids = ~org_id, strata = ~stratum, fpc = ~fpc, weights = ~weight, nest = TRUE,
-                 data = d)
+# The round's default design (anchoring.analysis.design, estimation.variance: two_stage):
+# organisations in strata with the finite population correction, then the respondents inside
+# each organisation as secondary units sampled with replacement (R needs an fpc for every stage
+# once one is given: Inf is "with replacement").
+d$possible_respondents <- Inf
+des <- svydesign(ids = ~org_id + respondent_key, strata = ~stratum,
+                 fpc = ~fpc + possible_respondents, weights = ~weight, nest = TRUE, data = d)
 
 rows <- list()
 record <- function(case, domain, quantity, value, call) {

@@ -1,8 +1,9 @@
 """``analyse_round``: from a round's cleaned responses to its estimates, status and change.
 
 One :class:`~anchoring.survey.SurveyDesign` is built for the whole round
-(``svydesign(ids = ~org_id, strata = ~stratum, fpc = ~fpc, weights = ~weight, nest = TRUE)``,
-lonely PSUs "adjust") and passed to every estimator; groups and strata are domains (``by=``),
+(:func:`anchoring.analysis.design.round_design`: organisations in strata with the finite
+population correction, respondents inside organisations, lonely PSUs "adjust") and passed to
+every estimator; groups and strata are domains (``by=``),
 never subsets. Outputs, written atomically into ``data/processed/<round>/``:
 
 - ``estimates.parquet``: tidy estimates, suppression applied (:mod:`anchoring.analysis.tables`);
@@ -20,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 
+from anchoring.analysis.design import RESPONDENT, round_design
 from anchoring.analysis.estimators import (
     GROUP,
     GROUPS,
@@ -49,12 +51,11 @@ from anchoring.round_config import RoundConfig, load_round_config
 from anchoring.scoring import score_responses
 from anchoring.status import assess_round_status
 from anchoring.suppression import suppress_small_cells
-from anchoring.survey import SurveyDesign
 
 logger = logging.getLogger(__name__)
 
 CHANGE_FILE = "change.parquet"
-DESIGN_COLUMNS: tuple[str, ...] = (GROUP, ORG, STRATUM, "fpc", WEIGHT)
+DESIGN_COLUMNS: tuple[str, ...] = (GROUP, ORG, STRATUM, "fpc", WEIGHT, RESPONDENT)
 
 
 @dataclass(frozen=True)
@@ -137,9 +138,7 @@ def analyse_round(root: str | Path | None, round_id: str) -> AnalysisResult:
     responses = _read_responses(paths.responses_file, items)
     scored = score_responses(responses, instrument, measures)
     data = pd.concat([responses.loc[:, list(DESIGN_COLUMNS)], scored], axis=1)
-    design = SurveyDesign(
-        data, weights=WEIGHT, psu=ORG, strata=STRATUM, fpc="fpc", lonely_psu="adjust"
-    )
+    design = round_design(data, config.estimation.variance)
     round_data = RoundData(design, data, instrument, measures, config.estimation.level)
     estimates = _estimate(round_data, config, paths)
     status = assess_round_status(

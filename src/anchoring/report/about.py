@@ -129,6 +129,25 @@ _TEXT = {
         "en": "Cleaning read {read} rows and kept {kept} responses; {excluded} rows were "
         "excluded. Personal data in free text was removed before analysis.",
     },
+    "one_stage_limitation": {
+        "nb": "Denne runden er beregnet med ett-trinns design (estimation.variance: one_stage). "
+        "Der nesten alle organisasjoner i et fylke eller en region har svart (særlig "
+        "helseforetakene), blir intervallene da for smale: metoden regner de som svarte som hele "
+        "organisasjonen, og tar ikke med usikkerheten i hvilke ledere som svarte.",
+        "en": "This round is computed with the one-stage design (estimation.variance: "
+        "one_stage). Where nearly every organisation of a county or region answered (hospital "
+        "trusts in particular), intervals are then too narrow: the method treats those who "
+        "answered as the whole organisation and leaves out the uncertainty of which leaders "
+        "answered.",
+    },
+    "two_stage": {
+        "nb": "Usikkerheten har to deler: hvilke organisasjoner som svarte, og hvilke personer "
+        "som svarte for organisasjonen. Derfor har også et fylke eller en region der alle "
+        "organisasjoner svarte, et usikkerhetsintervall.",
+        "en": "The uncertainty has two parts: which organisations answered, and which people "
+        "answered for each organisation. So a county or region where every organisation "
+        "answered still has an uncertainty interval.",
+    },
     "limitations": {
         "nb": [
             "De som svarer, kan være mer engasjert i tiltakene enn de som ikke svarer. Vektingen "
@@ -140,9 +159,6 @@ _TEXT = {
             "organisasjonene svarer igjen, er testen forsiktig.",
             "Barrieretemaene er funnet med nøkkelord i fritekst og kan overse eller feiltolke "
             "enkelte svar.",
-            "Der nesten alle organisasjoner i et fylke eller en region har svart (særlig "
-            "helseforetakene), blir intervallene smale: metoden regner de som svarte som hele "
-            "organisasjonen, og tar ikke med usikkerheten i hvilke ledere som svarte.",
         ],
         "en": [
             "Those who respond may be more engaged with the measures than those who do not. "
@@ -154,12 +170,15 @@ _TEXT = {
             "same organisations answer again, the test is conservative.",
             "Barrier themes are found by keywords in free text and can miss or misread some "
             "answers.",
-            "Where nearly every organisation of a county or region answered (hospital trusts in "
-            "particular), intervals are narrow: the method treats those who answered as the whole "
-            "organisation and leaves out the uncertainty of which leaders answered.",
         ],
     },
 }
+
+
+def _limitations(lang: str, two_stage: bool) -> list[str]:
+    """The known limitations; the one-stage variance adds its own."""
+    extra = [] if two_stage else [_TEXT["one_stage_limitation"][lang]]
+    return [*_TEXT["limitations"][lang], *extra]  # type: ignore[list-item]
 
 
 def _t(report: Report, key: str, **values: object) -> str:
@@ -298,7 +317,11 @@ def about_section(report: Report) -> HtmlBlock:
         ),
     ]
     parts += [_h3(labels.text("weighting"), "about-weighting"), _p(_t(report, "weighting"))]
-    parts += [_h3(labels.text("methods"), "about-methods"), _p(_t(report, "methods"))]
+    two_stage = settings.variance == "two_stage"
+    parts += [
+        _h3(labels.text("methods"), "about-methods"),
+        _p(_t(report, "methods") + (" " + _t(report, "two_stage") if two_stage else "")),
+    ]
     rules = rule_texts(settings.status, settings.level)
     parts += [
         _h3(labels.text("status_rule"), "about-status"),
@@ -332,7 +355,7 @@ def about_section(report: Report) -> HtmlBlock:
     parts += [t.to_html() for t in quality_tables(report)]
     parts += [
         _h3(labels.text("limitations"), "about-limitations"),
-        element("ul", "".join(element("li", escape(x)) for x in _TEXT["limitations"][lang])),
+        element("ul", "".join(element("li", escape(x)) for x in _limitations(lang, two_stage))),
     ]
     return HtmlBlock(element("section", "".join(parts), class_="about"))
 
