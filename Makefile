@@ -46,8 +46,10 @@ lock:
 	rm -rf .lock-venv
 
 ## r-reference: regenerate the stored R survey reference numbers (needs r-cran-survey).
-r-reference:
+r-reference: $(STAMP)
 	Rscript tests/r/reference_survey.R
+	$(BIN)/python tests/r/make_round_responses.py
+	Rscript tests/r/reference_round.R
 
 clean-venv:
 	rm -rf $(VENV)
