@@ -15,6 +15,7 @@ two Parquet files. Nothing is written unless everything succeeds: outputs are st
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -380,6 +381,13 @@ def _quality(
     }
 
 
+def _write_responses(
+    responses: pd.DataFrame, schema: pa.Schema, order: np.ndarray, path: Path
+) -> None:
+    """Write ``responses.parquet``: the kept respondents in output row order."""
+    write_table(take_rows(frame_to_table(responses, schema), order, _REPEATED), path)
+
+
 def clean_round(root: Path | str | None, round_id: str) -> CleaningResult:
     """Clean a round: raw exports in, responses, exclusions and quality report out.
 
@@ -409,16 +417,19 @@ def clean_round(root: Path | str | None, round_id: str) -> CleaningResult:
         for mapped, marked, before in _first_pass(paths, config, instrument, item_ids)
     ]
     responses, order = _responses(config, instrument, frames, outcomes, item_ids)
-    exclusions = _exclusions(config, outcomes)
-    quality = _quality(config, frames, outcomes, responses, order, item_ids)
     theme_columns = [f"{THEME_PREFIX}{t.id}" for t in instrument.themes]
     schema = responses_schema(item_ids, theme_columns)
-    table = take_rows(frame_to_table(responses, schema), order, _REPEATED)
-    del responses
-    with staged_directory(paths.processed_dir) as staging:
-        write_table(table, staging / paths.responses_file.name)
+    with staged_directory(paths.processed_dir) as staging, ThreadPoolExecutor(1) as writer:
+        # responses.parquet is gathered and written (Arrow, outside the GIL) on a second thread
+        # while the exclusions and the quality report are computed on this one
+        written = writer.submit(
+            _write_responses, responses, schema, order, staging / paths.responses_file.name
+        )
+        exclusions = _exclusions(config, outcomes)
+        quality = _quality(config, frames, outcomes, responses, order, item_ids)
         write_parquet(exclusions, EXCLUSION_SCHEMA, staging / paths.exclusions_file.name)
         write_quality_json(quality, staging / paths.quality_file.name)
+        written.result()
     totals = quality["totals"]
     log.info(
         "round %s: %d raw rows, %d kept, %d excluded",
