@@ -2,6 +2,7 @@
 
 The one public class is :class:`SurveyDesign`, the Python counterpart of R's
 ``svydesign(ids = ~psu, strata = ~stratum, fpc = ~fpc, weights = ~weight, nest = TRUE)``
+(and of its two-stage form ``ids = ~psu + ssu``)
 (Lumley's ``survey`` package). Every estimator takes the whole design and treats a group, or the
 respondents who answered an item, as a domain, so standard errors keep the full design.
 
@@ -10,14 +11,18 @@ Modules
 design
     :class:`SurveyDesign` and its estimators (means, proportions, totals, contrasts,
     Cronbach's alpha, Kish's weighting efficiency).
+columns
+    Reading the design columns, with one clear error per problem.
 structure
-    Validation of the design columns and the integer codes of strata and PSUs.
+    Validation of the design and the integer codes of strata and PSUs.
+stages
+    The sampling stages (PSUs in strata; secondary units in PSUs) and their variance scales.
 domains
     Coding of the ``by`` domains and their design degrees of freedom.
 estimators
     Influence values, point estimates and covariances of domain means and totals.
 variance
-    The linearised covariance of domain estimates from PSU totals of influence values.
+    The linearised covariance of domain estimates, summed over the stages.
 intervals
     Normal and logit confidence intervals.
 """

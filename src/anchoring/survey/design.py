@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from anchoring.exceptions import DesignError
+from anchoring.survey.columns import check_columns_exist, first_row_label, numeric_column
 from anchoring.survey.domains import Domains, code_domains, domain_df, normalise_by
 from anchoring.survey.estimators import (
     DomainEstimates,
@@ -37,12 +38,7 @@ from anchoring.survey.estimators import (
     weighted_variance,
 )
 from anchoring.survey.intervals import check_level, logit_interval, normal_interval
-from anchoring.survey.structure import (
-    build_structure,
-    check_columns_exist,
-    first_row_label,
-    numeric_column,
-)
+from anchoring.survey.structure import build_structure
 
 logger = logging.getLogger(__name__)
 

@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 
 from anchoring.exceptions import DesignError
-from anchoring.survey.structure import DesignStructure, check_columns_exist
+from anchoring.survey.columns import check_columns_exist
+from anchoring.survey.structure import DesignStructure
 
 
 @dataclass(frozen=True)

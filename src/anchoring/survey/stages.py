@@ -37,6 +37,7 @@ import pandas as pd
 from scipy import sparse
 
 from anchoring.exceptions import DesignError
+from anchoring.survey.columns import label_codes
 
 CENSUS_TOLERANCE = 1e-7
 """A stage whose finite population correction is below this is a census (R's ``onestrat``)."""
@@ -209,22 +210,41 @@ def second_stage(
     )
 
 
+def range_per_group(
+    values: np.ndarray, codes: np.ndarray, n_groups: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return the smallest and largest value in each group (to check a per-group constant).
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        One value per row.
+    codes : numpy.ndarray
+        The group code of every row, ``0 .. n_groups − 1``.
+    n_groups : int
+        Number of groups.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        Per group the minimum and the maximum (``inf`` and ``-inf`` for an empty group).
+    """
+    low = np.full(n_groups, np.inf)
+    np.minimum.at(low, codes, values)
+    high = np.full(n_groups, -np.inf)
+    np.maximum.at(high, codes, values)
+    return low, high
+
+
 def _secondary_codes(
     data: pd.DataFrame, ssu: str | None, psu_codes: np.ndarray, n_psu: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """Return the secondary-unit code of every row (nested in its PSU) and each unit's PSU."""
     if ssu is None:
         return np.arange(len(data), dtype=np.int64), psu_codes.copy()
-    series = data[ssu]
-    missing = series.isna().to_numpy()
-    if missing.any():
-        raise DesignError(
-            f"ssu column '{ssu}' has {int(missing.sum())} missing value(s) (first at row "
-            f"{data.index[int(np.flatnonzero(missing)[0])]!r}); every row needs one"
-        )
-    label_codes, labels = pd.factorize(series)
-    codes, unique_keys = pd.factorize(psu_codes * max(len(labels), 1) + label_codes)
-    return codes.astype(np.int64), (unique_keys // max(len(labels), 1)).astype(np.int64)
+    labels, index = label_codes(data, ssu, "ssu", sort=False)
+    codes, unique_keys = pd.factorize(psu_codes * len(index) + labels)
+    return codes.astype(np.int64), (unique_keys // len(index)).astype(np.int64)
 
 
 def _secondary_population(
@@ -248,10 +268,7 @@ def _secondary_population(
             f"{row!r}); give every row the population number of secondary units in its PSU "
             "(inf when unknown)"
         )
-    low = np.full(sampled.size, np.inf)
-    np.minimum.at(low, psu_codes, values)
-    high = np.full(sampled.size, -np.inf)
-    np.maximum.at(high, psu_codes, values)
+    low, high = range_per_group(values, psu_codes, sampled.size)
     _check_secondary_population(data, ssu_fpc, psu_codes, sampled, low, high)
     return low
 

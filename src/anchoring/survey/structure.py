@@ -1,4 +1,4 @@
-"""Validation of the design columns and the integer codes of strata and PSUs.
+"""Validation of the design and the integer codes and variance stages of strata and PSUs.
 
 The structure is computed once per design: the weight of every row, the integer code of its
 primary sampling unit (PSU) and stratum, and per PSU the variance scale of its stratum. It
@@ -9,11 +9,14 @@ follows R's ``survey`` package (``svydesign(..., nest = TRUE)`` with
   ``f_h · n_h / (n_h − 1) · Σ_j (t_hj − t̄_h)(t_hj − t̄_h)'`` with ``f_h = (N_h − n_h) / N_h``
   (``f_h = 1`` without an fpc: sampling with replacement) and ``t_hj`` the PSU totals of the
   influence values;
-- a census stratum (``f_h < 1e-7``, i.e. ``n_h = N_h``) contributes nothing;
+- a census stratum (``f_h < 1e-7``, i.e. ``n_h = N_h``) contributes nothing at this stage;
 - a stratum with one sampled PSU ("lonely") contributes ``f_h · t_h1 t_h1'`` for
   ``lonely_psu="adjust"`` (the PSU total is not centred at a stratum mean, which for a mean's
   influence values is centring at the grand mean), nothing for ``"remove"`` and
   ``"certainty"``, and is an error for ``"fail"``.
+
+A two-stage design adds the term of its secondary units inside the PSUs
+(:func:`anchoring.survey.stages.second_stage`).
 
 References
 ----------
@@ -29,9 +32,11 @@ import numpy as np
 import pandas as pd
 
 from anchoring.exceptions import DesignError
+from anchoring.survey.columns import first_row_label, label_codes, numeric_column
 from anchoring.survey.stages import (
     StageVariance,
     correction_factor,
+    range_per_group,
     second_stage,
     stage_scales,
     stage_variance,
@@ -73,24 +78,6 @@ class DesignStructure:
     def n_strata(self) -> int:
         """Number of strata in the design."""
         return len(self.stratum_labels)
-
-
-def check_columns_exist(data: pd.DataFrame, columns: dict[str, str | None]) -> None:
-    """Raise :class:`DesignError` unless every named column is in ``data``.
-
-    Parameters
-    ----------
-    data : pandas.DataFrame
-        The respondent rows.
-    columns : dict
-        Keyword name (``weights``, ``psu`` …) → column name, or None when not used.
-    """
-    for keyword, column in columns.items():
-        if column is not None and column not in data.columns:
-            raise DesignError(
-                f"column '{column}' given as {keyword}= is not in the data; "
-                f"the data has columns {', '.join(map(str, data.columns))}"
-            )
 
 
 def build_structure(
@@ -136,7 +123,7 @@ def build_structure(
             f"lonely_psu={lonely_psu!r} is not supported; use one of {LONELY_PSU_OPTIONS}"
         )
     weight_values = _weight_values(data, weights)
-    stratum_codes, stratum_index = _label_codes(data, strata, "strata")
+    stratum_codes, stratum_index = label_codes(data, strata, "strata")
     stratum_labels = tuple(str(label) for label in stratum_index)
     psu_codes, psu_stratum = _psu_codes(data, psu, strata, stratum_codes, nest)
     sampled = np.bincount(psu_stratum, minlength=len(stratum_labels))
@@ -164,42 +151,6 @@ def build_structure(
     )
 
 
-def numeric_column(data: pd.DataFrame, column: str, role: str) -> np.ndarray:
-    """Return a column as float64 with NaN for missing values.
-
-    Parameters
-    ----------
-    data : pandas.DataFrame
-        The respondent rows.
-    column : str
-        Column name.
-    role : str
-        What the column is used for, for the error message (e.g. ``"weights"``).
-
-    Returns
-    -------
-    numpy.ndarray
-
-    Raises
-    ------
-    DesignError
-        If the column is absent or not numeric (booleans count as 0/1).
-    """
-    check_columns_exist(data, {role: column})
-    series = data[column]
-    if not (pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)):
-        raise DesignError(
-            f"column '{column}' used as {role} is not numeric (dtype {series.dtype}); "
-            "code it as numbers first"
-        )
-    return series.to_numpy(dtype="float64", na_value=np.nan)
-
-
-def first_row_label(data: pd.DataFrame, mask: np.ndarray) -> object:
-    """Return the index label of the first row where ``mask`` is true."""
-    return data.index[int(np.flatnonzero(mask)[0])]
-
-
 def _weight_values(data: pd.DataFrame, weights: str) -> np.ndarray:
     values = numeric_column(data, weights, "weights")
     missing = ~np.isfinite(values)
@@ -218,21 +169,6 @@ def _weight_values(data: pd.DataFrame, weights: str) -> np.ndarray:
     return values
 
 
-def _label_codes(data: pd.DataFrame, column: str | None, role: str) -> tuple[np.ndarray, pd.Index]:
-    """Return integer codes of a label column and the labels (sorted) they stand for."""
-    if column is None:
-        return np.zeros(len(data), dtype=np.int64), pd.Index([""])
-    series = data[column]
-    missing = series.isna().to_numpy()
-    if missing.any():
-        raise DesignError(
-            f"{role} column '{column}' has {int(missing.sum())} missing value(s) "
-            f"(first at row {first_row_label(data, missing)!r}); every row needs one"
-        )
-    codes, labels = pd.factorize(series, sort=True)
-    return codes.astype(np.int64), pd.Index(labels)
-
-
 def _psu_codes(
     data: pd.DataFrame,
     psu: str | None,
@@ -244,10 +180,10 @@ def _psu_codes(
     if psu is None:
         codes = np.arange(len(data), dtype=np.int64)
         return codes, stratum_codes.copy()
-    label_codes, labels = _label_codes(data, psu, "psu")
+    psu_labels, labels = label_codes(data, psu, "psu")
     if not nest:
-        _check_psu_in_one_stratum(label_codes, stratum_codes, labels, psu, strata)
-    keys = stratum_codes * len(labels) + label_codes
+        _check_psu_in_one_stratum(psu_labels, stratum_codes, labels, psu, strata)
+    keys = stratum_codes * len(labels) + psu_labels
     codes, unique_keys = pd.factorize(keys)  # hash-based; the order of PSU codes is immaterial
     return codes.astype(np.int64), (unique_keys // len(labels)).astype(np.int64)
 
@@ -290,10 +226,7 @@ def _population_sizes(
             f"(first at row {first_row_label(data, missing)!r}); give every row the population "
             "number of PSUs in its stratum"
         )
-    low = np.full(sampled.size, np.inf)
-    np.minimum.at(low, stratum_codes, values)
-    high = np.full(sampled.size, -np.inf)
-    np.maximum.at(high, stratum_codes, values)
+    low, high = range_per_group(values, stratum_codes, sampled.size)
     varying = np.flatnonzero(low != high)
     if varying.size:
         h = int(varying[0])
