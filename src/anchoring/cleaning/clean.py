@@ -291,7 +291,7 @@ def _sorted_design_frame(responses: pd.DataFrame, order: np.ndarray) -> pd.DataF
     """Group, stratum, PSU (categorical) and weight of the respondents in output row order."""
     columns = {}
     for name in _DESIGN_COLUMNS:
-        text = pa.array(responses[name], type=pa.string())
+        text = pa.array(responses[name])
         if isinstance(text, pa.ChunkedArray):
             text = text.combine_chunks()
         encoded = text.dictionary_encode()
@@ -337,7 +337,7 @@ def _quality(
     """The quality report; ``responses`` in source order, ``order`` the output row order."""
     sources = []
     for o in outcomes:
-        reasons = pd.Series(o.reason).value_counts()
+        reasons = pd.Series(o.reason[pd.notna(o.reason)], dtype=object).value_counts()
         kept = responses[responses["source_id"] == o.mapped.source.id]
         sources.append(
             {

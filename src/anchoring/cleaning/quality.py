@@ -55,31 +55,34 @@ def write_quality_json(quality: dict, path: Path) -> None:
 def item_rates(responses: pd.DataFrame, item_ids: list[str]) -> list[dict]:
     """Per group and item: kept respondents, nonresponse, «Vet ikke» and «Ikke relevant» shares."""
     group_of = responses["group"].to_numpy(dtype=object, na_value=None)
-    groups = [(g, group_of == g) for g in GROUP_ORDER]
-    groups = [(g, rows, int(rows.sum())) for g, rows in groups if rows.any()]
-    rows = []
-    counts = {}
+    group_code = np.full(len(responses), len(GROUP_ORDER), dtype="int64")  # last: no group
+    for code, group in enumerate(GROUP_ORDER):
+        group_code[group_of == group] = code
+    slots = len(GROUP_ORDER) + 1
+    sizes = np.bincount(group_code, minlength=slots)
+    counts = {}  # item → per group: answered on another code, blank, «Vet ikke», «Ikke relevant»
     for item in item_ids:
         codes = responses[item]
-        missing = codes.isna().to_numpy()
         values = codes.to_numpy(dtype="float64", na_value=np.nan)
-        for group, in_group, _ in groups:
-            counts[group, item] = (
-                np.count_nonzero(missing & in_group),
-                np.count_nonzero((values == DONT_KNOW) & in_group),
-                np.count_nonzero((values == NOT_APPLICABLE) & in_group),
-            )
-    for group, _, n in groups:
+        kind = np.select(
+            [np.isnan(values), values == DONT_KNOW, values == NOT_APPLICABLE], [1, 2, 3]
+        )
+        counts[item] = np.bincount(group_code * 4 + kind, minlength=slots * 4).reshape(slots, 4)
+    rows = []
+    for code, group in enumerate(GROUP_ORDER):
+        n = int(sizes[code])
+        if n == 0:
+            continue
         for item in item_ids:
-            blank, dont_know, not_applicable = counts[group, item]
+            _, blank, dont_know, not_applicable = counts[item][code]
             rows.append(
                 {
                     "group": group,
                     "item_id": item,
                     "respondents_n": n,
-                    "nonresponse_share": blank / n,
-                    "dont_know_share": dont_know / n,
-                    "not_applicable_share": not_applicable / n,
+                    "nonresponse_share": int(blank) / n,
+                    "dont_know_share": int(dont_know) / n,
+                    "not_applicable_share": int(not_applicable) / n,
                 }
             )
     return rows
