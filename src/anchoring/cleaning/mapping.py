@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -381,18 +382,28 @@ def map_source(
     )
     lookup = scale_lookup(instrument)
     mapped = [i for i in item_ids if i in columns]
-    for item in item_ids:
-        if item not in columns:
-            out[item] = pd.array([pd.NA] * n, dtype="Int8")
-            continue
-        column = columns[item]
-        coding = ColumnCoding(
+    codings = {
+        item: ColumnCoding(
             _configured(source, item, lookup, config_path),
-            raw.value_labels.get(column, {}),
-            frozenset(raw.user_missing.get(column, ())),
+            raw.value_labels.get(columns[item], {}),
+            frozenset(raw.user_missing.get(columns[item], ())),
             lookup,
         )
-        codes, bad = code_column(data[column], coding)
+        for item in mapped
+    }
+    with ThreadPoolExecutor(2) as pool:  # mostly Arrow and numpy: columns side by side
+        coded = dict(
+            zip(
+                mapped,
+                pool.map(lambda i: code_column(data[columns[i]], codings[i]), mapped),
+                strict=True,
+            )
+        )
+    for item in item_ids:
+        if item not in columns:
+            out[item] = pd.arrays.IntegerArray(np.zeros(n, dtype="int8"), np.ones(n, dtype=bool))
+            continue
+        codes, bad = coded[item]
         out[item] = codes.array
-        unknown.append((column, item, bad))
+        unknown.append((columns[item], item, bad))
     return MappedSource(source, raw, out, mapped, columns, unknown)
