@@ -57,6 +57,10 @@ def _clus2() -> SurveyDesign:
     return SurveyDesign(CLUS2, weights="pw", psu="dnum", fpc="fpc1", ssu="snum", ssu_fpc="fpc2")
 
 
+# R: the same with ids = ~psu + role, fpc = ~fpc + Inf (secondary units of several rows,
+# with replacement): _cases(ssu="role")
+
+
 def _cases2(**options) -> SurveyDesign:
     # R: svydesign(ids = ~psu + ssu, strata = ~stratum, fpc = ~fpc + ssu_fpc, weights = ~weight,
     #              nest = TRUE)
@@ -175,6 +179,13 @@ CASE_RESULTS: dict[str, Callable[[], dict[tuple[str, str], float]]] = {
     "cases2_sector_contrast_index": lambda: _sector(_cases2()),
     "cases2_prop_agree_by_group": lambda: _long(
         _cases2().proportion("agree", by="group"), ["group"]
+    ),
+    "cases2role_mean_index": lambda: _long(_cases(ssu="role").mean("index")),
+    "cases2role_mean_index_by_group": lambda: _long(
+        _cases(ssu="role").mean("index", by="group"), ["group"]
+    ),
+    "cases2role_mean_item_a_by_stratum": lambda: _long(
+        _cases(ssu="role").mean("item_a", by="stratum"), ["stratum"]
     ),
     "cases2_mean_index_by_group_lonely_remove": lambda: _long(
         _cases2(lonely_psu="remove").mean("index", by="group"), ["group"]

@@ -366,6 +366,16 @@ record_svyby_ciprop(
          "method = \"logit\", na.rm = TRUE)"),
   "group"
 )
+# Secondary units with several rows each: the role (leader, staff) inside the organisation,
+# sampled with replacement (Inf: R needs an fpc at every stage once one is given).
+cases$with_replacement <- Inf
+des2role <- svydesign(ids = ~psu + role, strata = ~stratum, fpc = ~fpc + with_replacement,
+                      weights = ~weight, nest = TRUE, data = cases)
+record_svystat("cases2role_mean_index", "svymean(~index, des2role, na.rm = TRUE)")
+record_svyby("cases2role_mean_index_by_group",
+             "svyby(~index, ~group, des2role, svymean, na.rm = TRUE)", "group")
+record_svyby("cases2role_mean_item_a_by_stratum",
+             "svyby(~item_a, ~stratum, des2role, svymean, na.rm = TRUE)", "stratum")
 for (lonely in c("remove", "certainty")) {
   options(survey.lonely.psu = lonely)
   record_svyby(sprintf("cases2_mean_index_by_group_lonely_%s", lonely),

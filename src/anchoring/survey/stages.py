@@ -34,7 +34,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
 
 from anchoring.exceptions import DesignError
 from anchoring.survey.columns import label_codes
@@ -51,24 +50,33 @@ class StageVariance:
     ----------
     unit_codes : numpy.ndarray
         Unit code of every row, ``0 .. n_units − 1``.
+    row_groups : numpy.ndarray
+        Group code of every row (the group of its unit), ``0 .. n_groups − 1``.
     unit_scale : numpy.ndarray
         Per unit, the scale ``s_u`` of its squared (centred) total.
     group_centring : numpy.ndarray
         Per group, the weight ``s_g / n_g`` of the ``T_g T_g'`` term subtracted when centring
         the unit totals at the group mean (0 where the totals are not centred).
-    unit_in_group : scipy.sparse.csr_matrix
-        The ``n_groups × n_units`` indicator of which group holds each unit.
+    one_row_per_unit : bool
+        Every unit is a single row (respondents as secondary units), so a unit's total is its
+        row's value and the variance can skip forming unit totals.
     """
 
     unit_codes: np.ndarray
+    row_groups: np.ndarray
     unit_scale: np.ndarray
     group_centring: np.ndarray
-    unit_in_group: sparse.csr_matrix
+    one_row_per_unit: bool = False
 
     @property
     def n_units(self) -> int:
         """Number of units of the stage."""
         return int(self.unit_scale.size)
+
+    @property
+    def n_groups(self) -> int:
+        """Number of groups of the stage."""
+        return int(self.group_centring.size)
 
 
 def stage_variance(
@@ -99,11 +107,13 @@ def stage_variance(
     StageVariance
     """
     centring = np.where(lonely, 0.0, group_scale / np.maximum(sampled, 1))
-    indicator = sparse.csr_matrix(
-        (np.ones(unit_group.size), (unit_group, np.arange(unit_group.size))),
-        shape=(group_scale.size, unit_group.size),
+    return StageVariance(
+        unit_codes=unit_codes,
+        row_groups=unit_group[unit_codes],
+        unit_scale=group_scale[unit_group],
+        group_centring=centring,
+        one_row_per_unit=unit_group.size == unit_codes.size,
     )
-    return StageVariance(unit_codes, group_scale[unit_group], centring, indicator)
 
 
 def stage_scales(

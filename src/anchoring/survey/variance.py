@@ -65,18 +65,37 @@ def _stage_covariance(
     n_domains: int,
 ) -> np.ndarray:
     """One stage's term ``Σ_u s_u t_u t_u' − Σ_g (s_g/n_g) T_g T_g'``."""
-    unit_totals = sparse.csr_matrix(
-        (influence, (stage.unit_codes[rows], domain_codes)), shape=(stage.n_units, n_domains)
+    if stage.one_row_per_unit:
+        # a unit total is one row's influence value, in the column of its domain only, so
+        # Σ_u s_u t_u t_u' is diagonal
+        squares = stage.unit_scale[stage.unit_codes[rows]] * influence**2
+        cross = np.diag(np.bincount(domain_codes, weights=squares, minlength=n_domains))
+    else:
+        unit_totals = _totals(
+            stage.unit_codes[rows], domain_codes, influence, stage.n_units, n_domains
+        )
+        cross = _weighted_gram(unit_totals, stage.unit_scale)
+    group_totals = _totals(
+        stage.row_groups[rows], domain_codes, influence, stage.n_groups, n_domains
     )
-    # each unit's row times sqrt(s_u): diag(sqrt(s)) @ unit_totals without building it
-    row_scale = np.sqrt(stage.unit_scale)[
-        np.repeat(np.arange(stage.n_units), np.diff(unit_totals.indptr))
-    ]
-    scaled = sparse.csr_matrix(
-        (unit_totals.data * row_scale, unit_totals.indices, unit_totals.indptr),
-        shape=unit_totals.shape,
+    return cross - _weighted_gram(group_totals, stage.group_centring)
+
+
+def _totals(
+    codes: np.ndarray, domain_codes: np.ndarray, values: np.ndarray, n: int, n_domains: int
+) -> sparse.csr_matrix:
+    """Sum ``values`` into a sparse ``n × n_domains`` table by (code, domain)."""
+    return sparse.csr_matrix((values, (codes, domain_codes)), shape=(n, n_domains))
+
+
+def _weighted_gram(totals: sparse.csr_matrix, weights: np.ndarray) -> np.ndarray:
+    """Return ``Σ_k w_k t_k t_k'`` over the rows ``t_k`` of a totals table.
+
+    Sparse throughout: a unit has values in few domains, and a dense product of a tall table
+    would call multi-threaded BLAS, which stalls on a busy 2-core machine.
+    """
+    row_weights = np.repeat(weights, np.diff(totals.indptr))
+    weighted = sparse.csr_matrix(
+        (totals.data * row_weights, totals.indices, totals.indptr), shape=totals.shape
     )
-    cross = np.asarray((scaled.T @ scaled).todense())
-    group_totals = np.asarray((stage.unit_in_group @ unit_totals).todense())
-    centre = group_totals.T @ (stage.group_centring[:, None] * group_totals)
-    return cross - centre
+    return (totals.T @ weighted).toarray()
