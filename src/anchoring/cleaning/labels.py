@@ -251,6 +251,18 @@ def factorize_text(values: pd.Series) -> tuple[np.ndarray, list[str]]:
     return positions.astype(np.int64), encoded.dictionary.to_pylist()
 
 
+def code_arrays(codes: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """The answer codes of an item column as numpy: values (0 where missing) and the missing mask.
+
+    No copy for the nullable integer columns :func:`code_column` makes.
+    """
+    array = codes.array
+    if isinstance(array, pd.arrays.IntegerArray):
+        return array._data, array._mask
+    missing = codes.isna().to_numpy()
+    return codes.to_numpy(dtype="float64", na_value=0), missing
+
+
 def text_from_codes(
     values: list[str | None], positions: np.ndarray, index: pd.Index | None = None
 ) -> pd.Series:

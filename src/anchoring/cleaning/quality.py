@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from anchoring.cleaning.labels import code_arrays
 from anchoring.frames import Frames
 from anchoring.groups import GROUPS
 from anchoring.instrument import DONT_KNOW, NOT_APPLICABLE
@@ -55,34 +56,28 @@ def write_quality_json(quality: dict, path: Path) -> None:
 def item_rates(responses: pd.DataFrame, item_ids: list[str]) -> list[dict]:
     """Per group and item: kept respondents, nonresponse, «Vet ikke» and «Ikke relevant» shares."""
     group_of = responses["group"].to_numpy(dtype=object, na_value=None)
-    group_code = np.full(len(responses), len(GROUP_ORDER), dtype="int64")  # last: no group
-    for code, group in enumerate(GROUP_ORDER):
-        group_code[group_of == group] = code
-    slots = len(GROUP_ORDER) + 1
-    sizes = np.bincount(group_code, minlength=slots)
-    counts = {}  # item → per group: answered on another code, blank, «Vet ikke», «Ikke relevant»
-    for item in item_ids:
-        codes = responses[item]
-        values = codes.to_numpy(dtype="float64", na_value=np.nan)
-        kind = np.select(
-            [np.isnan(values), values == DONT_KNOW, values == NOT_APPLICABLE], [1, 2, 3]
-        )
-        counts[item] = np.bincount(group_code * 4 + kind, minlength=slots * 4).reshape(slots, 4)
     rows = []
-    for code, group in enumerate(GROUP_ORDER):
-        n = int(sizes[code])
+    for group in GROUP_ORDER:
+        in_group = group_of == group
+        n = int(in_group.sum())
         if n == 0:
             continue
+        every = n == len(responses)  # one group only: no row selection needed
         for item in item_ids:
-            _, blank, dont_know, not_applicable = counts[item][code]
+            values, missing = code_arrays(responses[item])
+            answered = ~missing if every else ~missing & in_group
+            blank = int(missing.sum()) if every else int(np.count_nonzero(missing & in_group))
             rows.append(
                 {
                     "group": group,
                     "item_id": item,
                     "respondents_n": n,
-                    "nonresponse_share": int(blank) / n,
-                    "dont_know_share": int(dont_know) / n,
-                    "not_applicable_share": int(not_applicable) / n,
+                    "nonresponse_share": blank / n,
+                    "dont_know_share": int(np.count_nonzero((values == DONT_KNOW) & answered)) / n,
+                    "not_applicable_share": int(
+                        np.count_nonzero((values == NOT_APPLICABLE) & answered)
+                    )
+                    / n,
                 }
             )
     return rows

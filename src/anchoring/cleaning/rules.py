@@ -23,7 +23,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from anchoring.cleaning.labels import factorize_text
+from anchoring.cleaning.labels import code_arrays, factorize_text
 
 EXCLUSION_REASONS: tuple[str, ...] = (
     "test_marked",
@@ -265,7 +265,6 @@ def flag_straightliners(items: pd.DataFrame, blocks: dict[str, list[str]]) -> np
 
 
 def _scale_points(codes: pd.Series) -> np.ndarray:
-    """The codes as int16, with 0 for a missing value or a code off the 1–5 scale."""
-    values = codes.to_numpy(dtype="float64", na_value=np.nan)
-    on_scale = (values >= 1) & (values <= 5)
-    return np.where(on_scale, values, 0).astype("int16")
+    """The codes, with 0 for a missing value or a code off the 1–5 scale."""
+    values, missing = code_arrays(codes)
+    return np.where((values >= 1) & (values <= 5) & ~missing, values, 0)
