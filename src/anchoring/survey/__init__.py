@@ -18,9 +18,11 @@ structure
 stages
     The sampling stages (PSUs in strata; secondary units in PSUs) and their variance scales.
 domains
-    Coding of the ``by`` domains and their design degrees of freedom.
+    Coding of the ``by`` domains, their design degrees of freedom and contrast coefficients.
 estimators
     Influence values, point estimates and covariances of domain means and totals.
+descriptive
+    Design-weighted statistics without a standard error: Cronbach's alpha, Kish's efficiency.
 variance
     The linearised covariance of domain estimates, summed over the stages.
 intervals

@@ -30,13 +30,15 @@ import pandas as pd
 
 from anchoring.exceptions import DesignError
 from anchoring.survey.columns import check_columns_exist, first_row_label, numeric_column
-from anchoring.survey.domains import Domains, code_domains, domain_df, normalise_by
-from anchoring.survey.estimators import (
-    DomainEstimates,
-    domain_means,
-    domain_totals,
-    weighted_variance,
+from anchoring.survey.descriptive import cronbach_alpha, kish_efficiency
+from anchoring.survey.domains import (
+    Domains,
+    code_domains,
+    coefficient_vector,
+    domain_df,
+    normalise_by,
 )
+from anchoring.survey.estimators import DomainEstimates, domain_means, domain_totals
 from anchoring.survey.intervals import check_level, logit_interval, normal_interval
 from anchoring.survey.structure import build_structure
 
@@ -312,7 +314,7 @@ class SurveyDesign:
         """
         level = check_level(level)
         domains = self._domains(by)
-        vector = _coefficient_vector(coefficients, domains)
+        vector = coefficient_vector(coefficients, domains)
         result = domain_means(self._structure, self._values(variable), domains)
         used = np.flatnonzero(vector != 0)
         weights = vector[used]
@@ -377,18 +379,10 @@ class SurveyDesign:
         domains = self._domains(by)
         matrix = np.column_stack([self._values(item) for item in items])
         rows = np.flatnonzero((domains.codes >= 0) & ~np.isnan(matrix).any(axis=1))
-        codes, weights = domains.codes[rows], self._structure.weights[rows]
-        item_variance = sum(
-            weighted_variance(matrix[rows, k], weights, codes, domains.count)
-            for k in range(len(items))
+        alpha, n = cronbach_alpha(
+            matrix[rows], self._structure.weights[rows], domains.codes[rows], domains.count
         )
-        total_variance = weighted_variance(matrix[rows].sum(axis=1), weights, codes, domains.count)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            alpha = len(items) / (len(items) - 1) * (1 - item_variance / total_variance)
-        table = domains.keys.copy()
-        table["estimate"] = alpha
-        table["n"] = np.bincount(codes[weights > 0], minlength=domains.count)
-        return table
+        return domains.keys.assign(estimate=alpha, n=n)
 
     def kish_efficiency(self, by: By = None) -> pd.DataFrame:
         """Return Kish's weighting efficiency ``(Σw)² / (n Σw²)``, overall or per domain.
@@ -406,15 +400,10 @@ class SurveyDesign:
         """
         domains = self._domains(by)
         inside = (domains.codes >= 0) & (self._structure.weights > 0)
-        codes, weights = domains.codes[inside], self._structure.weights[inside]
-        n = np.bincount(codes, minlength=domains.count)
-        weight_sum = np.bincount(codes, weights=weights, minlength=domains.count)
-        square_sum = np.bincount(codes, weights=weights**2, minlength=domains.count)
-        table = domains.keys.copy()
-        with np.errstate(divide="ignore", invalid="ignore"):
-            table["estimate"] = weight_sum**2 / (n * square_sum)
-        table["n"] = n
-        return table
+        estimate, n = kish_efficiency(
+            self._structure.weights[inside], domains.codes[inside], domains.count
+        )
+        return domains.keys.assign(estimate=estimate, n=n)
 
     def _domains(self, by: By) -> Domains:
         columns = normalise_by(by)
@@ -452,25 +441,3 @@ def _table(
         df=domains.df.astype(np.int64),
     )
     return pd.DataFrame(columns, index=domains.keys.index)
-
-
-def _coefficient_vector(
-    coefficients: Mapping[object, float] | Sequence[float], domains: Domains
-) -> np.ndarray:
-    """Return one coefficient per domain, in the domains' sorted order."""
-    labels = list(domains.labels())
-    if isinstance(coefficients, Mapping):
-        unknown = [key for key in coefficients if key not in labels]
-        if unknown:
-            raise DesignError(
-                f"contrast coefficients name domain(s) {unknown!r} that are not among the "
-                f"domains of by={list(domains.columns)!r}: {labels!r}"
-            )
-        return np.array([float(coefficients.get(label, 0.0)) for label in labels])
-    vector = np.asarray(coefficients, dtype=float)
-    if vector.shape != (len(labels),):
-        raise DesignError(
-            f"contrast needs one coefficient per domain of by={list(domains.columns)!r} "
-            f"({len(labels)}: {labels!r}), got {len(vector)}"
-        )
-    return vector

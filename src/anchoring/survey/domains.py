@@ -7,6 +7,7 @@ sorted order of their ``by`` values (first column first).
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -140,3 +141,42 @@ def _distinct_per_domain(
         return present.sum(axis=0)
     keys = np.unique(units * n_domains + domain)
     return np.bincount(keys % n_domains, minlength=n_domains)
+
+
+def coefficient_vector(
+    coefficients: Mapping[object, float] | Sequence[float], domains: Domains
+) -> np.ndarray:
+    """Return one coefficient per domain, in the domains' sorted order.
+
+    Parameters
+    ----------
+    coefficients : mapping or sequence of float
+        Domain label → coefficient (domains left out get 0), or one coefficient per domain.
+    domains : Domains
+        The domains.
+
+    Returns
+    -------
+    numpy.ndarray
+
+    Raises
+    ------
+    DesignError
+        For a label that is not a domain, or a sequence of the wrong length.
+    """
+    labels = list(domains.labels())
+    if isinstance(coefficients, Mapping):
+        unknown = [key for key in coefficients if key not in labels]
+        if unknown:
+            raise DesignError(
+                f"contrast coefficients name domain(s) {unknown!r} that are not among the "
+                f"domains of by={list(domains.columns)!r}: {labels!r}"
+            )
+        return np.array([float(coefficients.get(label, 0.0)) for label in labels])
+    vector = np.asarray(coefficients, dtype=float)
+    if vector.shape != (len(labels),):
+        raise DesignError(
+            f"contrast needs one coefficient per domain of by={list(domains.columns)!r} "
+            f"({len(labels)}: {labels!r}), got {len(vector)}"
+        )
+    return vector

@@ -100,14 +100,3 @@ def domain_totals(
     covariance = linearised_covariance(structure, rows, influence, codes, domains.count)
     n = np.bincount(codes[weights > 0], minlength=domains.count)
     return DomainEstimates(estimate, covariance, n)
-
-
-def weighted_variance(
-    values: np.ndarray, weights: np.ndarray, codes: np.ndarray, n_domains: int
-) -> np.ndarray:
-    """Return the weighted variance ``Σ w (x − x̄)² / Σ w`` of each domain (two-pass)."""
-    weight_sum = np.bincount(codes, weights=weights, minlength=n_domains)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        mean = np.bincount(codes, weights=weights * values, minlength=n_domains) / weight_sum
-        squares = weights * (values - mean[codes]) ** 2
-        return np.bincount(codes, weights=squares, minlength=n_domains) / weight_sum
