@@ -12,18 +12,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from anchoring.analysis.tables import KEY_COLUMNS
 from anchoring.exceptions import AnchoringError
 from anchoring.groups import GROUPS
 from anchoring.report.numbers import is_missing
 
 REQUIRED_COLUMNS: tuple[str, ...] = (
-    "round_id",
-    "measure",
-    "group",
-    "breakdown",
-    "domain",
-    "dimension",
-    "statistic",
+    *KEY_COLUMNS,
     "estimate",
     "se",
     "ci_low",
@@ -32,7 +27,8 @@ REQUIRED_COLUMNS: tuple[str, ...] = (
     "n_orgs",
     "is_suppressed",
 )
-"""Columns of ``estimates.parquet`` the report needs."""
+"""Columns of ``estimates.parquet`` the report needs: its keys (the analysis's
+:data:`~anchoring.analysis.tables.KEY_COLUMNS`) and the figures shown."""
 
 
 @dataclass(frozen=True)
