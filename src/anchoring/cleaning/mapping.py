@@ -28,6 +28,7 @@ from anchoring.cleaning.labels import (
     resolve_configured,
     role_lookup,
     scale_lookup,
+    text_from_codes,
     unknown_labels,
 )
 from anchoring.exceptions import InputFileError, MappingError, RoundConfigError
@@ -309,8 +310,7 @@ def _role_codes(
         codes[i] = configured.get(key, lookup.get(key))
         if codes[i] is None:
             unknown[str(raw)] = np.flatnonzero(positions == i)
-    codes[-1] = None
-    return pd.Series(codes[positions], index=series.index, dtype="str"), unknown
+    return text_from_codes(list(codes[:-1]), positions, series.index), unknown
 
 
 def map_source(
