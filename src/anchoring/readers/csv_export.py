@@ -152,7 +152,9 @@ def _read_delimited(
         )
     names = _header_names(path, records[header_index])
     _check_quotes(path, data, header_index)
-    table = _parse(path, data, delimiter, names, header_index + 1)
+    table = _parse(
+        path, data, delimiter, names, header_index + 1, _quoted_newlines(sample, delimiter)
+    )
     if table.num_rows == 0:
         raise InputFileError(
             f"{path}: the file has a header (row {header_index + 1}) but no "
@@ -199,7 +201,30 @@ def _check_quotes(path: Path, data: bytes, header_index: int) -> None:
     )
 
 
-def _parse(path: Path, data: bytes, delimiter: str, names: list[str], skip: int) -> pa.Table:
+def _quoted_newlines(sample: str, delimiter: str) -> bool:
+    """Whether a value in the sample spans lines (then Arrow's quote-aware chunker is needed)."""
+    try:
+        for record in csv.reader(io.StringIO(sample), delimiter=delimiter):
+            if any("\n" in value or "\r" in value for value in record):
+                return True
+    except csv.Error:
+        pass
+    return False
+
+
+def _parse(
+    path: Path,
+    data: bytes,
+    delimiter: str,
+    names: list[str],
+    skip: int,
+    multiline_first: bool = False,
+) -> pa.Table:
+    """Parse with Arrow, every column as text; try without values spanning lines first.
+
+    ``multiline_first``: try with them first (the sample has such values). Either attempt that
+    succeeds gives the same table: the option only tells Arrow where it may split the file.
+    """
     convert = pacsv.ConvertOptions(
         # large_string is what pandas' str dtype stores: no conversion of the text to a frame
         column_types=dict.fromkeys(names, pa.large_string()),
@@ -208,7 +233,7 @@ def _parse(path: Path, data: bytes, delimiter: str, names: list[str], skip: int)
         null_values=[""],
     )
     read = pacsv.ReadOptions(column_names=names, skip_rows=skip, encoding="utf8")
-    for newlines in (False, True):
+    for newlines in (True, False) if multiline_first else (False, True):
         parse = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=newlines)
         try:
             return pacsv.read_csv(
