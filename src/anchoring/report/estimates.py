@@ -12,13 +12,18 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from anchoring.analysis.tables import KEY_COLUMNS
 from anchoring.exceptions import AnchoringError
 from anchoring.groups import GROUPS
 from anchoring.report.numbers import is_missing
 
 REQUIRED_COLUMNS: tuple[str, ...] = (
-    *KEY_COLUMNS,
+    "round_id",
+    "measure",
+    "group",
+    "breakdown",
+    "domain",
+    "dimension",
+    "statistic",
     "estimate",
     "se",
     "ci_low",
@@ -27,8 +32,7 @@ REQUIRED_COLUMNS: tuple[str, ...] = (
     "n_orgs",
     "is_suppressed",
 )
-"""Columns of ``estimates.parquet`` the report needs: its keys (the analysis's
-:data:`~anchoring.analysis.tables.KEY_COLUMNS`) and the figures shown."""
+"""Columns of ``estimates.parquet`` the report needs."""
 
 
 @dataclass(frozen=True)
