@@ -38,7 +38,6 @@ from __future__ import annotations
 from anchoring.report.about import about_section
 from anchoring.report.inputs import Report, load_report
 from anchoring.report.main_points import MainPoint, build_main_points
-from anchoring.report.render import render_report
 from anchoring.report.sections import (
     barrier_section,
     change_section,
@@ -69,3 +68,15 @@ __all__ = [
     "title_section",
     "write_tables_xlsx",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """Import :func:`render_report` (nbconvert, nbformat, jsonschema: ~2 s) only when asked.
+
+    The report notebook's kernel never renders, so it does not pay for those imports.
+    """
+    if name == "render_report":
+        from anchoring.report.render import render_report
+
+        return render_report
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
