@@ -7,12 +7,15 @@ import pytest
 from anchoring.cleaning.labels import (
     ColumnCoding,
     UnknownLabel,
+    code_arrays,
     code_column,
+    factorize_text,
     normalise_label,
     raise_unknown_labels,
     resolve_configured,
     role_lookup,
     scale_lookup,
+    text_from_codes,
 )
 from anchoring.exceptions import MappingError, RoundConfigError
 from anchoring.instrument import DONT_KNOW, NOT_APPLICABLE, load_instrument
@@ -129,3 +132,32 @@ def test_many_rows_map_through_unique_values():
     values = pd.Series(np.tile(["Litt enig", "Vet ikke", None], 10000), dtype="str")
     codes, _ = code_column(values, _coding())
     assert codes.value_counts().to_dict() == {4: 10000, DONT_KNOW: 10000}
+
+
+def test_one_byte_columns_coded_as_the_general_path_codes_them():
+    # the one-byte fast path (Arrow buffers) against the same values with one long label added
+    # (which forces factorisation): same codes, same unknown values and rows
+    values = ["1", "5", None, "", "9", "x", " ", "3", "x", "8"]
+    configured = {"9": DONT_KNOW, "8": NOT_APPLICABLE}
+    short, short_unknown = code_column(pd.Series(values, dtype="str"), _coding(configured))
+    long, long_unknown = code_column(
+        pd.Series([*values, "Helt enig"], dtype="str"), _coding(configured)
+    )
+    assert short.tolist() == long.tolist()[:-1]
+    assert short.tolist()[:5] == [1, 5, pd.NA, pd.NA, DONT_KNOW]
+    assert {k: v.tolist() for k, v in short_unknown.items()} == {"x": [5, 8]}
+    assert {k: v.tolist() for k, v in long_unknown.items()} == {"x": [5, 8]}
+
+
+def test_text_from_codes_is_the_inverse_of_factorize_text():
+    values = pd.Series(["b", None, "a", "b", None], dtype="str")
+    positions, uniques = factorize_text(values)
+    rebuilt = text_from_codes(uniques, positions, values.index)
+    pd.testing.assert_series_equal(rebuilt, values)
+
+
+def test_code_arrays_of_nullable_and_float_columns():
+    values, missing = code_arrays(pd.Series([1, None, 8], dtype="Int8"))
+    assert values[[0, 2]].tolist() == [1, 8] and missing.tolist() == [False, True, False]
+    values, missing = code_arrays(pd.Series([1.0, np.nan, 8.0]))
+    assert values.tolist() == [1.0, 0.0, 8.0] and missing.tolist() == [False, True, False]

@@ -239,3 +239,19 @@ def test_damaged_xlsx_is_a_project_error(tmp_path):
     with pytest.raises(InputFileError) as error:
         read_export(bad)
     assert "bad.xlsx" in str(error.value)
+
+
+def test_values_spanning_lines_parse_the_same_whichever_attempt_comes_first(tmp_path):
+    # the sample decides which Arrow chunker is tried first; both give the same table
+    from anchoring.readers.csv_export import _parse, _quoted_newlines
+
+    rows = [[str(i), f"linje {i}\nneste" if i % 7 == 0 else f"tekst {i}"] for i in range(5000)]
+    path = tmp_path / "x.csv"
+    _write_csv(path, "utf-8", rows=rows, header=["id", "tekst"])
+    data = path.read_bytes()
+    sample = data.decode("utf-8")
+    assert _quoted_newlines(sample, ";") and not _quoted_newlines("a;b\r\n1;2\r\n", ";")
+    first = _parse(path, data, ";", ["id", "tekst"], 1, multiline_first=True)
+    second = _parse(path, data, ";", ["id", "tekst"], 1, multiline_first=False)
+    assert first.equals(second) and first.num_rows == 5000
+    assert first["tekst"][7].as_py() == "linje 7\nneste"

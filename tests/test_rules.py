@@ -120,3 +120,26 @@ def test_straightliners_identical_across_a_whole_block_including_reverse_keyed()
     # row 0: all 5 → flag; row 1: neither block constant; row 2: each block constant → flag;
     # row 3: all «Vet ikke» is not straight-lining; row 4: the one complete block is constant
     assert flags.tolist() == [True, False, True, False, True, True]
+
+
+def test_numeric_ids_with_leading_zeros_are_not_the_same_id():
+    # plain numeric ids are compared as integers only when that is one to one: "07" and "7"
+    # are different respondents; "7" twice is one respondent submitting twice
+    frame = _frame(
+        ["7", "07", "7"],
+        ["2026-03-02T10:00Z", "2026-03-02T11:00Z", "2026-03-03T09:00Z"],
+        [[1, 2, 3, 4], [2, 2, 2, 2], [5, 4, 3, 2]],
+    )
+    duplicate, kept = mark_duplicates(frame, np.ones(3, dtype=bool), ITEMS)
+    assert duplicate.tolist() == [True, False, False]
+    assert kept.tolist() == [3, 0, 0]
+    plain = _frame(["17", "27", "17"], frame["submitted_at"], [[1, 2, 3, 4], [2] * 4, [3] * 4])
+    assert mark_duplicates(plain, np.ones(3, dtype=bool), ITEMS)[0].tolist() == [1, 0, 0]
+
+
+def test_a_real_zero_answer_is_not_the_same_as_no_answer():
+    # the item hash packs a missing answer as 0; a column holding a real 0 packs its mask too
+    frame = _frame([None, None], ["2026-03-02T10:00Z", "2026-03-02T11:00Z"], [[0, 1, 1, 1]] * 2)
+    frame["m__a"] = pd.array([0, None], dtype="Int8")
+    duplicate, _ = mark_duplicates(frame, np.ones(2, dtype=bool), ITEMS)
+    assert not duplicate.any()
