@@ -86,6 +86,8 @@ def test_full_run_writes_every_output_and_a_manifest(root):
     run_log = (paths.reports_dir / "run.log").read_text(encoding="utf-8")
     assert "Stage clean: running 01_clean.ipynb" in run_log
     assert "Stage report: done" in run_log
+    # ipykernel's developer log (TCP warning, shutdown interrupt) is not the analyst's business
+    assert "[IPKernelApp]" not in run_log
     # the executed notebooks show the real root, not the staging folder they ran in
     clean = json.loads((paths.reports_dir / "notebooks/01_clean.ipynb").read_text())
     assert any(str(root) in "".join(c["source"]) for c in clean["cells"])

@@ -202,9 +202,17 @@ def _kernel_manager_class(watchdog: _Watchdog, stream: IO[str] | None) -> type:
 
 
 def _kernel_log_arguments(log_file: Path | None, label: str) -> list[str]:
-    """Options of ipykernel that make the kernel append the package's log to ``log_file``."""
+    """Options of ipykernel: append the package's log to ``log_file``, keep ipykernel quiet.
+
+    ipykernel's own log is meant for Jupyter developers: its warning that the local kernel
+    talks over TCP without encryption, and the "KeyboardInterrupt caught in kernel" it logs when
+    the kernel is shut down after the last cell, would only alarm an analyst reading
+    ``run.log``, so only critical messages pass. A failing cell is reported by papermill, a dead
+    kernel by the runner.
+    """
+    quiet = "--IPKernelApp.log_level=CRITICAL"
     if log_file is None:
-        return []
+        return [quiet]
     fmt = _KERNEL_LOG_FORMAT.format(label=label)
     code = (
         "import logging as _l; "
@@ -213,4 +221,4 @@ def _kernel_log_arguments(log_file: Path | None, label: str) -> list[str]:
         "_g = _l.getLogger('anchoring'); _g.addHandler(_h); _g.setLevel(_l.INFO); "
         "del _l, _h, _g"
     )
-    return [f"--IPKernelApp.exec_lines={code}"]
+    return [quiet, f"--IPKernelApp.exec_lines={code}"]
