@@ -152,8 +152,16 @@ def _read_delimited(
         )
     names = _header_names(path, records[header_index])
     _check_quotes(path, data, header_index)
+    # UTF-8 already validated (or produced by decoding) unless the file came with a BOM as is
+    validated = encoding.lower().replace("_", "-") not in ("utf-8-sig", "utf8-sig")
     table = _parse(
-        path, data, delimiter, names, header_index + 1, _quoted_newlines(sample, delimiter)
+        path,
+        data,
+        delimiter,
+        names,
+        header_index + 1,
+        _quoted_newlines(sample, delimiter),
+        check_utf8=not validated,
     )
     if table.num_rows == 0:
         raise InputFileError(
@@ -219,11 +227,14 @@ def _parse(
     names: list[str],
     skip: int,
     multiline_first: bool = False,
+    check_utf8: bool = True,
 ) -> pa.Table:
     """Parse with Arrow, every column as text; try without values spanning lines first.
 
     ``multiline_first``: try with them first (the sample has such values). Either attempt that
     succeeds gives the same table: the option only tells Arrow where it may split the file.
+    ``check_utf8=False`` when the whole file was validated as UTF-8 before (its fields, cut at
+    ASCII delimiters and quotes, are then valid UTF-8 too): Arrow need not check every value.
     """
     convert = pacsv.ConvertOptions(
         # large_string is what pandas' str dtype stores: no conversion of the text to a frame
@@ -231,6 +242,7 @@ def _parse(
         strings_can_be_null=True,
         quoted_strings_can_be_null=True,
         null_values=[""],
+        check_utf8=check_utf8,
     )
     read = pacsv.ReadOptions(column_names=names, skip_rows=skip, encoding="utf8")
     for newlines in (True, False) if multiline_first else (False, True):
