@@ -15,7 +15,7 @@ two Parquet files. Nothing is written unless everything succeeds: outputs are st
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -211,13 +211,12 @@ def _flags(
 
 
 def _responses(
-    config: RoundConfig,
-    instrument: Instrument,
-    frames: Frames,
-    outcomes: list[_SourceOutcome],
-    item_ids: list[str],
+    config: RoundConfig, outcomes: list[_SourceOutcome], item_ids: list[str]
 ) -> tuple[pd.DataFrame, np.ndarray]:
-    """The kept respondents of all sources (source order) and the row order of the output."""
+    """The kept respondents of all sources (source order) and the row order of the output.
+
+    Without the design weights and themes (:func:`_with_design_and_themes`).
+    """
     parts = []
     for outcome in outcomes:
         source = outcome.mapped.source
@@ -236,12 +235,20 @@ def _responses(
     by_key = _check_unique_keys(responses["respondent_key"])
     responses["round_id"] = config.round_id
     responses["answer_time_s"] = responses["answer_time_ms"] / 1000.0
+    responses[item_ids] = responses[item_ids].astype("Int8")
+    return responses, _output_order(responses, by_key)
+
+
+def _with_design_and_themes(
+    responses: pd.DataFrame, instrument: Instrument, frames: Frames
+) -> pd.DataFrame:
+    """``responses`` with ``fpc``, ``weight``, ``has_barrier_text`` and the theme columns."""
+    responses = responses.copy(deep=False)
     psu_n = {k: v for g in GROUPS for k, v in frames[g].psu_n().items()}
     responses[["fpc", "weight"]] = design_weights(responses, psu_n)
     themes = tag_themes(responses["_text"], instrument.themes)
     responses[themes.columns] = themes
-    responses[item_ids] = responses[item_ids].astype("Int8")
-    return responses, _output_order(responses, by_key)
+    return responses
 
 
 def _check_unique_keys(keys: pd.Series) -> np.ndarray:
@@ -381,11 +388,31 @@ def _quality(
     }
 
 
+def _part(schema: pa.Schema, names: list[str]) -> pa.Schema:
+    return pa.schema([schema.field(n) for n in names])
+
+
+def _gather(frame: pd.DataFrame, schema: pa.Schema, order: np.ndarray) -> pa.Table:
+    """``frame`` as Arrow columns of ``schema``, rows in output order."""
+    return take_rows(frame_to_table(frame, schema), order, _REPEATED)
+
+
+def _pandas_metadata(responses: pd.DataFrame, schema: pa.Schema) -> dict:
+    """The pandas schema metadata of the whole table (it depends on the dtypes only)."""
+    return frame_to_table(responses.iloc[:0], schema).schema.metadata
+
+
 def _write_responses(
-    responses: pd.DataFrame, schema: pa.Schema, order: np.ndarray, path: Path
+    gathered: Future,
+    late: pd.DataFrame,
+    schema: pa.Schema,
+    order: np.ndarray,
+    path: Path,
 ) -> None:
-    """Write ``responses.parquet``: the kept respondents in output row order."""
-    write_table(take_rows(frame_to_table(responses, schema), order, _REPEATED), path)
+    """Write ``responses.parquet``: the gathered columns and ``late``, in output row order."""
+    parts = [gathered.result(), _gather(late, _part(schema, list(late.columns)), order)]
+    columns = {n: c for part in parts for n, c in zip(part.column_names, part.columns, strict=True)}
+    write_table(pa.Table.from_arrays([columns[n] for n in schema.names], schema=schema), path)
 
 
 def clean_round(root: Path | str | None, round_id: str) -> CleaningResult:
@@ -416,14 +443,24 @@ def clean_round(root: Path | str | None, round_id: str) -> CleaningResult:
         _apply_rules(config, instrument, frames, mapped, marked, before, str(paths.config_file))
         for mapped, marked, before in _first_pass(paths, config, instrument, item_ids)
     ]
-    responses, order = _responses(config, instrument, frames, outcomes, item_ids)
+    responses, order = _responses(config, outcomes, item_ids)
     theme_columns = [f"{THEME_PREFIX}{t.id}" for t in instrument.themes]
     schema = responses_schema(item_ids, theme_columns)
+    late = ["fpc", "weight", "has_barrier_text", *theme_columns]
+    early = [n for n in schema.names if n not in late]
     with staged_directory(paths.processed_dir) as staging, ThreadPoolExecutor(1) as writer:
-        # responses.parquet is gathered and written (Arrow, outside the GIL) on a second thread
-        # while the exclusions and the quality report are computed on this one
+        # responses.parquet is gathered and written (Arrow, outside the GIL) on a second thread:
+        # the columns known already while the weights and themes are computed, then the rest
+        # while the exclusions and the quality report are computed on this thread
+        gathered = writer.submit(_gather, responses[early], _part(schema, early), order)
+        responses = _with_design_and_themes(responses, instrument, frames)
         written = writer.submit(
-            _write_responses, responses, schema, order, staging / paths.responses_file.name
+            _write_responses,
+            gathered,
+            responses[late],
+            schema.with_metadata(_pandas_metadata(responses, schema)),
+            order,
+            staging / paths.responses_file.name,
         )
         exclusions = _exclusions(config, outcomes)
         quality = _quality(config, frames, outcomes, responses, order, item_ids)
