@@ -24,8 +24,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
-from statsmodels.stats.multitest import multipletests
+from scipy import special
 
 from anchoring.exceptions import DesignError
 from anchoring.groups import GROUPS, SECTOR
@@ -58,7 +57,7 @@ CHANGE_COLUMNS: tuple[str, ...] = (
 
 def two_sided_normal_p(z: np.ndarray | float) -> np.ndarray:
     """Two-sided p-value of a standard normal statistic, ``2·(1 − Φ(|z|))``."""
-    return 2.0 * stats.norm.sf(np.abs(np.asarray(z, dtype="float64")))
+    return 2.0 * special.ndtr(-np.abs(np.asarray(z, dtype="float64")))  # norm.sf(|z|)
 
 
 def holm_adjust(p_values: Sequence[float] | np.ndarray) -> np.ndarray:
@@ -74,6 +73,8 @@ def holm_adjust(p_values: Sequence[float] | np.ndarray) -> np.ndarray:
     numpy.ndarray
         Adjusted p-values (``multipletests(method="holm")``), NaN where the input is NaN.
     """
+    from statsmodels.stats.multitest import multipletests  # slow to import: only when needed
+
     p = np.asarray(p_values, dtype="float64")
     adjusted = np.full_like(p, np.nan)
     present = ~np.isnan(p)
@@ -129,7 +130,7 @@ def estimate_gap(
     gap = float(estimates[high] - estimates[low])
     variance = covariance[high, high] + covariance[low, low] - 2.0 * covariance[high, low]
     gap_se = float(np.sqrt(max(variance, 0.0)))
-    z_crit = stats.norm.ppf(0.5 + level / 2.0)
+    z_crit = special.ndtri(0.5 + level / 2.0)
     z = gap / gap_se if gap_se > 0 else float("nan")
     labels = groups["group"].to_numpy()
     return {
@@ -181,7 +182,7 @@ def estimate_change(
     table = now.merge(before, on=keys, how="inner")
     table["change"] = table["estimate_current"] - table["estimate_previous"]
     table["se"] = np.sqrt(table["se_current"] ** 2 + table["se_previous"] ** 2)
-    z_crit = stats.norm.ppf(0.5 + level / 2.0)
+    z_crit = special.ndtri(0.5 + level / 2.0)
     table["ci_low"] = table["change"] - z_crit * table["se"]
     table["ci_high"] = table["change"] + z_crit * table["se"]
     with np.errstate(divide="ignore", invalid="ignore"):

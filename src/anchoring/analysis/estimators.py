@@ -15,7 +15,7 @@ from functools import cached_property
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from anchoring.change import estimate_gap
 from anchoring.consensus import category_shares, leik_dispersion, tastle_wierman_consensus
@@ -204,7 +204,7 @@ def _sector(
     vector = np.full(len(order), 1.0 / len(GROUPS))
     estimate = float(vector @ np.array([estimates[g] for g in order]))
     se = float(np.sqrt(max(vector @ covariance.to_numpy() @ vector, 0.0)))
-    z = stats.norm.ppf(0.5 + round_data.level / 2.0)
+    z = special.ndtri(0.5 + round_data.level / 2.0)
     block.update(estimate=estimate, se=se, ci_low=estimate - z * se, ci_high=estimate + z * se)
     return block, covariance
 

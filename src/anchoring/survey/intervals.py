@@ -14,7 +14,7 @@ help page ``?svyciprop``.
 from __future__ import annotations
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
 
 from anchoring.exceptions import DesignError
 
@@ -47,7 +47,7 @@ def normal_interval(
     tuple of numpy.ndarray
         Lower and upper limits.
     """
-    z = stats.norm.ppf(1 - (1 - level) / 2)
+    z = special.ndtri(1 - (1 - level) / 2)  # the normal quantile (scipy.stats.norm.ppf)
     return estimate - z * se, estimate + z * se
 
 
@@ -83,10 +83,11 @@ def logit_interval(
     df = np.asarray(df, dtype=float)
     tail = (1 - level) / 2
     with np.errstate(divide="ignore", invalid="ignore"):
-        t_level = 1 - 2 * stats.norm.cdf(stats.t.ppf(tail, np.where(df > 0, df, np.nan)))
+        # Φ(t quantile): special.ndtr = norm.cdf, special.stdtrit(df, q) = t.ppf(q, df)
+        t_level = 1 - 2 * special.ndtr(special.stdtrit(np.where(df > 0, df, np.nan), tail))
         normal_tail = (1 - t_level) / 2
-        lower_factor = stats.norm.ppf(normal_tail)
-        upper_factor = stats.norm.ppf(1 - normal_tail)
+        lower_factor = special.ndtri(normal_tail)
+        upper_factor = special.ndtri(1 - normal_tail)
         varies = (se > 0) & (p > 0) & (p < 1)
         logit_se = np.where(varies, se / (p * (1 - p)), 0.0)
         centre = special.logit(np.where(varies, p, 0.5))
