@@ -4,14 +4,16 @@ Run as ``python -m benchmarks.jupyter_floor --root ROOT --round ID --out DIR``. 
 copies of ``01_clean``, ``02_analyse`` and ``03_report`` (once per report language) whose code
 cells are all empty, with the pipeline's own runner (papermill, the same kernel, parameters and
 kernel set-up), and renders each executed report notebook to HTML with the pipeline's own
-renderer (nbconvert). What remains is the cost of Jupyter itself: interpreter and kernel
-start-up, papermill, nbformat and nbconvert.
+renderer (nbconvert); the report languages run side by side, as in the pipeline. What remains
+is the cost of Jupyter itself: interpreter and kernel start-up, papermill, nbformat and
+nbconvert.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from functools import partial
 from pathlib import Path
 
 
@@ -33,19 +35,27 @@ def empty_code_cells(template: Path, target: Path) -> Path:
 def run_floor(root: Path, round_id: str, out: Path, languages: tuple[str, ...]) -> None:
     """Execute the emptied notebooks and render the report notebooks, as the pipeline does."""
     from anchoring.paths import notebooks_dir
-    from anchoring.pipeline.runner import NotebookRun, execute_notebook
+    from anchoring.pipeline.runner import run_side_by_side
     from anchoring.pipeline.stages import STAGES
-    from anchoring.report import render_report
 
     templates = out / "templates"
     for stage in STAGES:
         template = empty_code_cells(notebooks_dir() / stage.notebook, templates / stage.notebook)
-        for execution in stage.executions(round_id, languages):
-            executed = out / "executed" / execution.executed_name
-            parameters = {**execution.parameters, "root": str(root)}
-            execute_notebook(NotebookRun(template, executed, parameters, out / "run.log"))
-            if execution.html_name is not None:
-                render_report(executed, out / execution.html_name, execution.lang or "")
+        executions = stage.executions(round_id, languages)
+        # side by side where the pipeline runs them side by side (the report languages)
+        run_side_by_side([partial(_execute, template, e, root, out) for e in executions])
+
+
+def _execute(template: Path, execution, root: Path, out: Path) -> None:
+    """Execute one emptied notebook and render it when it is a report, as the pipeline does."""
+    from anchoring.pipeline.runner import NotebookRun, execute_notebook
+    from anchoring.report import render_report
+
+    executed = out / "executed" / execution.executed_name
+    parameters = {**execution.parameters, "root": str(root)}
+    execute_notebook(NotebookRun(template, executed, parameters, out / "run.log"))
+    if execution.html_name is not None:
+        render_report(executed, out / execution.html_name, execution.lang or "")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -32,9 +32,19 @@ RERUN_TARGET_S = 1.5
 
 
 def prepare_demo(root: Path) -> str:
-    """Simulate the demo rounds under ``root`` and run the previous round once."""
-    from anchoring.simulate import simulate_demo_rounds
+    """Simulate the demo rounds afresh under ``root`` and run the previous round once.
 
+    ``root`` is the suite's own work folder: demo rounds left there by an earlier version of the
+    simulator are removed first (they take seconds to remake, and raw data is never overwritten).
+    """
+    from anchoring.paths import RoundPaths
+    from anchoring.simulate import DEMO_PREVIOUS_ROUND, DEMO_ROUND, simulate_demo_rounds
+
+    for round_id in (DEMO_PREVIOUS_ROUND, DEMO_ROUND):
+        paths = RoundPaths(root, round_id)
+        for folder in (paths.raw_dir, paths.processed_dir, paths.reports_dir):
+            if folder.exists():
+                shutil.rmtree(folder)
     rounds = simulate_demo_rounds(root)
     *earlier, demo = rounds
     for round_id in earlier:

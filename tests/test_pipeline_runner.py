@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import _thread
 import json
+import threading
 import time
 
 import pytest
 
 from _pipeline_fixtures import write_notebook
 from anchoring.exceptions import PipelineError
+from anchoring.pipeline import runner
 from anchoring.pipeline.runner import NotebookRun, describe_cell_failure, execute_notebook
 
 pytestmark = pytest.mark.slow  # each test starts a Jupyter kernel (a few seconds)
@@ -69,3 +72,51 @@ def test_describe_cell_failure_shortens_long_sources():
     source = "a = 1\n\nb = 2\nc = 3\nd = 4\n"
     text = describe_cell_failure("02_analyse.ipynb", 5, source, "KeyError", "'x'")
     assert "cell 5 (`a = 1 / b = 2 / c = 3 / ...`): KeyError: 'x'" in text
+
+
+# --- executions side by side (the report languages) -------------------------------------------
+
+
+def test_side_by_side_runs_at_once_and_raises_the_first_failure_after_all_finish(monkeypatch):
+    monkeypatch.setattr(runner.os, "cpu_count", lambda: 2)
+    started, finished = threading.Barrier(2, timeout=10), []
+
+    def task(name: str, error: Exception | None):
+        def run():
+            started.wait()  # both must be running at the same time, or this times out
+            time.sleep(0.05 if error else 0.2)
+            finished.append(name)
+            if error:
+                raise error
+
+        return run
+
+    with pytest.raises(PipelineError, match="nb failed"):
+        runner.run_side_by_side(
+            [task("nb", PipelineError("nb failed")), task("en", PipelineError("en failed"))]
+        )
+    assert sorted(finished) == ["en", "nb"]  # the slower one was not abandoned
+
+
+def test_side_by_side_on_one_core_runs_in_order(monkeypatch):
+    monkeypatch.setattr(runner.os, "cpu_count", lambda: 1)
+    order = []
+    runner.run_side_by_side([lambda: order.append(threading.current_thread().name)] * 2)
+    assert order == [threading.main_thread().name] * 2
+
+
+def test_interrupt_while_side_by_side_stops_every_kernel(monkeypatch):
+    monkeypatch.setattr(runner.os, "cpu_count", lambda: 2)
+    kernels_stopped = threading.Event()
+    monkeypatch.setattr(runner, "stop_running_kernels", kernels_stopped.set)
+
+    def interrupted():
+        _thread.interrupt_main()  # Ctrl-C reaches the main thread, which is waiting
+        assert kernels_stopped.wait(10)  # a notebook returns once its kernel is killed
+
+    def other():
+        assert kernels_stopped.wait(10)
+
+    with pytest.raises(KeyboardInterrupt):
+        runner.run_side_by_side([interrupted, other])
+    assert kernels_stopped.is_set()

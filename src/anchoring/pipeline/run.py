@@ -18,6 +18,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from anchoring.exceptions import AnchoringError, PipelineError
@@ -39,7 +40,12 @@ from anchoring.pipeline.manifest import (
     recorded_stage,
     write_manifest,
 )
-from anchoring.pipeline.runner import NOTEBOOK_TIMEOUT_S, NotebookRun, execute_notebook
+from anchoring.pipeline.runner import (
+    NOTEBOOK_TIMEOUT_S,
+    NotebookRun,
+    execute_notebook,
+    run_side_by_side,
+)
 from anchoring.pipeline.stages import (
     EXECUTED_NOTEBOOKS_DIR,
     REPORT_FILE_NAMES,
@@ -288,8 +294,7 @@ class _RoundRun:
             return StageRecord(stage.name, names, fingerprint, True, 0.0, reused, produced_at)
         log.info("Stage %s: running %s ...", stage.name, ", ".join(names))
         before, clock = staging.snapshot(), time.perf_counter()
-        for execution in executions:
-            self._execute(template, execution, staging, log_file)
+        self._execute_all(template, executions, staging, log_file)
         seconds = time.perf_counter() - clock
         _check_required_outputs(stage, staging)
         outputs = {
@@ -299,6 +304,14 @@ class _RoundRun:
         }
         log.info("Stage %s: done in %.1f s (%d output files).", stage.name, seconds, len(outputs))
         return StageRecord(stage.name, names, fingerprint, False, seconds, outputs, self.started)
+
+    def _execute_all(
+        self, template: Path, executions: list[Execution], staging: Staging, log_file: Path
+    ) -> None:
+        """Execute a stage's notebooks; the report languages run side by side."""
+        run_side_by_side(
+            [partial(self._execute, template, e, staging, log_file) for e in executions]
+        )
 
     def _execute(
         self, template: Path, execution: Execution, staging: Staging, log_file: Path

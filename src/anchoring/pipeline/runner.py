@@ -15,7 +15,8 @@ import logging
 import os
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -137,6 +138,49 @@ def describe_cell_failure(
     return f"notebook {notebook} failed in cell {cell_index} (`{head}`): {error}"
 
 
+def run_side_by_side(executions: Sequence[Callable[[], None]]) -> None:
+    """Run independent notebook executions at the same time, one thread (and kernel) each.
+
+    The report languages are independent (each writes its own executed notebook, HTML and
+    spreadsheet), so with more than one core they run side by side; with one core, or one
+    execution, one after the other. Every execution finishes before the first failure (in the
+    given order) is raised; an interrupt stops every kernel at once.
+
+    Parameters
+    ----------
+    executions
+        Callables that each execute (and render) one notebook.
+    """
+    workers = min(len(executions), os.cpu_count() or 1)
+    if workers < 2:
+        for execution in executions:
+            execution()
+        return
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="notebook")
+    try:
+        futures = [pool.submit(execution) for execution in executions]
+        wait(futures)
+    except BaseException:
+        stop_running_kernels()
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    for future in futures:
+        future.result()
+
+
+def stop_running_kernels() -> None:
+    """Kill the kernel of every notebook this process is executing (on any thread).
+
+    Used when a run is interrupted while notebooks execute side by side: papermill then sees a
+    dead kernel and returns at once, instead of finishing a notebook nobody waits for.
+    """
+    with _RUNNING_LOCK:
+        watchdogs = list(_RUNNING)
+    for watchdog in watchdogs:
+        watchdog.kill_kernel()
+
+
 class _Watchdog:
     """Kill the kernel if the notebook runs past its time limit."""
 
@@ -148,11 +192,15 @@ class _Watchdog:
         self._timer.daemon = True
 
     def __enter__(self) -> _Watchdog:
+        with _RUNNING_LOCK:
+            _RUNNING.add(self)
         self._timer.start()
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         self._timer.cancel()
+        with _RUNNING_LOCK:
+            _RUNNING.discard(self)
 
     def _expire(self) -> None:
         self.expired = True
@@ -162,11 +210,21 @@ class _Watchdog:
                 self.timeout_s,
                 self.kernel_pid,
             )
-            try:
-                os.killpg(self.kernel_pid, signal.SIGKILL)
-            except OSError:
-                with contextlib.suppress(OSError):
-                    os.kill(self.kernel_pid, signal.SIGKILL)
+        self.kill_kernel()
+
+    def kill_kernel(self) -> None:
+        """Kill the kernel's process group (or the kernel alone), if it has started."""
+        if self.kernel_pid is None:
+            return
+        try:
+            os.killpg(self.kernel_pid, signal.SIGKILL)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.kill(self.kernel_pid, signal.SIGKILL)
+
+
+_RUNNING: set[_Watchdog] = set()
+_RUNNING_LOCK = threading.Lock()
 
 
 @contextlib.contextmanager
