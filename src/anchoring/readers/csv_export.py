@@ -22,13 +22,13 @@ import pyarrow.csv as pacsv
 
 from anchoring.exceptions import InputFileError
 from anchoring.readers.detect import (
-    _sample_records,
     detect_decimal,
     detect_delimiter,
     detect_encoding,
     find_header_index,
     is_utf8,
     read_sample,
+    sample_records,
 )
 from anchoring.readers.raw_table import RawTable
 
@@ -143,7 +143,7 @@ def _read_delimited(
     data, encoding = _to_utf8(path, _read_bytes(path), encoding)
     sample = data[:_SAMPLE_CHARS].decode("utf-8", errors="ignore")
     delimiter = delimiter or detect_delimiter(sample)
-    records = _sample_records(sample, delimiter)
+    records = sample_records(sample, delimiter)
     header_index = find_header_index(records) if header_row is None else header_row - 1
     if header_index >= len(records):
         raise InputFileError(

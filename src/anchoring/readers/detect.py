@@ -86,7 +86,23 @@ def read_sample(path: Path, size: int | None = _SAMPLE_BYTES) -> bytes:
         raise InputFileError(f"{path}: cannot read the file ({exc}).") from None
 
 
-def _sample_records(text: str, delimiter: str, limit: int = 60) -> list[list[str]]:
+def sample_records(text: str, delimiter: str, limit: int = 60) -> list[list[str]]:
+    """Parse the first records of a text sample with the csv module (for detection only).
+
+    Parameters
+    ----------
+    text : str
+        The start of the file, decoded.
+    delimiter : str
+        The field delimiter.
+    limit : int, default 60
+        Records to parse at most.
+
+    Returns
+    -------
+    list of list of str
+        The records; a last record cut off by the end of the sample is dropped.
+    """
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     records = []
     try:
@@ -103,7 +119,7 @@ def detect_delimiter(text: str) -> str:
     """The delimiter (``;``, ``,`` or tab) that splits the sample into most consistent fields."""
     best, best_score = ";", (-1, -1)
     for delimiter in DELIMITERS:
-        records = [r for r in _sample_records(text, delimiter) if any(f.strip() for f in r)]
+        records = [r for r in sample_records(text, delimiter) if any(f.strip() for f in r)]
         if not records:
             continue
         widths = Counter(len(r) for r in records)
