@@ -60,17 +60,7 @@ d$possible_respondents <- Inf
 des <- svydesign(ids = ~org_id + respondent_key, strata = ~stratum,
                  fpc = ~fpc + possible_respondents, weights = ~weight, nest = TRUE, data = d)
 
-rows <- list()
-record <- function(case, domain, quantity, value, call) {
-  value <- as.numeric(value)
-  stopifnot(length(value) == length(domain))
-  rows[[length(rows) + 1]] <<- data.frame(
-    case = case, domain = domain, quantity = quantity,
-    value = vapply(value, format, "", digits = 17), call = call,
-    stringsAsFactors = FALSE
-  )
-}
-run <- function(text) eval(parse(text = text), envir = globalenv())
+source(file.path("tests", "r", "record.R"))
 
 record_svyby_mean <- function(case, call, by_column, cis = TRUE) {
   result <- run(call)
@@ -82,15 +72,6 @@ record_svyby_mean <- function(case, call, by_column, cis = TRUE) {
     record(case, domain, "ci_low", run(conf)[, 1], paste0(conf, "[, 1]"))
     record(case, domain, "ci_high", run(conf)[, 2], paste0(conf, "[, 2]"))
   }
-}
-
-record_svyby_ciprop <- function(case, call) {
-  result <- run(call)
-  domain <- as.character(result$group)
-  record(case, domain, "estimate", coef(result), sprintf("coef(%s)", call))
-  record(case, domain, "se", SE(result), sprintf("SE(%s)", call))
-  record(case, domain, "ci_low", result$ci_l, sprintf("(%s)$ci_l", call))
-  record(case, domain, "ci_high", result$ci_u, sprintf("(%s)$ci_u", call))
 }
 
 # svyciprop(method = "logit") fits svyglm(y ~ 1, family = quasibinomial) with glm's default
@@ -120,15 +101,6 @@ record_contrast <- function(case, domain, call) {
   record(case, domain, "ci_low", run(conf)[, 1], paste0(conf, "[, 1]"))
   record(case, domain, "ci_high", run(conf)[, 2], paste0(conf, "[, 2]"))
 }
-
-rows[[1]] <- data.frame(
-  case = "meta", domain = "", quantity = c("r_version", "survey_version"),
-  value = c(paste(R.version$major, R.version$minor, sep = "."),
-            as.character(packageVersion("survey"))),
-  call = c("paste(R.version$major, R.version$minor, sep = \".\")",
-           "as.character(packageVersion(\"survey\"))"),
-  stringsAsFactors = FALSE
-)
 
 for (m in measures) {
   index <- paste0("index_", m)
@@ -184,6 +156,5 @@ for (g in groups) {
   record("weighting_efficiency::", g, "estimate", run(call), call)
 }
 
-result <- do.call(rbind, rows)
-write.csv(result, results_file, row.names = FALSE)
-cat(sprintf("wrote %d numbers to %s\n", nrow(result), results_file))
+n_numbers <- write_results(results_file)
+cat(sprintf("wrote %d numbers to %s\n", n_numbers, results_file))

@@ -24,17 +24,7 @@ data_dir <- file.path("tests", "data")
 results_file <- file.path("tests", "results", "survey_reference.csv")
 if (!dir.exists(data_dir)) stop("run from the repository root: Rscript tests/r/reference_survey.R")
 
-rows <- list()
-record <- function(case, domain, quantity, value, call) {
-  value <- as.numeric(value)
-  stopifnot(length(value) == length(domain))
-  rows[[length(rows) + 1]] <<- data.frame(
-    case = case, domain = domain, quantity = quantity,
-    value = vapply(value, format, "", digits = 17), call = call,
-    stringsAsFactors = FALSE
-  )
-}
-run <- function(text) eval(parse(text = text), envir = globalenv())
+source(file.path("tests", "r", "record.R"))
 
 # A svystat (svymean / svytotal of one variable): estimate, se, normal CI.
 record_svystat <- function(case, call, level = 0.95) {
@@ -63,16 +53,6 @@ record_ciprop <- function(case, call) {
   record(case, "", "se", SE(result), sprintf("SE(%s)", call))
   record(case, "", "ci_low", attr(result, "ci")[1], sprintf("attr(%s, \"ci\")[1]", call))
   record(case, "", "ci_high", attr(result, "ci")[2], sprintf("attr(%s, \"ci\")[2]", call))
-}
-
-# A svyby of svyciprop with vartype = c("se", "ci").
-record_svyby_ciprop <- function(case, call, by_column) {
-  result <- run(call)
-  domain <- as.character(result[[by_column]])
-  record(case, domain, "estimate", coef(result), sprintf("coef(%s)", call))
-  record(case, domain, "se", SE(result), sprintf("SE(%s)", call))
-  record(case, domain, "ci_low", result$ci_l, sprintf("(%s)$ci_l", call))
-  record(case, domain, "ci_high", result$ci_u, sprintf("(%s)$ci_u", call))
 }
 
 record_scalar <- function(case, domain, quantity, call) {
@@ -384,14 +364,5 @@ for (lonely in c("remove", "certainty")) {
 options(survey.lonely.psu = "adjust")
 
 # ---------------------------------------------------------------------------------------------
-table <- do.call(rbind, rows)
-meta <- data.frame(
-  case = "meta", domain = "", quantity = c("r_version", "survey_version"),
-  value = c(paste(R.version$major, R.version$minor, sep = "."),
-            as.character(packageVersion("survey"))),
-  call = c("paste(R.version$major, R.version$minor, sep = \".\")",
-           "as.character(packageVersion(\"survey\"))"),
-  stringsAsFactors = FALSE
-)
-write.csv(rbind(meta, table), results_file, row.names = FALSE)
-message("wrote ", nrow(table), " reference numbers to ", results_file)
+n_numbers <- write_results(results_file)
+message("wrote ", n_numbers, " reference numbers to ", results_file)
