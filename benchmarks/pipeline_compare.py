@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 
 from benchmarks.results import Result
-from benchmarks.rounds import anchoring_command
+from benchmarks.rounds import anchoring_command, remove_round
 from benchmarks.timing import Timing, run_measured
 
 log = logging.getLogger(__name__)
@@ -37,14 +37,10 @@ def prepare_demo(root: Path) -> str:
     ``root`` is the suite's own work folder: demo rounds left there by an earlier version of the
     simulator are removed first (they take seconds to remake, and raw data is never overwritten).
     """
-    from anchoring.paths import RoundPaths
     from anchoring.simulate import DEMO_PREVIOUS_ROUND, DEMO_ROUND, simulate_demo_rounds
 
     for round_id in (DEMO_PREVIOUS_ROUND, DEMO_ROUND):
-        paths = RoundPaths(root, round_id)
-        for folder in (paths.raw_dir, paths.processed_dir, paths.reports_dir):
-            if folder.exists():
-                shutil.rmtree(folder)
+        remove_round(root, round_id)
     rounds = simulate_demo_rounds(root)
     *earlier, demo = rounds
     for round_id in earlier:

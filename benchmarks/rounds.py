@@ -63,6 +63,16 @@ def _key_file(root: Path, round_id: str) -> Path:
     return root / ".bench-keys" / f"{round_id}.json"
 
 
+def remove_round(root: Path, round_id: str) -> None:
+    """Delete a simulated round's raw, processed and report folders in the suite's work folder."""
+    from anchoring.paths import RoundPaths
+
+    paths = RoundPaths(root, round_id)
+    for folder in (paths.raw_dir, paths.processed_dir, paths.reports_dir):
+        if folder.exists():
+            shutil.rmtree(folder)
+
+
 def simulate(
     root: Path, round_id: str, scale: float, seed: int = SEED, resimulate: bool = False
 ) -> str | None:
@@ -89,9 +99,7 @@ def simulate(
             )
             log.warning(warning)
             return warning
-    for folder in (paths.raw_dir, paths.processed_dir, paths.reports_dir):
-        if folder.exists():
-            shutil.rmtree(folder)
+    remove_round(root, round_id)
     log.info("simulating round %s at scale %g", round_id, scale)
     command = [
         *anchoring_command(),

@@ -125,6 +125,10 @@ class StatusRule(_Strict):
     partly_index: float = 50.0
 
 
+VarianceDesign = Literal["two_stage", "one_stage"]
+"""The variance design of a round (``anchoring.analysis.design``; docs/decisions.md)."""
+
+
 class EstimationSettings(_Strict):
     """Estimation and disclosure settings (methodology §§2, 6, 7)."""
 
@@ -132,7 +136,7 @@ class EstimationSettings(_Strict):
     min_n: int = Field(default=5, ge=1)
     min_orgs: int = Field(default=3, ge=1)
     weighting: Literal["design", "raked"] = "design"
-    variance: Literal["two_stage", "one_stage"] = "two_stage"
+    variance: VarianceDesign = "two_stage"
     status: StatusRule = Field(default_factory=StatusRule)
 
 

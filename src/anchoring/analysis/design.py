@@ -26,14 +26,17 @@ one_stage`` reproduces methodology §1 exactly.
 
 from __future__ import annotations
 
+from typing import get_args
+
 import pandas as pd
 
 from anchoring.analysis.estimators import ORG, STRATUM, WEIGHT
+from anchoring.round_config import VarianceDesign
 from anchoring.survey import SurveyDesign
 
 RESPONDENT = "respondent_key"
 """The secondary sampling unit: one respondent (``source_id:respondent_id``)."""
-VARIANCE_DESIGNS = ("two_stage", "one_stage")
+VARIANCE_DESIGNS: tuple[str, ...] = get_args(VarianceDesign)
 
 
 def round_design(data: pd.DataFrame, variance: str = "two_stage") -> SurveyDesign:

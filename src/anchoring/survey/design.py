@@ -112,8 +112,17 @@ class SurveyDesign:
     ) -> None:
         if not isinstance(data, pd.DataFrame):
             raise DesignError(f"the design data must be a pandas DataFrame, got {type(data)}")
-        columns = {"weights": weights, "psu": psu, "strata": strata, "fpc": fpc, "ssu": ssu}
-        check_columns_exist(data, {**columns, "ssu_fpc": ssu_fpc})
+        check_columns_exist(
+            data,
+            {
+                "weights": weights,
+                "psu": psu,
+                "strata": strata,
+                "fpc": fpc,
+                "ssu": ssu,
+                "ssu_fpc": ssu_fpc,
+            },
+        )
         if ssu_fpc is not None and ssu is None:
             raise DesignError("ssu_fpc= needs ssu= (the secondary units it counts)")
         second = (ssu, ssu_fpc) if ssu is not None else None
