@@ -1,11 +1,17 @@
 """Tests of anchoring.change: change between rounds, Holm adjustment and the gap (methodology §5).
 
-Reference numbers: Holm (1979) step-down adjustment worked by hand for p = (0.01, 0.04, 0.03):
-sorted 0.01, 0.03, 0.04 → 3·0.01 = 0.03, 2·0.03 = 0.06, max(0.06, 1·0.04) = 0.06.
+Reference numbers: R's ``p.adjust(..., method = "holm")`` stored in
+``tests/results/survey_reference.csv`` (case ``holm_p_adjust``, written by
+``tests/r/reference_survey.R``); statsmodels' ``multipletests(method="holm")`` as an
+independent implementation; Holm (1979) step-down adjustment worked by hand for
+p = (0.01, 0.04, 0.03): sorted 0.01, 0.03, 0.04 →
+3·0.01 = 0.03, 2·0.03 = 0.06, max(0.06, 1·0.04) = 0.06.
 Two-sided normal p of z = 1.959963984540054 is 0.05 (the 97.5 % normal quantile).
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -34,6 +40,44 @@ def test_holm_leaves_missing_out_of_the_family():
     assert np.isnan(adjusted[1])
     # family of two: 2·0.01 = 0.02, max(0.02, 0.04) = 0.04
     assert adjusted[[0, 2]] == pytest.approx([0.02, 0.04])
+
+
+def _r_holm_reference() -> tuple[np.ndarray, np.ndarray, str]:
+    """The family and R's answer stored by tests/r/reference_survey.R (case holm_p_adjust)."""
+    reference = pd.read_csv(
+        Path(__file__).parent / "results" / "survey_reference.csv", dtype=str, keep_default_na=False
+    )
+    rows = reference[reference["case"] == "holm_p_adjust"]
+    call = rows["call"].iloc[0]
+    family = call[call.index("c(") + 2 : call.index(")")].split(", ")
+    p = np.array([np.nan if v == "NA" else float(v) for v in family])
+    expected = np.array([np.nan if v == "NA" else float(v) for v in rows["value"]])
+    return p, expected, call
+
+
+def test_holm_matches_r_p_adjust():
+    p, expected, call = _r_holm_reference()
+    assert len(p) == len(expected) == 10, call
+    np.testing.assert_allclose(holm_adjust(p), expected, rtol=1e-15, err_msg=call)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_holm_matches_statsmodels_multipletests(seed):
+    from statsmodels.stats.multitest import multipletests
+
+    rng = np.random.default_rng(seed)
+    m = int(rng.integers(1, 40))
+    # rounded p-values make ties; some families hold large values whose adjustment reaches 1
+    p = np.round(rng.uniform(0, rng.choice([0.05, 1.0]), m) ** 2, 3)
+    expected = multipletests(p, method="holm")[1]
+    np.testing.assert_allclose(holm_adjust(p), expected, rtol=1e-15)
+    shuffled = rng.permutation(m)
+    np.testing.assert_allclose(holm_adjust(p[shuffled]), expected[shuffled], rtol=1e-15)
+
+
+def test_holm_of_an_empty_or_all_missing_family():
+    assert holm_adjust([]).shape == (0,)
+    assert np.isnan(holm_adjust([np.nan, np.nan])).all()
 
 
 def test_two_sided_p():

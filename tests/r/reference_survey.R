@@ -364,5 +364,13 @@ for (lonely in c("remove", "certainty")) {
 options(survey.lonely.psu = "adjust")
 
 # ---------------------------------------------------------------------------------------------
+# Holm's step-down adjustment (anchoring.change.holm_adjust): a family with ties, an NA (a test
+# not made: left out of the family), adjusted values that reach 1, and an unsorted order.
+holm_call <- paste0("p.adjust(c(0.012, 0.04, NA, 0.003, 0.04, 0.2, 0.5, 0.0001, 0.031, 0.9), ",
+                    "method = \"holm\")")
+holm <- run(holm_call)
+record("holm_p_adjust", as.character(seq_along(holm)), "p_value_holm", holm, holm_call)
+
+# ---------------------------------------------------------------------------------------------
 n_numbers <- write_results(results_file)
 message("wrote ", n_numbers, " reference numbers to ", results_file)
