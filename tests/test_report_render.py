@@ -164,6 +164,15 @@ def test_a_page_that_loads_a_resource_is_refused():
         check_self_contained('<script src="require.js"></script>')
 
 
+def test_an_image_without_alt_text_is_refused():
+    with pytest.raises(AnchoringError, match="alt text"):
+        check_self_contained('<p>x</p><img src="data:image/png;base64,AAAA" width="10">')
+    # the same image with alt text, and an attribute merely ending in "alt", pass and fail
+    check_self_contained('<img src="data:image/png;base64,AAAA" alt="Index 50">')
+    with pytest.raises(AnchoringError, match="alt text"):
+        check_self_contained('<img data-salt="x" src="data:image/png;base64,AAAA">')
+
+
 def test_rendering_is_deterministic_for_the_same_notebook(reports, tmp_path):
     from anchoring.report import render_report
 
