@@ -35,48 +35,46 @@ render
 
 from __future__ import annotations
 
-from anchoring.report.about import about_section
-from anchoring.report.inputs import Report, load_report
-from anchoring.report.main_points import MainPoint, build_main_points
-from anchoring.report.sections import (
-    barrier_section,
-    change_section,
-    footer_section,
-    main_points_section,
-    measure_sections,
-    overview_section,
-    title_section,
-)
-from anchoring.report.xlsx import FILE_NAMES as XLSX_FILE_NAMES
-from anchoring.report.xlsx import spreadsheet_section, write_tables_xlsx
+from importlib import import_module
 
-__all__ = [
-    "XLSX_FILE_NAMES",
-    "MainPoint",
-    "Report",
-    "about_section",
-    "barrier_section",
-    "build_main_points",
-    "change_section",
-    "footer_section",
-    "load_report",
-    "main_points_section",
-    "measure_sections",
-    "overview_section",
-    "render_report",
-    "spreadsheet_section",
-    "title_section",
-    "write_tables_xlsx",
-]
+_EXPORTS: dict[str, tuple[str, str]] = {
+    "XLSX_FILE_NAMES": ("anchoring.report.xlsx", "FILE_NAMES"),
+    "MainPoint": ("anchoring.report.main_points", "MainPoint"),
+    "Report": ("anchoring.report.inputs", "Report"),
+    "about_section": ("anchoring.report.about", "about_section"),
+    "barrier_section": ("anchoring.report.sections", "barrier_section"),
+    "build_main_points": ("anchoring.report.main_points", "build_main_points"),
+    "change_section": ("anchoring.report.sections", "change_section"),
+    "footer_section": ("anchoring.report.sections", "footer_section"),
+    "load_report": ("anchoring.report.inputs", "load_report"),
+    "main_points_section": ("anchoring.report.sections", "main_points_section"),
+    "measure_sections": ("anchoring.report.sections", "measure_sections"),
+    "overview_section": ("anchoring.report.sections", "overview_section"),
+    "render_report": ("anchoring.report.render", "render_report"),
+    "spreadsheet_section": ("anchoring.report.xlsx", "spreadsheet_section"),
+    "title_section": ("anchoring.report.sections", "title_section"),
+    "write_tables_xlsx": ("anchoring.report.xlsx", "write_tables_xlsx"),
+}
+"""Public name → (module, attribute). Each module is imported on first use (PEP 562)."""
+
+__all__ = sorted(_EXPORTS)
 
 
 def __getattr__(name: str) -> object:
-    """Import :func:`render_report` (nbconvert, nbformat, jsonschema: ~2 s) only when asked.
+    """Import the module behind a public name on first use, and keep the name.
 
-    The report notebook's kernel never renders, so it does not pay for those imports.
+    The report notebook's kernel never renders, so it does not import nbconvert, nbformat and
+    jsonschema (~2 s); the pipeline only renders, so it does not import pandas and matplotlib
+    (~1.3 s) for the sections.
     """
-    if name == "render_report":
-        from anchoring.report.render import render_report
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module, attribute = _EXPORTS[name]
+    value = getattr(import_module(module), attribute)
+    globals()[name] = value
+    return value
 
-        return render_report
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+def __dir__() -> list[str]:
+    """The public names (JupyterLab's completion lists them before they are imported)."""
+    return sorted({*globals(), *_EXPORTS})
