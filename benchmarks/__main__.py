@@ -149,18 +149,16 @@ def _run_cleaning(suite: Suite) -> list[Result]:
     size = suite.sizes[-1]
     reps = suite.reps(size.nominal)
     at_target = suite.is_largest(size)
-    return [
-        compare_cleaning(
-            suite.root,
-            size.round_id,
-            size.label,
-            size.nominal,
-            reps,
-            at_target,
-            # A warm-up only loads modules; at 10^6 a cleaning run takes long enough without.
-            0 if size.nominal >= 500_000 else suite.warmup,
-        )
-    ]
+    return compare_cleaning(
+        suite.root,
+        size.round_id,
+        size.label,
+        size.nominal,
+        reps,
+        at_target,
+        # A warm-up only loads modules; at 10^6 a cleaning run takes long enough without.
+        0 if size.nominal >= 500_000 else suite.warmup,
+    )
 
 
 def _run_analysis(suite: Suite) -> list[Result]:
