@@ -120,3 +120,31 @@ def test_interrupt_while_side_by_side_stops_every_kernel(monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         runner.run_side_by_side([interrupted, other])
     assert kernels_stopped.is_set()
+
+
+def test_the_unused_iri_grammar_is_not_imported_and_validation_still_works(tmp_path):
+    # In a fresh interpreter (this one may have imported it already): after the call, papermill
+    # and nbformat import without rfc3987_syntax, and nbformat still rejects a broken notebook.
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from anchoring.pipeline.runner import skip_unused_optional_imports\n"
+        "skip_unused_optional_imports()\n"
+        "import papermill, nbformat\n"
+        "assert sys.modules['rfc3987_syntax'] is None\n"
+        "good = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('1')])\n"
+        "nbformat.validate(good)\n"
+        "bad = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('1')])\n"
+        "bad.cells[0].execution_count = 'one'\n"
+        "try:\n"
+        "    nbformat.validate(bad)\n"
+        "except Exception as error:\n"
+        "    print('rejected' if 'ValidationError' in type(error).__name__ else error)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "rejected"

@@ -6,6 +6,13 @@ runs) and append the package's log to the run's ``run.log``. A failing cell beco
 of its source) and the error; an :class:`~anchoring.exceptions.AnchoringError` raised inside the
 notebook comes out as its message, without a traceback. papermill is imported only when a
 notebook actually runs (it is slow to import), so a fully cached run never pays for it.
+
+papermill validates notebooks with nbformat, and nbformat with jsonschema, whose format
+checkers import the optional package ``rfc3987_syntax`` when it is installed (jupyter-events,
+a JupyterLab dependency, asks for ``jsonschema[format-nongpl]``). That package builds a parsing
+grammar when imported: 1.8–3 s of every run that executes a notebook, to check the syntax of
+IRIs, which no notebook schema asks for. :func:`skip_unused_optional_imports` leaves it out of
+the pipeline's process.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ import contextlib
 import logging
 import os
 import signal
+import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
@@ -59,6 +67,17 @@ class NotebookRun:
     timeout_s: float = NOTEBOOK_TIMEOUT_S
 
 
+def skip_unused_optional_imports() -> None:
+    """Let ``import rfc3987_syntax`` fail in this process, as if it were not installed.
+
+    jsonschema imports it inside ``contextlib.suppress(ImportError)`` and then only lacks the
+    ``iri`` and ``iri-reference`` format checks; nbformat's notebook schemas use neither. A
+    ``None`` in ``sys.modules`` is Python's documented way to make an import fail; if the
+    package was already imported, nothing changes.
+    """
+    sys.modules.setdefault("rfc3987_syntax", None)
+
+
 def execute_notebook(run: NotebookRun) -> None:
     """Execute a notebook with papermill and save it, executed, at ``run.executed``.
 
@@ -73,6 +92,7 @@ def execute_notebook(run: NotebookRun) -> None:
         A cell raised (the message names the notebook, the cell and the error), the kernel
         died, or the notebook ran longer than ``run.timeout_s``.
     """
+    skip_unused_optional_imports()
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
