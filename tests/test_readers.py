@@ -2,16 +2,24 @@
 
 import csv
 import datetime as dt
+import random
+import re
+import zipfile
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pyreadstat
 import pytest
+import yaml
 
+from _cleaning_fixtures import write_small_round
 from anchoring.exceptions import InputFileError
-from anchoring.readers import detect_format, read_export
-from anchoring.readers.detect import detect_delimiter, detect_encoding
+from anchoring.readers import RawTable, detect_format, read_export, read_xlsx
+from anchoring.readers.detect import detect_delimiter, detect_encoding, find_header_index
+from anchoring.readers.excel import cell_text
 from anchoring.round_config import Source
+from anchoring.simulate import simulate_round
 
 HEADER = ["Kommune", "Spørsmål 1", "Svartid"]
 ROWS = [["Bærum", "Hverken enig eller uenig", "12,5"], ["Ås", "Litt enig", "3,25"]]
@@ -255,3 +263,415 @@ def test_values_spanning_lines_parse_the_same_whichever_attempt_comes_first(tmp_
     second = _parse(path, data, ";", ["id", "tekst"], 1, multiline_first=False)
     assert first.equals(second) and first.num_rows == 5000
     assert first["tekst"][7].as_py() == "linje 7\nneste"
+
+
+# --- xlsx: the calamine reader gives what the openpyxl reader gave ------------------------------
+
+
+def _openpyxl_reference_read_xlsx(path, sheet=None, header_row=None):  # noqa: C901 (as it was)
+    """REFERENCE ONLY: ``read_xlsx`` as it was with openpyxl (commit e6573fc), the known-good.
+
+    The package now reads workbooks with python-calamine; every xlsx test below builds a workbook
+    and asserts that ``read_xlsx`` returns what this function returns (or raises the same error).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputFileError(
+            f"{path}: file not found. Put the export in the round's raw folder "
+            "or fix 'file' in round.yaml."
+        )
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:
+        raise InputFileError(
+            f"{path}: not a readable .xlsx workbook ({type(exc).__name__}). "
+            "Open it in Excel and save it as .xlsx again."
+        ) from None
+    try:
+        names = book.sheetnames
+        if sheet is None:
+            worksheet = book[names[0]]
+        elif isinstance(sheet, int) and 0 <= sheet < len(names):
+            worksheet = book[names[sheet]]
+        elif isinstance(sheet, str) and sheet in names:
+            worksheet = book[sheet]
+        else:
+            raise InputFileError(
+                f"{path}: no sheet {sheet!r} (sheets: {names}). Fix 'sheet' in round.yaml."
+            )
+        rows = [list(r) for r in worksheet.iter_rows(values_only=True)]
+    except InputFileError:
+        raise
+    except Exception as exc:
+        raise InputFileError(
+            f"{path}: the workbook is damaged ({type(exc).__name__} while reading the sheet). "
+            "Open it in Excel and save it as .xlsx again."
+        ) from None
+    finally:
+        book.close()
+    while rows and all(cell_text(v) is None for v in rows[-1]):
+        rows.pop()
+    if not rows:
+        raise InputFileError(
+            f"{path}: sheet '{worksheet.title}' is empty. Export the survey again."
+        )
+    index = find_header_index(rows[:30]) if header_row is None else header_row - 1
+    if index >= len(rows):
+        raise InputFileError(
+            f"{path}: header row {index + 1} is past the last row "
+            f"({len(rows)}). Fix 'header_row' in round.yaml."
+        )
+    header = rows[index]
+    while header and cell_text(header[-1]) is None:
+        header = header[:-1]
+    names = [" ".join((cell_text(v) or f"column_{i + 1}").split()) for i, v in enumerate(header)]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise InputFileError(
+            f"{path}: the header repeats column name(s) {repeated}. Rename them "
+            "in the survey tool and export again, or set 'header_row'."
+        )
+    body = rows[index + 1 :]
+    if not body:
+        raise InputFileError(
+            f"{path}: sheet '{worksheet.title}' has a header (row {index + 1}) but no data rows."
+        )
+    columns = {
+        name: [cell_text(r[i]) if i < len(r) else None for r in body]
+        for i, name in enumerate(names)
+    }
+    return RawTable(
+        frame=pd.DataFrame(columns, dtype="str").iloc[:, : len(names)],
+        path=path,
+        format="xlsx",
+        header_row=index + 1,
+        sheet=worksheet.title,
+        column_labels={n: n for n in names},
+        sheets=tuple(book.sheetnames),
+    )
+
+
+def _library_neutral(message):
+    """An error message without the name of the library's exception (``BadZipFile``, ...).
+
+    A damaged workbook fails in openpyxl's code or in calamine's, with their own exception
+    classes; the message names the class in parentheses, the rest is the same.
+    """
+    return re.sub(r"\(\w+( while reading the sheet)?\)", "(...)", message)
+
+
+def _assert_reads_as_reference(path, **options):
+    """``read_xlsx`` gives the reference's table, or raises its error with the same message."""
+    try:
+        expected = _openpyxl_reference_read_xlsx(path, **options)
+    except InputFileError as error:
+        with pytest.raises(InputFileError) as got:
+            read_xlsx(path, **options)
+        assert _library_neutral(str(got.value)) == _library_neutral(str(error))
+        return None
+    table = read_xlsx(path, **options)
+    pd.testing.assert_frame_equal(table.frame, expected.frame)
+    assert table.frame.columns.tolist() == expected.frame.columns.tolist()
+    for name in ("format", "header_row", "sheet", "sheets", "column_labels", "path"):
+        assert getattr(table, name) == getattr(expected, name), name
+    assert table.metadata() == expected.metadata()
+    return table
+
+
+def _rewrite_parts(path, edit):
+    """Rewrite a saved workbook's zip members through ``edit(name, text) -> text``."""
+    with zipfile.ZipFile(path) as archive:
+        members = [(info, archive.read(info)) for info in archive.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info, data in members:
+            if info.filename.endswith((".xml", ".rels")):
+                data = edit(info.filename, data.decode("utf-8")).encode("utf-8")
+            archive.writestr(info.filename, data)
+
+
+def _cache_results(path, part, results):
+    """Give formula cells the cached results Excel saves with them (openpyxl saves none).
+
+    ``results`` maps a cell reference to ``(t, value)``: ``("e", "#DIV/0!")`` is an error,
+    ``("str", "ab")`` a text result, ``("n", "42")`` a number.
+    """
+
+    def edit(name, xml):
+        if name != part:
+            return xml
+        for ref, (kind, value) in results.items():
+            cell = rf'<c r="{ref}"><f>(.*?)</f><v\s*/></c>'
+            xml, n = re.subn(cell, rf'<c r="{ref}" t="{kind}"><f>\1</f><v>{value}</v></c>', xml)
+            assert n == 1, ref
+        return xml
+
+    _rewrite_parts(path, edit)
+
+
+HEADER_XLSX = ["ID", "Fullført", "Dato", "Tid", "Varighet", "Andel", "Stor", "Samtykke", "Svar"]
+HEADER_XLSX += ["Kommentar", "Feil", "Formel"]
+
+
+def _rich_workbook(path):
+    """Title rows, a used range from C2, two sheets, every kind of cell value, merged cells."""
+    book = openpyxl.Workbook()
+    book.active.title = "Forside"
+    book.active["B2"] = "Les meg først"
+    sheet = book.create_sheet("Svar")
+    sheet["C2"] = "Forankringsundersøkelsen 2026 – helseforetak"
+    sheet.merge_cells("C2:F2")
+    sheet["C3"] = "Eksportert 05.10.2026"
+    for j, name in enumerate(HEADER_XLSX):
+        sheet.cell(row=5, column=3 + j, value=name)
+    first = [1, dt.datetime(2026, 3, 2, 10, 15, 30), dt.datetime(2026, 3, 2), dt.time(9, 30)]
+    second = [2.0, dt.datetime(2026, 3, 3, 0, 0, 1), dt.date(2026, 3, 3), dt.time(0, 0)]
+    rows = [
+        [*first, dt.timedelta(hours=26, minutes=3), 0.25, 10**15, True, "Litt enig"],
+        [*second, dt.timedelta(0), 3.5, 12345678.0, False, "   ", "", None, '="a"&"b"'],
+        [None] * len(HEADER_XLSX),  # an empty row between answers stays a row
+        [3, None, None, None, None, -0.0, 1e20, None, "Vet ikke", "x" * 40000, "#REF!", "=2*21"],
+        [" 4 ", "2026-03-04", "", "æøå ÆØÅ – «»", None, 1 / 3, 0.1 + 0.2, None, "Helt enig"],
+    ]
+    rows[0] += ["  Mangler folk\nog penger  ", "#N/A", "=1/0"]
+    for i, values in enumerate(rows):
+        for j, value in enumerate(values):
+            sheet.cell(row=6 + i, column=3 + j, value=value)
+    sheet.merge_cells(start_row=7, start_column=11, end_row=8, end_column=12)
+    sheet.cell(row=15, column=4).number_format = "0.00"  # styled, empty: a trailing empty row
+    book.save(path)
+    _cache_results(
+        path,
+        "xl/worksheets/sheet2.xml",
+        {"N6": ("e", "#DIV/0!"), "N7": ("str", "ab"), "N9": ("n", "42")},
+    )
+    return path
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"sheet": "Svar"},
+        {"sheet": 1},
+        {"sheet": 1, "header_row": 5},
+        {"sheet": "Svar", "header_row": 2},
+        {},
+        {"sheet": 0, "header_row": 1},
+    ],
+)
+def test_xlsx_rich_workbook_reads_as_the_openpyxl_reference(tmp_path, options):
+    table = _assert_reads_as_reference(_rich_workbook(tmp_path / "rich.xlsx"), **options)
+    if options.get("sheet") == "Svar" and "header_row" not in options:
+        # the header is found below the title rows, as a sheet row, despite the range at C2
+        assert table.header_row == 5 and table.sheet == "Svar"
+        assert table.frame.columns.tolist() == ["column_1", "column_2", *HEADER_XLSX]
+        assert table.rows_read == 5  # the styled empty row 15 is not read, row 8 is
+        frame = table.frame.astype(object).where(table.frame.notna(), None)
+        assert frame["Dato"].tolist()[:2] == ["2026-03-02T00:00:00", "2026-03-03T00:00:00"]
+        assert frame["Feil"].tolist()[:4] == ["#N/A", None, None, "#REF!"]
+        assert frame["Formel"].tolist()[:4] == ["#DIV/0!", "ab", None, "42"]
+        assert frame["ID"].tolist() == ["1", "2", None, "3", "4"]
+        assert frame["Samtykke"].tolist()[:2] == ["true", "false"]
+
+
+def test_xlsx_corpus_and_fixture_workbooks_read_as_the_openpyxl_reference(tmp_path, repo_root):
+    paths = sorted((repo_root / "tests" / "corpus" / "files").glob("*.xlsx"))
+    assert len(paths) >= 8
+    write_small_round(tmp_path)
+    paths += sorted((tmp_path / "data" / "raw").rglob("*.xlsx"))
+    for path in paths:
+        for options in ({}, {"sheet": 1}, {"sheet": "Svar"}, {"header_row": 3}):
+            _assert_reads_as_reference(path, **options)
+
+
+def test_xlsx_simulated_export_reads_as_the_openpyxl_reference(tmp_path):
+    raw = simulate_round(tmp_path, "r1", seed=11)
+    source = next(
+        s
+        for s in yaml.safe_load((raw / "round.yaml").read_text())["sources"]
+        if s.get("format") == "xlsx"
+    )
+    path = raw / source["file"]
+    table = _assert_reads_as_reference(path, sheet=source["sheet"], header_row=source["header_row"])
+    assert table.rows_read > 100
+    assert _assert_reads_as_reference(path).header_row == source["header_row"]
+
+
+def test_xlsx_dates_times_and_numbers_read_as_the_openpyxl_reference(tmp_path):
+    # whole seconds and milliseconds, as survey tools write them, in both date systems
+    rng = random.Random(20261126)
+    for epoch in (openpyxl.utils.datetime.WINDOWS_EPOCH, openpyxl.utils.datetime.MAC_EPOCH):
+        book = openpyxl.Workbook()
+        book.epoch = epoch
+        sheet = book.active
+        sheet.append(["sekund", "millisekund", "tid", "varighet", "dato", "tall", "heltall"])
+        for _ in range(400):
+            second = dt.datetime(1990, 1, 1) + dt.timedelta(seconds=rng.randrange(2 * 10**9))
+            milli = second + dt.timedelta(milliseconds=rng.randrange(1000))
+            sheet.append(
+                [
+                    second,
+                    milli,
+                    milli.time(),
+                    dt.timedelta(milliseconds=rng.randrange(10**9)),
+                    second.date(),
+                    round(rng.uniform(-1e6, 1e6), rng.randrange(7)),
+                    rng.randrange(-(10**15), 10**15),
+                ]
+            )
+        path = tmp_path / f"dates-{epoch.year}.xlsx"
+        book.save(path)
+        _assert_reads_as_reference(path)
+
+
+def test_xlsx_number_formats_read_as_the_openpyxl_reference(tmp_path):
+    # calamine and openpyxl decide separately whether a number format is a date or a duration
+    formats = ["General", "0", "0.00", "#,##0", "0%", "0.00E+00", "@", "yyyy-mm-dd"]
+    formats += ["dd.mm.yyyy", "d/m/yyyy h:mm", "h:mm:ss", "[h]:mm:ss", "mm:ss", "[mm]:ss"]
+    formats += ["[$-414]d. mmmm yyyy", '"Dag "d', "[Red]0.00", '#,##0 "kr"', "0.00_);(0.00)"]
+    formats += ["mm-dd-yy", "d-mmm-yy", "h:mm AM/PM", "yyyy-mm-dd hh:mm:ss.000", "# ?/?"]
+    values = [0, 0.5, 1, 1.5, 45000, 46083.25, 46083.999988, 2.5e-6, 59.5, 60, 61, 100000.123]
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append([f"v{j}" for j in range(len(values))])
+    for i, number_format in enumerate(formats, start=2):
+        for j, value in enumerate(values, start=1):
+            sheet.cell(row=i, column=j, value=value).number_format = number_format
+    book.save(tmp_path / "formats.xlsx")
+    _assert_reads_as_reference(tmp_path / "formats.xlsx")
+
+
+def test_xlsx_cells_and_rows_without_references_read_as_the_openpyxl_reference(tmp_path):
+    # the r attributes are optional (ECMA-376 §18.3.1.4, §18.3.1.73): positions are counted
+    path = tmp_path / "norefs.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["a", "b", "c"])
+    sheet.append([1, "#N/A", "x"])
+    sheet.append(["#DIV/0!", None, "y"])
+    sheet["B5"] = "#NUM!"
+    book.save(path)
+
+    def drop_references(name, xml):
+        if name != "xl/worksheets/sheet1.xml":
+            return xml
+        xml = xml.replace('<row r="5">', '<row r="5"><c t="inlineStr"><is><t>z</t></is></c>')
+        xml = re.sub(r'<c r="B5"', "<c", xml)
+        return re.sub(r'(<c|<row) r="[A-Z]*[1-3]"', r"\1", xml)
+
+    _rewrite_parts(path, drop_references)
+    assert 'r="A2"' not in zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml").decode()
+    table = _assert_reads_as_reference(path)
+    # row 3 has no cell C: without references "y" is its second cell, column b
+    frame = table.frame.astype(object).where(table.frame.notna(), None)
+    assert frame["a"].tolist() == ["1", "#DIV/0!", None, "z"]
+    assert frame["b"].tolist() == ["#N/A", "y", None, "#NUM!"]
+
+
+@pytest.mark.parametrize("target", ["/xl/worksheets/sheet1.xml", "worksheets/sheet1.xml"])
+def test_xlsx_error_cells_are_found_through_either_relationship_target(tmp_path, target):
+    path = tmp_path / "errors.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["svar", "merknad"])
+    book.active.append(["#N/A", 'sa "e" og gikk'])  # "e" in text: a false alarm, read anyway
+    book.save(path)
+    _rewrite_parts(
+        path, lambda name, xml: xml.replace('"/xl/worksheets/sheet1.xml"', f'"{target}"')
+    )
+    table = _assert_reads_as_reference(path)
+    assert table.frame.loc[0].tolist() == ["#N/A", 'sa "e" og gikk']
+
+
+def test_xlsx_character_escapes_are_decoded_unlike_openpyxl(tmp_path):
+    # a known, deliberate difference: ECMA-376 §22.9.2.19 escapes a carriage return as _x000D_
+    # and a literal "_x" as _x005F_x; calamine decodes both, openpyxl kept both as text in
+    # inline strings (in shared strings it decoded only _x005F_)
+    path = tmp_path / "escapes.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["tekst"])
+    book.active.append(["linje 1_x000D_\nlinje 2"])
+    book.active.append(["a_x005F_x000D_b"])
+    book.save(path)
+    assert read_xlsx(path).frame["tekst"].tolist() == ["linje 1\r\nlinje 2", "a_x000D_b"]
+    expected = _openpyxl_reference_read_xlsx(path).frame["tekst"].tolist()
+    assert expected == ["linje 1_x000D_\nlinje 2", "a_x005F_x000D_b"]
+
+
+def _two_sheet_book():
+    book = openpyxl.Workbook()
+    book.active.title = "Svar"
+    book.active.append(["a", "b"])
+    book.active.append([1, 2])
+    book.create_sheet("Tom")
+    return book
+
+
+@pytest.mark.parametrize(
+    ("rows", "options", "expected"),
+    [
+        ([["a", "b"], [1, 2]], {"sheet": "Answers"}, "no sheet 'Answers'"),
+        ([["a", "b"], [1, 2]], {"sheet": 2}, "no sheet 2"),
+        ([["a", "b"], [1, 2]], {"sheet": -1}, "no sheet -1"),
+        ([["a", "b"], [1, 2]], {"sheet": "Tom"}, "is empty"),
+        ([["a", "b"], [1, 2]], {"header_row": 9}, "past the last row"),
+        ([["a", "a", "b"], [1, 2, 3]], {}, "repeats column name"),
+        ([["Tittel"], ["a", "b"], [None, "  "]], {}, "no data rows"),
+        ([[None], [" ", ""]], {}, "is empty"),
+    ],
+)
+def test_xlsx_errors_are_the_openpyxl_reference_errors(tmp_path, rows, options, expected):
+    book = _two_sheet_book()
+    book.active.delete_rows(1, 2)
+    for row in rows:
+        book.active.append(row)
+    path = tmp_path / "bad.xlsx"
+    book.save(path)
+    _assert_reads_as_reference(path, **options)
+    with pytest.raises(InputFileError, match=expected) as error:
+        read_xlsx(path, **options)
+    assert str(path) in str(error.value)
+
+
+def test_xlsx_empty_workbook_is_the_openpyxl_reference_error(tmp_path):
+    openpyxl.Workbook().save(tmp_path / "empty.xlsx")
+    _assert_reads_as_reference(tmp_path / "empty.xlsx")
+    with pytest.raises(InputFileError, match="sheet 'Sheet' is empty"):
+        read_xlsx(tmp_path / "empty.xlsx")
+
+
+def test_xlsx_unreadable_files_are_one_clear_error(tmp_path):
+    good = tmp_path / "good.xlsx"
+    _two_sheet_book().save(good)
+    data = good.read_bytes()
+    without_sheet = tmp_path / "nosheet.xlsx"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(without_sheet, "w") as target:
+        for info in source.infolist():
+            if info.filename != "xl/worksheets/sheet1.xml":
+                target.writestr(info, source.read(info))
+    cases = {
+        "notzip.xlsx": (b"PK\x03\x04 not really a zip", "not a readable .xlsx workbook"),
+        "cut.xlsx": (data[: len(data) // 2], "not a readable .xlsx workbook"),
+        "copy.zip": (data, "not a readable .xlsx workbook"),  # openpyxl opened .xlsx names only
+        "copy.xls": (data, "not a readable .xlsx workbook"),
+    }
+    for name, (content, message) in cases.items():
+        path = tmp_path / name
+        if content is not None:
+            path.write_bytes(content)
+        with pytest.raises(InputFileError, match=message) as error:
+            read_xlsx(path)
+        assert str(error.value).startswith(f"{path}: ")
+        assert str(error.value).endswith("Open it in Excel and save it as .xlsx again.")
+        with pytest.raises(InputFileError, match=message):  # the reference fails alike
+            _openpyxl_reference_read_xlsx(path)
+    # a known, deliberate difference: openpyxl skipped a sheet whose XML part is missing and
+    # read the next one ('Tom', empty); calamine reports the workbook as damaged
+    with pytest.raises(InputFileError, match=r"the workbook is damaged .* save it as \.xlsx again"):
+        read_xlsx(without_sheet)
+    with pytest.raises(InputFileError, match="sheet 'Tom' is empty"):
+        _openpyxl_reference_read_xlsx(without_sheet)
+    with pytest.raises(InputFileError, match="file not found"):
+        read_xlsx(tmp_path / "nowhere.xlsx")
+    # the macro-enabled and template names openpyxl read are read too
+    for name in ("copy.xlsm", "copy.XLSX", "copy.xltx"):
+        (tmp_path / name).write_bytes(data)
+        assert _assert_reads_as_reference(tmp_path / name).rows_read == 1

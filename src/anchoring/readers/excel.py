@@ -3,16 +3,39 @@
 Answers come as label text or numbers, headers as question text or variable names, and there may
 be title rows above the header (domain.md): the header row is found, not assumed
 (:func:`anchoring.readers.detect.find_header_index`), unless ``header_row`` is configured.
+
+The workbook is read with python-calamine (the Rust ``calamine`` reader), which parses a sheet
+some hundred times faster than openpyxl. Its cell values are brought back to what openpyxl's
+``load_workbook(read_only=True, data_only=True)`` gives, the reader this module used before, so
+the text of every cell stays the same:
+
+- rows and columns count from cell A1, whatever the sheet's used range, so ``header_row`` is a
+  1-based sheet row;
+- a date-time at midnight, which calamine turns into a ``date``, is a ``datetime`` again
+  (openpyxl gives one for every date-formatted serial of 1 or more);
+- error cells (``#N/A``, ``#DIV/0!``), which calamine turns into empty cells, keep their error
+  text: when the sheet's XML holds any, their values are read from it
+  (:func:`_error_cells`);
+- only the file names openpyxl opened are read (``.xlsx``, ``.xlsm``, ``.xltx``, ``.xltm``).
+
+Known differences, none of them in a workbook the survey tools or the simulator write: calamine
+decodes the ``_xHHHH_`` character escapes of ECMA-376 (``_x000D_`` is a carriage return; openpyxl
+kept the escape as text), gives a negative date serial as midnight, and may round a date-time
+serial that falls exactly between two milliseconds to the other millisecond.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import posixpath
+import re
+import zipfile
 from pathlib import Path
+from xml.etree import ElementTree
 
-import openpyxl
 import pandas as pd
+import python_calamine
 
 from anchoring.exceptions import InputFileError
 from anchoring.readers.detect import find_header_index
@@ -20,6 +43,14 @@ from anchoring.readers.raw_table import RawTable
 
 log = logging.getLogger(__name__)
 _HEADER_SEARCH_ROWS = 30
+_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
+_CHUNK_BYTES = 1 << 20
+_ERROR_MARKERS = (b'"e"', b"'e'")  # the value of a t="e" attribute, either quote
+_OFFICE_DOCUMENT = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+)
+_RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_CELL_REFERENCE = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)")
 
 
 def cell_text(value: object) -> str | None:
@@ -67,32 +98,11 @@ def read_xlsx(
             f"{path}: file not found. Put the export in the round's raw folder "
             "or fix 'file' in round.yaml."
         )
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # a damaged workbook fails in zipfile, XML or openpyxl code
-        raise InputFileError(
-            f"{path}: not a readable .xlsx workbook ({type(exc).__name__}). "
-            "Open it in Excel and save it as .xlsx again."
-        ) from None
-    try:
-        worksheet = _sheet(path, book, sheet)
-        rows = [list(r) for r in worksheet.iter_rows(values_only=True)]
-    except InputFileError:
-        raise
-    except Exception as exc:  # damaged sheet XML surfaces only while reading the rows
-        raise InputFileError(
-            f"{path}: the workbook is damaged ({type(exc).__name__} while reading the sheet). "
-            "Open it in Excel and save it as .xlsx again."
-        ) from None
-    finally:
-        book.close()
-    sheets = tuple(book.sheetnames)
-    while rows and all(cell_text(v) is None for v in rows[-1]):
+    title, sheets, rows = _read_sheet(path, sheet)
+    while rows and all(_text(v) is None for v in rows[-1]):
         rows.pop()
     if not rows:
-        raise InputFileError(
-            f"{path}: sheet '{worksheet.title}' is empty. Export the survey again."
-        )
+        raise InputFileError(f"{path}: sheet '{title}' is empty. Export the survey again.")
     index = find_header_index(rows[:_HEADER_SEARCH_ROWS]) if header_row is None else header_row - 1
     if index >= len(rows):
         raise InputFileError(
@@ -103,12 +113,11 @@ def read_xlsx(
     body = rows[index + 1 :]
     if not body:
         raise InputFileError(
-            f"{path}: sheet '{worksheet.title}' has a header (row {index + 1}) but no data rows."
+            f"{path}: sheet '{title}' has a header (row {index + 1}) but no data rows."
         )
     width = len(names)
     columns = {
-        name: [cell_text(r[i]) if i < len(r) else None for r in body]
-        for i, name in enumerate(names)
+        name: [_text(r[i]) if i < len(r) else None for r in body] for i, name in enumerate(names)
     }
     frame = pd.DataFrame(columns, dtype="str")
     frame = frame.iloc[:, :width]
@@ -117,7 +126,7 @@ def read_xlsx(
         path.name,
         len(frame),
         width,
-        worksheet.title,
+        title,
         index + 1,
     )
     return RawTable(
@@ -125,29 +134,160 @@ def read_xlsx(
         path=path,
         format="xlsx",
         header_row=index + 1,
-        sheet=worksheet.title,
+        sheet=title,
         column_labels={n: n for n in names},
         sheets=sheets,
     )
 
 
-def _sheet(path: Path, book: openpyxl.Workbook, sheet: str | int | None):
-    names = book.sheetnames
+def _text(value: object) -> str | None:
+    """:func:`cell_text` of a calamine value; a plain ``date`` is a date-time at midnight."""
+    if type(value) is str:  # most cells: skip the type tests of cell_text
+        return value.strip() or None
+    if type(value) is dt.date:
+        value = dt.datetime.combine(value, dt.time())
+    return cell_text(value)
+
+
+def _read_sheet(path: Path, sheet: str | int | None) -> tuple[str, tuple[str, ...], list[list]]:
+    """The chosen sheet's name, every sheet's name, and its rows from row 1 and column A."""
+    if path.suffix.lower() not in _SUFFIXES:
+        raise InputFileError(
+            f"{path}: not a readable .xlsx workbook (the name ends in {path.suffix!r}, not "
+            f"{', '.join(_SUFFIXES)}). Open it in Excel and save it as .xlsx again."
+        )
+    try:
+        book = python_calamine.CalamineWorkbook.from_path(path)
+    except Exception as exc:  # a damaged workbook fails in calamine's zip or XML code
+        raise InputFileError(
+            f"{path}: not a readable .xlsx workbook ({type(exc).__name__}). "
+            "Open it in Excel and save it as .xlsx again."
+        ) from None
+    try:
+        names = list(book.sheet_names)
+        title = _sheet(path, names, sheet)
+        rows = book.get_sheet_by_name(title).to_python(skip_empty_area=False)
+        errors = _error_cells(path, title)
+    except InputFileError:
+        raise
+    except Exception as exc:  # damaged sheet XML surfaces only while reading the rows
+        raise InputFileError(
+            f"{path}: the workbook is damaged ({type(exc).__name__} while reading the sheet). "
+            "Open it in Excel and save it as .xlsx again."
+        ) from None
+    finally:
+        book.close()
+    for (row, column), value in errors.items():
+        rows.extend([] for _ in range(row - len(rows)))
+        cells = rows[row - 1]
+        cells.extend("" for _ in range(column - len(cells)))
+        cells[column - 1] = value
+    return title, tuple(names), rows
+
+
+def _sheet(path: Path, names: list[str], sheet: str | int | None) -> str:
     if sheet is None:
-        return book[names[0]]
+        return names[0]
     if isinstance(sheet, int) and 0 <= sheet < len(names):
-        return book[names[sheet]]
+        return names[sheet]
     if isinstance(sheet, str) and sheet in names:
-        return book[sheet]
+        return sheet
     raise InputFileError(
         f"{path}: no sheet {sheet!r} (sheets: {names}). Fix 'sheet' in round.yaml."
     )
 
 
+def _error_cells(path: Path, title: str) -> dict[tuple[int, int], str | None]:
+    """The error cells of a sheet, ``(row, column)`` (1-based) → text as openpyxl read it.
+
+    calamine gives an error cell (``t="e"``, e.g. a formula's cached ``#N/A``) as an empty
+    cell. The sheet's XML part is found through the package relationships (ECMA-376 Part 2) and
+    scanned for the attribute value ``e``; only a sheet that has one is parsed, cell by cell, the
+    way openpyxl's ``WorkSheetParser`` numbers rows and cells: from the ``r`` reference, or one
+    past the previous row or cell when it is absent. The value is the cell's ``<v>`` text
+    (``None`` when there is none).
+    """
+    with zipfile.ZipFile(path) as archive:
+        part = _sheet_part(archive, title)
+        if part is None or not _may_hold_errors(archive, part):
+            return {}
+        with archive.open(part) as xml:
+            return _parse_error_cells(xml)
+
+
+def _sheet_part(archive: zipfile.ZipFile, title: str) -> str | None:
+    """The zip member of the sheet named ``title`` (``xl/worksheets/sheet1.xml``), if found."""
+    package = ElementTree.fromstring(archive.read("_rels/.rels"))
+    workbook = next(
+        (r.get("Target", "") for r in package if r.get("Type") == _OFFICE_DOCUMENT),
+        "xl/workbook.xml",
+    ).lstrip("/")
+    folder, name = posixpath.split(workbook)
+    relations = ElementTree.fromstring(
+        archive.read(posixpath.join(folder, "_rels", name + ".rels"))
+    )
+    targets = {r.get("Id"): r.get("Target", "") for r in relations}
+    for element in ElementTree.fromstring(archive.read(workbook)).iter():
+        if element.tag.rpartition("}")[2] == "sheet" and element.get("name") == title:
+            target = targets.get(element.get(_RELATIONSHIP_ID), "")
+            if target.startswith("/"):
+                return target.lstrip("/")
+            return posixpath.normpath(posixpath.join(folder, target)) if target else None
+    return None
+
+
+def _may_hold_errors(archive: zipfile.ZipFile, part: str) -> bool:
+    """Whether the part's XML holds ``"e"`` or ``'e'`` anywhere (a cheap test, read in chunks)."""
+    overlap = b""
+    with archive.open(part) as xml:
+        while chunk := xml.read(_CHUNK_BYTES):
+            window = overlap + chunk
+            if any(marker in window for marker in _ERROR_MARKERS):
+                return True
+            overlap = window[-2:]
+    return False
+
+
+def _parse_error_cells(xml) -> dict[tuple[int, int], str | None]:
+    errors: dict[tuple[int, int], str | None] = {}
+    row = column = 0
+    for event, element in ElementTree.iterparse(xml, events=("start", "end")):
+        tag = element.tag.rpartition("}")[2]
+        if event == "start":
+            if tag == "row":
+                row, column = _row_number(element.get("r"), row), 0
+            continue
+        if tag == "c":
+            reference = _CELL_REFERENCE.fullmatch(element.get("r") or "")
+            cell_row, column = (
+                (int(reference[2]), _column_number(reference[1]))
+                if reference
+                else (row, column + 1)
+            )
+            if element.get("t") == "e":
+                value = next((v.text for v in element if v.tag.rpartition("}")[2] == "v"), None)
+                errors[(cell_row, column)] = value or None
+            element.clear()
+        elif tag == "row":
+            element.clear()
+    return errors
+
+
+def _row_number(reference: str | None, previous: int) -> int:
+    return int(float(reference)) if reference else previous + 1
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number
+
+
 def _names(path: Path, header: list[object]) -> list[str]:
-    while header and cell_text(header[-1]) is None:
+    while header and _text(header[-1]) is None:
         header = header[:-1]
-    names = [cell_text(v) or f"column_{i + 1}" for i, v in enumerate(header)]
+    names = [_text(v) or f"column_{i + 1}" for i, v in enumerate(header)]
     names = [" ".join(n.split()) for n in names]
     repeated = sorted({n for n in names if names.count(n) > 1})
     if repeated:
