@@ -8,7 +8,9 @@ hidden cell can never be shown by mistake.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 
@@ -60,18 +62,18 @@ class Estimate:
         return not self.is_suppressed and self.estimate is not None
 
 
-def _value(row: pd.Series, column: str) -> float | None:
-    if column not in row.index or is_missing(row[column]):
+def _value(row: Mapping[str, object], column: str) -> float | None:
+    if column not in row or is_missing(row[column]):
         return None
     return float(row[column])
 
 
-def _count(row: pd.Series, column: str) -> int | None:
+def _count(row: Mapping[str, object], column: str) -> int | None:
     value = _value(row, column)
     return None if value is None else int(value)
 
 
-def _estimate_from_row(row: pd.Series) -> Estimate:
+def _estimate_from_row(row: Mapping[str, object]) -> Estimate:
     suppressed = bool(row["is_suppressed"])
     reason = row.get("suppression_reason", "")
     return Estimate(
@@ -115,6 +117,7 @@ class Estimates:
         for column in ("breakdown", "domain", "dimension", "measure"):
             table[column] = table[column].fillna("").astype(str)
         self.table = table
+        self._records = table.to_dict("records")  # one conversion; rows as plain dicts
         self._index = {
             (r.measure, r.group, r.statistic, r.dimension, r.breakdown, r.domain): i
             for i, r in enumerate(table.itertuples(index=False))
@@ -131,7 +134,7 @@ class Estimates:
     ) -> Estimate | None:
         """The estimate with these keys, or ``None`` when the table has no such row."""
         i = self._index.get((measure, group, statistic, dimension, breakdown, domain))
-        return None if i is None else _estimate_from_row(self.table.iloc[i])
+        return None if i is None else _estimate_from_row(self._records[i])
 
     def rows(self, statistic: str, **keys: str) -> pd.DataFrame:
         """All rows of one statistic, optionally filtered by key columns (``group="gp"``)."""
@@ -142,8 +145,12 @@ class Estimates:
 
     def measures(self) -> list[str]:
         """Measures that have an index estimate, in table order."""
+        return list(self._measures)
+
+    @cached_property
+    def _measures(self) -> tuple[str, ...]:
         rows = self.rows("mean", dimension="index")
-        return list(dict.fromkeys(m for m in rows["measure"] if m))
+        return tuple(dict.fromkeys(m for m in rows["measure"] if m))
 
     def index_by_group(self, measure: str) -> dict[str, Estimate | None]:
         """The index of a measure for each group and the sector (methodology §§2–3)."""
