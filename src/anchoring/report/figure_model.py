@@ -2,7 +2,9 @@
 
 Figures are drawn with matplotlib's object API (no pyplot state, nothing shown by accident), at a
 fixed size and resolution, and saved without the «Software» and date metadata so that the same
-estimates give the same bytes. The PNG is embedded as a ``data:`` URI: the report opens offline.
+estimates give the same bytes. The PNG is written from the Agg canvas as RGB (the figures are
+opaque: an alpha channel would only add a quarter to the bytes to compress) at zlib level
+:data:`PNG_COMPRESS_LEVEL`. The PNG is embedded as a ``data:`` URI: the report opens offline.
 """
 
 from __future__ import annotations
@@ -12,7 +14,10 @@ import io
 import struct
 from dataclasses import dataclass
 
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from PIL import Image
 
 from anchoring.report.html import element, escape
 
@@ -21,6 +26,10 @@ DPI = 100
 
 WIDTH_IN = 8.5
 """Width of every figure in inches (850 px at :data:`DPI`)."""
+
+PNG_COMPRESS_LEVEL = 3
+"""zlib level of the PNGs: on the report's figures as small as level 6 (within 1 %) and about
+twice as fast to write."""
 
 PALETTE: dict[str, str] = {
     "disagree": "#B35806",
@@ -90,9 +99,26 @@ def new_figure(
 
 
 def png_bytes(figure: Figure) -> bytes:
-    """Render a figure to PNG bytes without time or software metadata (deterministic)."""
+    """Render a figure to PNG bytes on white, without time or software metadata (deterministic).
+
+    Parameters
+    ----------
+    figure
+        A figure of :data:`DPI` resolution.
+
+    Returns
+    -------
+    bytes
+        An RGB PNG with its resolution (``pHYs``) and no text chunks.
+    """
+    figure.patch.set_facecolor("white")
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    rgb = np.asarray(canvas.buffer_rgba())[:, :, :3]
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None}, facecolor="white")
+    Image.fromarray(rgb).save(
+        buffer, format="png", compress_level=PNG_COMPRESS_LEVEL, dpi=(DPI, DPI)
+    )
     return buffer.getvalue()
 
 

@@ -1,0 +1,96 @@
+"""The heatmap: the anchoring index of every measure by group and sector, coloured by status band.
+
+One Axes without axis machinery: the cells are one
+:class:`~matplotlib.collections.PolyCollection`, the values, the group names (above) and the
+measure names (left) are plain text. A suppressed cell is white with a grey border and ":".
+"""
+
+from __future__ import annotations
+
+from matplotlib.figure import Figure
+from matplotlib.transforms import blended_transform_factory
+
+from anchoring.groups import GROUPS
+from anchoring.report.figure_model import PALETTE, new_figure
+from anchoring.report.figure_parts import (
+    HIDDEN_BORDER,
+    band_colour,
+    band_handles,
+    rectangles,
+    wrap,
+)
+from anchoring.report.inputs import Report
+from anchoring.report.numbers import SUPPRESSED, format_number
+
+ROW_IN = 0.62
+"""Height of a measure's row in inches."""
+
+MARGINS_IN = (2.2, 0.2, 0.45, 0.6)
+"""Left (measure names), right, top (group names) and bottom (legend) margins in inches."""
+
+
+def build_heatmap_figure(report: Report) -> Figure:
+    """Draw the index of every measure (rows) by group and sector (columns), values printed.
+
+    Parameters
+    ----------
+    report
+        The loaded round (thresholds of the status rule colour the cells).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure, not yet rendered.
+    """
+    labels, lang = report.labels, report.lang
+    columns = (*GROUPS, "sector")
+    figure, ax = new_figure(1.3 + ROW_IN * len(report.measures), MARGINS_IN)
+    ax.set_axis_off()
+    ax.set_xlim(0, len(columns))
+    ax.set_ylim(len(report.measures), 0)
+    boxes, faces, edges = [], [], []
+    for i, measure in enumerate(report.measures):
+        by_group = report.estimates.index_by_group(measure)
+        for j, group in enumerate(columns):
+            e = by_group[group]
+            shown = e is not None and e.is_shown
+            boxes.append((j, i, 1, 1))
+            faces.append(band_colour(report, e.estimate) if shown else "white")
+            edges.append("white" if shown else HIDDEN_BORDER)
+            ax.text(
+                j + 0.5,
+                i + 0.5,
+                format_number(e.estimate, lang) if shown else SUPPRESSED,
+                ha="center",
+                va="center",
+                fontsize=12,
+                fontweight="bold",
+                color="white" if shown else PALETTE["text"],
+            )
+    ax.add_collection(rectangles(boxes, faces, edges, 2.0), autolim=False)
+    above = blended_transform_factory(ax.transData, ax.transAxes)
+    for j, group in enumerate(columns):
+        ax.text(
+            j + 0.5,
+            1.02,
+            labels.group(group),
+            transform=above,
+            ha="center",
+            va="bottom",
+            fontsize=9,
+            color=PALETTE["text"],
+        )
+    left = blended_transform_factory(ax.transAxes, ax.transData)
+    for i, measure in enumerate(report.measures):
+        ax.text(
+            -0.012,
+            i + 0.5,
+            wrap(labels.measure(measure)),
+            transform=left,
+            ha="right",
+            va="center",
+            fontsize=10,
+            color=PALETTE["text"],
+        )
+    figure.legend(handles=band_handles(report), loc="lower center", ncols=4)
+    return figure
