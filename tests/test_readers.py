@@ -675,3 +675,21 @@ def test_xlsx_unreadable_files_are_one_clear_error(tmp_path):
     for name in ("copy.xlsm", "copy.XLSX", "copy.xltx"):
         (tmp_path / name).write_bytes(data)
         assert _assert_reads_as_reference(tmp_path / name).rows_read == 1
+
+
+def test_xlsx_a_wrong_dimension_tag_is_ignored_unlike_openpyxl(tmp_path):
+    # a known, deliberate difference: some writers leave <dimension ref="A1"/> on a full sheet;
+    # openpyxl's read-only mode trusted it and read row 1 only, calamine reads every cell
+    path = tmp_path / "dimension.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["id", "svar"])
+    book.active.append([1, "Litt enig"])
+    book.save(path)
+
+    def shrink(name, xml):
+        return re.sub(r'<dimension ref="[^"]*"', '<dimension ref="A1"', xml)
+
+    _rewrite_parts(path, shrink)
+    assert read_xlsx(path).frame.to_dict("list") == {"id": ["1"], "svar": ["Litt enig"]}
+    with pytest.raises(InputFileError, match="no data rows"):
+        _openpyxl_reference_read_xlsx(path)

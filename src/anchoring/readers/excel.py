@@ -20,8 +20,12 @@ the text of every cell stays the same:
 
 Known differences, none of them in a workbook the survey tools or the simulator write: calamine
 decodes the ``_xHHHH_`` character escapes of ECMA-376 (``_x000D_`` is a carriage return; openpyxl
-kept the escape as text), gives a negative date serial as midnight, and may round a date-time
-serial that falls exactly between two milliseconds to the other millisecond.
+kept the escape as text), reads every cell when a sheet's ``<dimension>`` tag is too small
+(openpyxl read only the range it named), reports a workbook whose sheet part is missing as
+damaged (openpyxl skipped that sheet), reads an integer of more than 15 digits written as a
+literal in the XML as a float (Excel never writes one), gives a negative date serial as midnight,
+and may round a date-time serial that falls exactly between two milliseconds to the other
+millisecond.
 """
 
 from __future__ import annotations
