@@ -33,6 +33,7 @@ KEY_PACKAGES: tuple[str, ...] = (
     "pydantic",
     "pyyaml",
     "openpyxl",
+    "python-calamine",
     "pyreadstat",
     "matplotlib",
     "seaborn",
