@@ -4,10 +4,10 @@ Answers come as label text or numbers, headers as question text or variable name
 be title rows above the header (domain.md): the header row is found, not assumed
 (:func:`anchoring.readers.detect.find_header_index`), unless ``header_row`` is configured.
 
-The workbook is read with python-calamine (the Rust ``calamine`` reader), which parses a sheet
-some hundred times faster than openpyxl. Its cell values are brought back to what openpyxl's
-``load_workbook(read_only=True, data_only=True)`` gives, the reader this module used before, so
-the text of every cell stays the same:
+The workbook is read with python-calamine (the Rust ``calamine`` reader): 9–15× faster than
+openpyxl's read-only mode on the simulated exports (162 to 29,650 rows). Its cell values are
+brought back to what openpyxl's ``load_workbook(read_only=True, data_only=True)`` gives, the
+reader this module used before, so the text of every cell stays the same:
 
 - rows and columns count from cell A1, whatever the sheet's used range, so ``header_row`` is a
   1-based sheet row;
