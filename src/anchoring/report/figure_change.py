@@ -3,7 +3,8 @@
 The error bars are the analysis stage's 95 % intervals. Per panel the error bars are one
 :class:`~matplotlib.collections.LineCollection` and their caps one marker collection (instead of
 three artists per ``errorbar``); each group is one line with its markers; the last value of each
-line is printed at its end, moved apart vertically where values are close.
+line is printed at its end, moved apart vertically where values are close. The panels' scales,
+rounds, titles and end values are :class:`~.figure_labels.Labels` (no tick machinery).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from matplotlib.lines import Line2D
 from matplotlib.transforms import ScaledTranslation
 
 from anchoring.groups import GROUPS
+from anchoring.report.figure_labels import Labels
 from anchoring.report.figure_model import PALETTE, new_figure
 from anchoring.report.figure_parts import segments, value_scale
 from anchoring.report.inputs import Report
@@ -91,14 +93,17 @@ def build_change_figure(report: Report) -> Figure | None:
         hspace=0.45,
         wspace=0.12,
     )
+    series = _shown_series(history, rounds)
+    titles = []
     for k, ax in enumerate(axes.flat):
         if k < len(report.measures):
             measure = report.measures[k]
-            title = capitalise(report.labels.measure_short(measure))
-            _panel_axes(ax, title, rounds, first_column=k % 2 == 0)
-            _draw_panel(report, ax, measure, rounds)
+            titles.append(capitalise(report.labels.measure_short(measure)))
+            _panel_axes(ax, rounds, first_column=k % 2 == 0)
+            _draw_panel(report, ax, measure, series, len(rounds) - 1 + 0.16)
         else:
             ax.set_visible(False)
+    _panel_titles(figure, axes.flat[: len(titles)], titles)
     handles = [
         Line2D([], [], color=PALETTE[g], marker=MARKERS[g], label=report.labels.group(g))
         for g in (*GROUPS, "sector")
@@ -107,85 +112,101 @@ def build_change_figure(report: Report) -> Figure | None:
     return figure
 
 
-def _draw_panel(report: Report, ax: Axes, measure: str, rounds: list[str]) -> None:
-    history = report.history
-    history = history[history["measure"] == measure]
+_Series = dict[tuple[str, str], list[tuple[float, float, float, float]]]
+"""``(round number, estimate, lower, upper limit)`` per measure × group, shown estimates only."""
+
+
+def _shown_series(history: pd.DataFrame, rounds: list[str]) -> _Series:
+    """Each measure × group's shown (not suppressed) index estimates over the rounds, in order."""
+    shown = history[~history["is_suppressed"].astype(bool) & history["estimate"].notna()]
+    number = {r: i for i, r in enumerate(rounds)}
+    series: _Series = {}
+    columns = ["measure", "group", "round_id", "estimate", "ci_low", "ci_high"]
+    for measure, group, round_id, estimate, low, high in shown[columns].itertuples(
+        index=False, name=None
+    ):
+        series.setdefault((measure, group), []).append((number[round_id], estimate, low, high))
+    return series
+
+
+def _draw_panel(report: Report, ax: Axes, measure: str, series: _Series, end_x: float) -> None:
+    """A measure's lines with error bars, and each line's last value at ``end_x``."""
     bars, bar_styles, caps, cap_colours = [], [], [], []
     ends: list[tuple[float, float, str]] = []
     for group in (*GROUPS, "sector"):
-        rows = history[history["group"] == group]
-        rows = rows[~rows["is_suppressed"].astype(bool) & rows["estimate"].notna()]
-        if rows.empty:
+        points = series.get((measure, group))
+        if not points:
             continue
-        x = (rows["round_id"].map({r: i for i, r in enumerate(rounds)}) + OFFSETS[group]).tolist()
-        group_bars, group_caps = _intervals(rows, x)
-        bars += group_bars
-        bar_styles += [(PALETTE[group], 2 if group == "sector" else 1.3)] * len(group_bars)
-        caps += group_caps
-        cap_colours += [PALETTE[group]] * len(group_caps)
+        x = [number + OFFSETS[group] for number, _, _, _ in points]
+        estimates = [estimate for _, estimate, _, _ in points]
+        width = 2 if group == "sector" else 1.3
+        for xi, (_, _, low, high) in zip(x, points, strict=True):
+            bars.append(((xi, low), (xi, high)))
+            bar_styles.append((PALETTE[group], width))
+            caps += [(xi, low), (xi, high)]
+            cap_colours += [PALETTE[group]] * 2
         ax.plot(
             x,
-            rows["estimate"].tolist(),
+            estimates,
             color=PALETTE[group],
             marker=MARKERS[group],
-            linewidth=2 if group == "sector" else 1.3,
+            linewidth=width,
             markersize=6,
             zorder=3,
         )
-        ends.append((float(rows["estimate"].iloc[-1]), x[-1], group))
+        ends.append((estimates[-1], x[-1], group))
     if bars:
         colours, widths = zip(*bar_styles, strict=True)
         ax.add_collection(segments(bars, colours, widths), autolim=False)
         cap_x, cap_y = zip(*caps, strict=True)
         ax.scatter(cap_x, cap_y, marker="_", s=CAP_SIZE**2, c=cap_colours, linewidths=1.0)
     true_value = {group: y for y, _, group in ends}
-    for y, _, group in spread_labels(ends, MIN_LABEL_GAP):
-        ax.text(
-            len(rounds) - 1 + 0.16,
-            y,
-            format_number(true_value[group], report.lang),
-            va="center",
+    placed = spread_labels(ends, MIN_LABEL_GAP)
+    ax.add_artist(
+        Labels(
+            [(end_x, y) for y, _, _ in placed],
+            [format_number(true_value[g], report.lang) for _, _, g in placed],
+            transform=ax.transData,
+            ha="left",
             fontsize=8.5,
-            color=PALETTE[group],
+            color=[PALETTE[g] for _, _, g in placed],
         )
+    )
 
 
-def _intervals(rows: pd.DataFrame, x: list[float]) -> tuple[list, list]:
-    """A group's error bars (vertical lines) and the points of their caps (both ends)."""
-    limits = list(zip(x, rows["ci_low"], rows["ci_high"], strict=True))
-    bars = [((xi, low), (xi, high)) for xi, low, high in limits]
-    caps = [(xi, v) for xi, low, high in limits for v in (low, high)]
-    return bars, caps
+def _panel_titles(figure: Figure, axes, titles: list[str]) -> None:
+    """Each panel's title above its top left corner (one label set in figure coordinates)."""
+    above = figure.transFigure + ScaledTranslation(0, 6 / 72, figure.dpi_scale_trans)
+    positions = [(ax.get_position().x0, ax.get_position().y1) for ax in axes]
+    figure.add_artist(
+        Labels(
+            positions,
+            titles,
+            transform=above,
+            ha="left",
+            va="baseline",
+            fontsize=11,
+            fontweight="bold",
+            color=PALETTE["text"],
+        )
+    )
 
 
-def _panel_axes(ax: Axes, title: str, rounds: list[str], first_column: bool) -> None:
-    """Limits, the title, the rounds below and the 0–100 grid (values on the left column)."""
+def _panel_axes(ax: Axes, rounds: list[str], first_column: bool) -> None:
+    """Limits, the rounds below and the 0–100 grid (values on the left column only)."""
     ax.set_xlim(-0.35, len(rounds) - 0.45 + 0.3)
     ax.set_ylim(0, 100)
     value_scale(
         ax, "y", [(v, str(v)) for v in range(0, 101, 20)], labelled=first_column, fontsize=10
     )
     below = ax.get_xaxis_transform() + ScaledTranslation(0, -5 / 72, ax.figure.dpi_scale_trans)
-    for i, round_id in enumerate(rounds):
-        ax.text(
-            i,
-            0,
-            round_id,
+    ax.add_artist(
+        Labels(
+            [(i, 0) for i in range(len(rounds))],
+            rounds,
             transform=below,
-            ha="center",
             va="top",
             fontsize=9,
             color=PALETTE["text"],
         )
-    above = ax.transAxes + ScaledTranslation(0, 6 / 72, ax.figure.dpi_scale_trans)
-    ax.text(
-        0,
-        1,
-        title,
-        transform=above,
-        ha="left",
-        va="baseline",
-        fontsize=11,
-        fontweight="bold",
-        color=PALETTE["text"],
     )

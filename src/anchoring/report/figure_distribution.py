@@ -6,9 +6,10 @@ middle of «neither») take the x range −1 to 1, and the «Vet ikke» bars hav
 column to the right (from :data:`DONT_KNOW_LEFT`). All rectangles are one
 :class:`~matplotlib.collections.PolyCollection` and the guide lines two
 :class:`~matplotlib.collections.LineCollection` (below and above the bars); the axis machinery
-is switched off and the few labels it drew (dimension names, scales) are plain text. Every share
-wide enough to hold its number (:data:`MIN_LABELLED_SHARE`) and every «Vet ikke» share is
-printed.
+is switched off, and the labels of each kind (shares, «Vet ikke» shares, dimension names, group
+headings, the «Vet ikke» column heading, scales) are one :class:`~.figure_labels.Labels` each.
+Every share wide enough to hold its number (:data:`MIN_LABELLED_SHARE`) and every «Vet ikke»
+share is printed.
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ from matplotlib.transforms import blended_transform_factory
 
 from anchoring.groups import GROUPS
 from anchoring.report.distribution import CATEGORIES
+from anchoring.report.figure_labels import Labels
 from anchoring.report.figure_model import PALETTE, WIDTH_IN, new_figure
-from anchoring.report.figure_parts import rectangles, row_labels, segments, word
+from anchoring.report.figure_parts import rectangles, segments, word
 from anchoring.report.inputs import Report
 from anchoring.report.numbers import format_percent
 
@@ -55,6 +57,9 @@ MARGINS_IN = (2.15, 0.5, 0.42, 0.05)
 
 _LEFT_OF_BARS = -0.012
 """Where the dimension names end, in axes fraction (a small gap before the bars)."""
+
+_HEADING_X_IN = 0.12
+"""Where the group headings start, in inches from the figure's left edge."""
 
 
 def build_distribution_figure(report: Report, distribution: pd.DataFrame) -> Figure:
@@ -103,8 +108,19 @@ def _legend_handles(report: Report) -> list[Patch]:
     ]
 
 
+_LABEL_STYLES: dict[str, dict[str, object]] = {
+    "share": {"fontsize": 8, "fontweight": "bold", "color": "white"},
+    "dont_know": {"fontsize": 8.5, "ha": "left", "color": PALETTE["text"]},
+    "name": {"fontsize": 10, "ha": "right", "color": PALETTE["text"]},
+    "heading": {"fontsize": 11, "fontweight": "bold", "ha": "left", "color": PALETTE["text"]},
+    "column": {"fontsize": 10, "fontweight": "bold", "ha": "left", "color": PALETTE["text"]},
+    "scale": {"fontsize": 9, "color": PALETTE["text"]},
+}
+"""The figure's kinds of label: each kind is drawn as one :class:`~.figure_labels.Labels`."""
+
+
 class _Drawing:
-    """Collects the rectangles and lines of the figure and adds them in one go at the end."""
+    """Collects the rectangles, lines and labels of the figure and adds them at the end."""
 
     def __init__(self, report: Report, ax: Axes, scale: float) -> None:
         self.report, self.ax, self.scale = report, ax, scale
@@ -113,27 +129,21 @@ class _Drawing:
         self.edges: list[str] = []
         self.lines: dict[bool, list] = {False: [], True: []}
         self.line_colours: dict[bool, list[str]] = {False: [], True: []}
+        self.labels: dict[str, tuple[list, list]] = {kind: ([], []) for kind in _LABEL_STYLES}
+
+    def _label(self, kind: str, x: float, y: float, text: str) -> None:
+        self.labels[kind][0].append((x, y))
+        self.labels[kind][1].append(text)
 
     def block(self, name: str, top: float, rows: pd.DataFrame) -> None:
         """One group at ``top``: its heading, dimension names, and bars or the hidden text."""
-        ax, first = self.ax, top + HEADING_TO_ROWS
+        first = top + HEADING_TO_ROWS
         last = first + len(rows) - 1
-        headings = blended_transform_factory(ax.figure.transFigure, ax.transData)
-        ax.text(
-            0.12 / WIDTH_IN,
-            top,
-            name,
-            transform=headings,
-            ha="left",
-            va="center",
-            fontsize=11,
-            fontweight="bold",
-            color=PALETTE["text"],
-        )
-        names = [self.report.labels.dimension(d) for d in rows["dimension"]]
-        row_labels(ax, _LEFT_OF_BARS, first, names, ha="right", fontsize=10, color=PALETTE["text"])
+        self._label("heading", _HEADING_X_IN / WIDTH_IN, top, name)
+        for k, dimension in enumerate(rows["dimension"]):
+            self._label("name", _LEFT_OF_BARS, first + k, self.report.labels.dimension(dimension))
         if not rows["is_shown"].any():
-            ax.text(
+            self.ax.text(
                 0,
                 (first + last) / 2,
                 word(self.report, "hidden"),
@@ -170,16 +180,7 @@ class _Drawing:
             width = getattr(row, category)
             self._box(left, y, width, PALETTE[category], "white")
             if width >= MIN_LABELLED_SHARE:
-                self.ax.text(
-                    left + width / 2,
-                    y,
-                    format_percent(width, self.report.lang),
-                    ha="center",
-                    va="center",
-                    color="white",
-                    fontsize=8,
-                    fontweight="bold",
-                )
+                self._label("share", left + width / 2, y, format_percent(width, self.report.lang))
             left += width
 
     def _dont_know_bar(self, y: float, share: float | None) -> None:
@@ -187,13 +188,11 @@ class _Drawing:
             return
         width = share * self.scale
         self._box(DONT_KNOW_LEFT, y, width, PALETTE["dont_know"], PALETTE["dont_know"])
-        self.ax.text(
+        self._label(
+            "dont_know",
             DONT_KNOW_LEFT + width + 0.04 * DONT_KNOW_WIDTH,
             y,
             format_percent(share, self.report.lang),
-            va="center",
-            fontsize=8.5,
-            color=PALETTE["text"],
         )
 
     def _box(self, left: float, y: float, width: float, colour: str, edge: str) -> None:
@@ -202,22 +201,27 @@ class _Drawing:
         self.edges.append(edge)
 
     def finish(self, top: float, scale_y: float) -> None:
-        """Add the bars and guides, the «Vet ikke» heading and the scales under the blocks."""
-        ax, lang = self.ax, self.report.lang
+        """Add the bars, guides and labels, the «Vet ikke» heading and the scales."""
+        ax = self.ax
         ax.add_collection(rectangles(self.boxes, self.colours, self.edges), autolim=False)
         for above in (False, True):
             lines = segments(self.lines[above], self.line_colours[above], 0.8)
             lines.set_zorder(2.5 if above else 0.5)
             ax.add_collection(lines, autolim=False)
-        ax.text(
-            DONT_KNOW_LEFT,
-            top,
-            self.report.labels.text("dont_know"),
-            ha="left",
-            va="center",
-            fontsize=10,
-            fontweight="bold",
-            color=PALETTE["text"],
-        )
-        for x, text in [(0.0, format_percent(0.0, lang)), *self._scale()]:
-            ax.text(x, scale_y, text, ha="center", va="center", fontsize=9, color=PALETTE["text"])
+        self._label("column", DONT_KNOW_LEFT, top, self.report.labels.text("dont_know"))
+        for x, text in [(0.0, format_percent(0.0, self.report.lang)), *self._scale()]:
+            self._label("scale", x, scale_y, text)
+        transforms = {
+            "name": blended_transform_factory(ax.transAxes, ax.transData),
+            "heading": blended_transform_factory(ax.figure.transFigure, ax.transData),
+        }
+        for kind, (positions, texts) in self.labels.items():
+            if texts:
+                ax.add_artist(
+                    Labels(
+                        positions,
+                        texts,
+                        transform=transforms.get(kind, ax.transData),
+                        **_LABEL_STYLES[kind],
+                    )
+                )

@@ -1,16 +1,19 @@
 """The heatmap: the anchoring index of every measure by group and sector, coloured by status band.
 
 One Axes without axis machinery: the cells are one
-:class:`~matplotlib.collections.PolyCollection`, the values, the group names (above) and the
-measure names (left) are plain text. A suppressed cell is white with a grey border and ":".
+:class:`~matplotlib.collections.PolyCollection`; the values, the group names (above) and the
+measure names (left, wrapped) are a :class:`~.figure_labels.Labels` each. A suppressed cell is
+white with a grey border and ":".
 """
 
 from __future__ import annotations
 
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.transforms import blended_transform_factory
 
 from anchoring.groups import GROUPS
+from anchoring.report.figure_labels import Labels
 from anchoring.report.figure_model import PALETTE, new_figure
 from anchoring.report.figure_parts import (
     HIDDEN_BORDER,
@@ -42,13 +45,40 @@ def build_heatmap_figure(report: Report) -> Figure:
     matplotlib.figure.Figure
         The figure, not yet rendered.
     """
-    labels, lang = report.labels, report.lang
+    labels = report.labels
     columns = (*GROUPS, "sector")
     figure, ax = new_figure(1.3 + ROW_IN * len(report.measures), MARGINS_IN)
     ax.set_axis_off()
     ax.set_xlim(0, len(columns))
     ax.set_ylim(len(report.measures), 0)
-    boxes, faces, edges = [], [], []
+    _draw_cells(report, ax, columns)
+    ax.add_artist(
+        Labels(
+            [(j + 0.5, 1.02) for j in range(len(columns))],
+            [labels.group(g) for g in columns],
+            transform=blended_transform_factory(ax.transData, ax.transAxes),
+            va="bottom",
+            fontsize=9,
+            color=PALETTE["text"],
+        )
+    )
+    ax.add_artist(
+        Labels(
+            [(-0.012, i + 0.5) for i in range(len(report.measures))],
+            [wrap(labels.measure(m)) for m in report.measures],
+            transform=blended_transform_factory(ax.transAxes, ax.transData),
+            ha="right",
+            fontsize=10,
+            color=PALETTE["text"],
+        )
+    )
+    figure.legend(handles=band_handles(report), loc="lower center", ncols=4)
+    return figure
+
+
+def _draw_cells(report: Report, ax: Axes, columns: tuple[str, ...]) -> None:
+    """The cells (one collection) and their values (one label set, white on colour or ":")."""
+    boxes, faces, edges, positions, values, colours = [], [], [], [], [], []
     for i, measure in enumerate(report.measures):
         by_group = report.estimates.index_by_group(measure)
         for j, group in enumerate(columns):
@@ -57,40 +87,12 @@ def build_heatmap_figure(report: Report) -> Figure:
             boxes.append((j, i, 1, 1))
             faces.append(band_colour(report, e.estimate) if shown else "white")
             edges.append("white" if shown else HIDDEN_BORDER)
-            ax.text(
-                j + 0.5,
-                i + 0.5,
-                format_number(e.estimate, lang) if shown else SUPPRESSED,
-                ha="center",
-                va="center",
-                fontsize=12,
-                fontweight="bold",
-                color="white" if shown else PALETTE["text"],
-            )
+            positions.append((j + 0.5, i + 0.5))
+            values.append(format_number(e.estimate, report.lang) if shown else SUPPRESSED)
+            colours.append("white" if shown else PALETTE["text"])
     ax.add_collection(rectangles(boxes, faces, edges, 2.0), autolim=False)
-    above = blended_transform_factory(ax.transData, ax.transAxes)
-    for j, group in enumerate(columns):
-        ax.text(
-            j + 0.5,
-            1.02,
-            labels.group(group),
-            transform=above,
-            ha="center",
-            va="bottom",
-            fontsize=9,
-            color=PALETTE["text"],
+    ax.add_artist(
+        Labels(
+            positions, values, transform=ax.transData, fontsize=12, fontweight="bold", color=colours
         )
-    left = blended_transform_factory(ax.transAxes, ax.transData)
-    for i, measure in enumerate(report.measures):
-        ax.text(
-            -0.012,
-            i + 0.5,
-            wrap(labels.measure(measure)),
-            transform=left,
-            ha="right",
-            va="center",
-            fontsize=10,
-            color=PALETTE["text"],
-        )
-    figure.legend(handles=band_handles(report), loc="lower center", ncols=4)
-    return figure
+    )

@@ -3,8 +3,9 @@
 The intervals are the analysis stage's (never computed by a plotting library). One Axes; the
 intervals with their caps and the status thresholds are one
 :class:`~matplotlib.collections.LineCollection` each, the points one marker line per shape, and
-the group names and printed values are plain text beside the plot (no tick machinery and no
-secondary axis). The x axis keeps its ticks: 0 to 100 with a light grid.
+the group names and the printed values are a :class:`~.figure_labels.Labels` each beside the plot
+(no tick machinery and no secondary axis). The x scale, 0 to 100 on a light grid, is drawn by
+:func:`~.figure_parts.value_scale`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.transforms import ScaledTranslation, blended_transform_factory
 
 from anchoring.groups import GROUPS
+from anchoring.report.figure_labels import Labels
 from anchoring.report.figure_model import PALETTE, new_figure
 from anchoring.report.figure_parts import segments, value_scale, word
 from anchoring.report.inputs import Report
@@ -50,24 +52,14 @@ def build_index_figure(report: Report, measure: str) -> Figure:
     matplotlib.figure.Figure
         The figure, not yet rendered.
     """
-    labels = report.labels
     figure, ax = new_figure(3.1, MARGINS_IN)
     ax.set_xlim(0, 100)
     ax.set_ylim(3.8, -1.45)
-    beside = blended_transform_factory(ax.transAxes, ax.transData)
-    lines, colours, widths = [], [], []
+    names = (*GROUPS, "sector")
+    intervals: tuple[list, list, list] = ([], [], [])
     points: dict[str, tuple[list[float], list[float]]] = {"o": ([], []), "D": ([], [])}
-    for y, group in zip(POSITIONS, (*GROUPS, "sector"), strict=True):
-        ax.text(
-            -0.015,
-            y,
-            labels.group(group),
-            transform=beside,
-            ha="right",
-            va="center",
-            fontsize=10,
-            color=PALETTE["text"],
-        )
+    values = []
+    for y, group in zip(POSITIONS, names, strict=True):
         e = report.estimates.get(measure, group, "mean")
         if e is None or not e.is_shown:
             ax.text(
@@ -80,32 +72,35 @@ def build_index_figure(report: Report, measure: str) -> Figure:
                 zorder=4,
                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 1},
             )
-            value = SUPPRESSED
-        else:
-            colour = PALETTE["sector"] if group == "sector" else PALETTE["agree"]
-            lines += _interval(e.ci_low, e.ci_high, y)
-            colours += [colour] * 3
-            widths += [2.0, 1.0, 1.0]
-            marker = "D" if group == "sector" else "o"
-            points[marker][0].append(e.estimate)
-            points[marker][1].append(y)
-            value = (
-                f"{format_number(e.estimate, report.lang)} "
-                f"({format_interval(e.ci_low, e.ci_high, report.lang)})"
+            values.append(SUPPRESSED)
+            continue
+        colour = PALETTE["sector"] if group == "sector" else PALETTE["agree"]
+        intervals[0].extend(_interval(e.ci_low, e.ci_high, y))
+        intervals[1].extend([colour] * 3)
+        intervals[2].extend([2.0, 1.0, 1.0])
+        marker = "D" if group == "sector" else "o"
+        points[marker][0].append(e.estimate)
+        points[marker][1].append(y)
+        interval = format_interval(e.ci_low, e.ci_high, report.lang)
+        values.append(f"{format_number(e.estimate, report.lang)} ({interval})")
+    beside = blended_transform_factory(ax.transAxes, ax.transData)
+    for x, texts, ha in (
+        (-0.015, [report.labels.group(g) for g in names], "right"),
+        (1.01, values, "left"),
+    ):
+        ax.add_artist(
+            Labels(
+                [(x, y) for y in POSITIONS],
+                texts,
+                transform=beside,
+                ha=ha,
+                fontsize=10,
+                color=PALETTE["text"],
             )
-        ax.text(
-            1.01,
-            y,
-            value,
-            transform=beside,
-            ha="left",
-            va="center",
-            fontsize=10,
-            color=PALETTE["text"],
         )
-    _draw_points(ax, (lines, colours, widths), points)
+    _draw_points(ax, intervals, points)
     _draw_bands(report, ax)
-    _x_axis(ax, labels.text("index"))
+    _x_axis(ax, report.labels.text("index"))
     return figure
 
 
@@ -141,16 +136,15 @@ def _draw_bands(report: Report, ax: Axes) -> None:
         ((rule.partly_index + rule.well_index) / 2, "partly"),
         ((rule.well_index + 100) / 2, "well"),
     )
-    for x, status in bands:
-        ax.text(
-            x,
-            BAND_NAMES_Y,
-            report.labels.status(status).replace(" ", "\n"),
-            ha="center",
-            va="center",
+    ax.add_artist(
+        Labels(
+            [(x, BAND_NAMES_Y) for x, _ in bands],
+            [report.labels.status(status).replace(" ", "\n") for _, status in bands],
+            transform=ax.transData,
             fontsize=8.5,
             color=PALETTE["text"],
         )
+    )
 
 
 def _x_axis(ax: Axes, label: str) -> None:
@@ -159,6 +153,6 @@ def _x_axis(ax: Axes, label: str) -> None:
     below = ax.transAxes + ScaledTranslation(
         0, -AXIS_TITLE_BELOW_PT / 72, ax.figure.dpi_scale_trans
     )
-    ax.text(
-        0.5, 0, label, transform=below, ha="center", va="top", fontsize=10, color=PALETTE["text"]
+    ax.add_artist(
+        Labels([(0.5, 0)], [label], transform=below, va="top", fontsize=10, color=PALETTE["text"])
     )

@@ -14,7 +14,6 @@ import io
 import struct
 from dataclasses import dataclass
 
-import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
@@ -114,9 +113,10 @@ def png_bytes(figure: Figure) -> bytes:
     figure.patch.set_facecolor("white")
     canvas = FigureCanvasAgg(figure)
     canvas.draw()
-    rgb = np.asarray(canvas.buffer_rgba())[:, :, :3]
+    size = canvas.get_width_height(physical=True)
+    rgba = Image.frombuffer("RGBA", size, canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
     buffer = io.BytesIO()
-    Image.fromarray(rgb).save(
+    rgba.convert("RGB").save(
         buffer, format="png", compress_level=PNG_COMPRESS_LEVEL, dpi=(DPI, DPI)
     )
     return buffer.getvalue()

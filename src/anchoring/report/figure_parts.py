@@ -13,14 +13,12 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 
-import matplotlib as mpl
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection, PolyCollection
-from matplotlib.font_manager import FontProperties, findfont, get_font
 from matplotlib.patches import Patch
-from matplotlib.text import Text
 from matplotlib.transforms import ScaledTranslation, blended_transform_factory
 
+from anchoring.report.figure_labels import Labels
 from anchoring.report.figure_model import PALETTE
 from anchoring.report.inputs import Report
 from anchoring.report.numbers import format_number
@@ -140,55 +138,6 @@ def segments(
     return LineCollection(list(lines), colors=colors, linewidths=linewidths, linestyles=linestyles)
 
 
-def row_labels(ax: Axes, x: float, first_row: float, labels: Sequence[str], **text: object) -> Text:
-    """Labels of consecutive rows (y = ``first_row``, ``first_row + 1``, ...) as one text.
-
-    One multi-line :class:`~matplotlib.text.Text` costs matplotlib less than a text per row. Its
-    line spacing is set so that one line is exactly one y data unit: matplotlib gives every line
-    of a text with a numeric ``linespacing`` the height ``linespacing × (ascender + descender)``
-    of the font (its ``OS/2`` typographic metrics, else ``hhea``), and centres the line's glyphs
-    in it, so each label sits where a one-line label with ``va="center"`` would. Call it after
-    the figure's size, margins and the Axes' y limits are set.
-
-    Parameters
-    ----------
-    ax
-        The Axes; ``x`` is in axes fraction, y in data units.
-    x
-        Where the labels are anchored horizontally (``ha`` in ``text`` says how).
-    first_row
-        y of the first label.
-    labels
-        One label per row.
-    **text
-        Text properties (``ha``, ``fontsize``, ``fontweight``, ``color``, ...).
-    """
-    size = float(text.get("fontsize", mpl.rcParams["font.size"]))
-    prop = FontProperties(size=size, weight=text.get("fontweight", "normal"))
-    row_px = abs(ax.transData.transform((0, 1))[1] - ax.transData.transform((0, 0))[1])
-    line_px = _line_height_em(prop) * size * ax.figure.dpi / 72
-    return ax.text(
-        x,
-        first_row - 0.5,
-        "\n".join(labels),
-        transform=blended_transform_factory(ax.transAxes, ax.transData),
-        va="top",
-        linespacing=row_px / line_px,
-        **text,
-    )
-
-
-def _line_height_em(prop: FontProperties) -> float:
-    """A font's line height in ems, from the metrics matplotlib's text layout uses."""
-    font = get_font(findfont(prop))
-    units = font.get_sfnt_table("head")["unitsPerEm"]
-    os2 = font.get_sfnt_table("OS/2")
-    if os2 is not None:
-        return (os2["sTypoAscender"] - os2["sTypoDescender"]) / units
-    hhea = font.get_sfnt_table("hhea")
-    return (hhea["ascent"] - hhea["descent"]) / units
-
-
 def value_scale(
     ax: Axes,
     axis: str,
@@ -202,7 +151,8 @@ def value_scale(
     Replaces matplotlib's tick machinery (a tick is two lines and two texts, each created and
     laid out) where the ticks are fixed: the grid lines are one
     :class:`~matplotlib.collections.LineCollection` below the data, the labels plain text.
-    The Axes' own axis objects are hidden; its spines stay.
+    The Axes' own axis objects are hidden; its spines stay. The labels are one
+    :class:`~.figure_labels.Labels`.
 
     Parameters
     ----------
@@ -234,6 +184,10 @@ def value_scale(
     if not labelled:
         return
     offset = grid + ScaledTranslation(*shift, ax.figure.dpi_scale_trans)
-    for v, label in ticks:
-        xy = (v, 0) if axis == "x" else (0, v)
-        ax.text(*xy, label, transform=offset, fontsize=fontsize, color=PALETTE["text"], **place)
+    positions = [(v, 0) if axis == "x" else (0, v) for v, _ in ticks]
+    texts = [label for _, label in ticks]
+    ax.add_artist(
+        Labels(
+            positions, texts, transform=offset, fontsize=fontsize, color=PALETTE["text"], **place
+        )
+    )
