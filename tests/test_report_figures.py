@@ -1,17 +1,35 @@
 """Figures: accessible colours, deterministic PNGs of fixed size, alt text with the numbers."""
 
+import io
+from collections import Counter
+
+import matplotlib as mpl
+import numpy as np
 import pytest
+from matplotlib.collections import PolyCollection
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+from matplotlib.transforms import IdentityTransform
+from PIL import Image
 
 from _report_fixtures import build_round
+from anchoring.groups import GROUPS
 from anchoring.report import load_report
 from anchoring.report.alt_text import heatmap_alt, index_alt
-from anchoring.report.figure_model import DPI, PALETTE, WIDTH_IN, png_size
+from anchoring.report.distribution import answer_distribution
+from anchoring.report.figure_change import build_change_figure, spread_labels
+from anchoring.report.figure_distribution import MIN_LABELLED_SHARE, build_distribution_figure
+from anchoring.report.figure_heatmap import build_heatmap_figure
+from anchoring.report.figure_index import build_index_figure
+from anchoring.report.figure_labels import Labels
+from anchoring.report.figure_model import DPI, PALETTE, STYLE, WIDTH_IN, png_bytes, png_size
 from anchoring.report.figures import (
     change_figure,
     distribution_figure,
     heatmap_figure,
     index_figure,
 )
+from anchoring.report.numbers import format_number, format_percent
 
 
 def _contrast_with_white(colour: str) -> float:
@@ -40,8 +58,9 @@ def test_white_contrast_reference_values():
     assert _contrast_with_white("#767676") == pytest.approx(4.54, abs=0.01)
 
 
-def test_figures_are_deterministic_and_fixed_width(report):
-    first, second = index_figure(report, "pll"), index_figure(report, "pll")
+@pytest.mark.parametrize("draw", [index_figure, distribution_figure])
+def test_figures_are_deterministic_and_fixed_width(report, draw):
+    first, second = draw(report, "pll"), draw(report, "pll")
     assert first.png == second.png
     assert png_size(first.png)[0] == int(WIDTH_IN * DPI)
     assert b"Software" not in first.png and b"tIME" not in first.png
@@ -70,3 +89,185 @@ def test_alt_text_carries_the_key_numbers(report):
 def test_no_change_figure_without_an_earlier_round(tmp_path):
     build_round(tmp_path, previous=None)
     assert change_figure(load_report(tmp_path, "fixture", "en")) is None
+
+
+# --- What the figures print: read from their artists before rendering ----------------------------
+
+
+def _printed(figure: Figure) -> list[str]:
+    """Every string a figure draws: its label sets, texts and legend entries."""
+    printed: list[str] = []
+    for artist in figure.findobj():
+        if isinstance(artist, Labels):
+            printed += artist.texts
+        elif isinstance(artist, Text) and artist.get_visible() and artist.get_text():
+            printed.append(artist.get_text())
+    return printed
+
+
+def _label_sets(figure: Figure) -> list[Labels]:
+    return [a for a in figure.findobj() if isinstance(a, Labels)]
+
+
+def _legend_entries(figure: Figure) -> list[str]:
+    return [t.get_text() for legend in figure.legends for t in legend.get_texts()]
+
+
+@pytest.fixture(scope="module")
+def dho_distribution(report):
+    return answer_distribution(report, "dho")
+
+
+@pytest.fixture(scope="module")
+def dho_bars(report, dho_distribution):
+    with mpl.rc_context(STYLE):
+        return build_distribution_figure(report, dho_distribution)
+
+
+def test_distribution_prints_every_wide_share_and_every_dont_know_share(
+    report, dho_distribution, dho_bars
+):
+    # The expected labels are computed from the same distribution the figure is drawn from.
+    shown = dho_distribution[dho_distribution["is_shown"]]
+    shares = [
+        format_percent(v, "nb")
+        for row in shown.itertuples(index=False)
+        for v in (row.disagree, row.neutral, row.agree)
+        if v >= MIN_LABELLED_SHARE
+    ]
+    dont_know = [format_percent(v, "nb") for v in shown["dont_know"].dropna()]
+    printed = Counter(_printed(dho_bars))
+    assert shares and dont_know
+    assert not Counter(shares + dont_know) - printed
+    sets = [sorted(s.texts) for s in _label_sets(dho_bars)]
+    assert sorted(shares) in sets and sorted(dont_know) in sets
+
+
+def test_distribution_shows_a_suppressed_group_as_hidden_with_its_dimension_names(
+    report, dho_distribution, dho_bars
+):
+    # Fixture: DHO's hospital trusts are suppressed (min_orgs); the other groups are shown.
+    assert not dho_distribution.loc[dho_distribution["group"] == "hospital", "is_shown"].any()
+    printed = _printed(dho_bars)
+    assert printed.count(": skjult (for få svar)") == 1
+    for dimension in report.instrument.dimension_ids:
+        assert printed.count(report.labels.dimension(dimension)) == len(GROUPS)
+    for group in GROUPS:
+        assert report.labels.group(group) in printed
+
+
+def test_distribution_dimension_names_sit_on_their_bars(report, dho_bars):
+    # Each shown group's bars are centred on the rows its dimension names are anchored at.
+    (ax,) = dho_bars.axes
+    names = next(s for s in _label_sets(dho_bars) if report.labels.dimension("nytte") in s.texts)
+    name_rows = sorted(float(y) for _, y in names.positions)
+    bars = next(c for c in ax.collections if isinstance(c, PolyCollection))
+    bar_rows = {
+        round(float(p.vertices[:, 1].min() + p.vertices[:, 1].max()) / 2, 6)
+        for p in bars.get_paths()
+    }
+    shown_rows = [y for y in name_rows if round(y, 6) in bar_rows]
+    assert len(shown_rows) == 2 * len(report.instrument.dimension_ids)  # two groups shown
+    assert bar_rows <= {round(y, 6) for y in name_rows}
+
+
+def test_distribution_legend_has_the_four_answer_categories(report, dho_bars):
+    expected = [report.labels.text(c) for c in ("disagree", "neutral", "agree", "dont_know")]
+    assert _legend_entries(dho_bars) == expected
+
+
+def test_index_figure_prints_estimates_with_intervals_and_hides_suppressed(report):
+    with mpl.rc_context(STYLE):
+        pll = _printed(build_index_figure(report, "pll"))
+        dho = _printed(build_index_figure(report, "dho"))
+    # Fixture PLL index: municipalities 72.0 ± 1.96·2.0 (as in the alt text test above).
+    assert "72,0 (68,1–75,9)" in pll
+    assert all(g in pll for g in ("Kommuner", "Helseforetak", "Fastleger", "Sektoren samlet"))
+    # DHO: hospital trusts (min_orgs) and the sector (secondary suppression) are hidden.
+    assert dho.count(": skjult (for få svar)") == 2
+    assert dho.count(":") == 2
+
+
+def test_heatmap_prints_every_cell_and_the_band_legend(report):
+    with mpl.rc_context(STYLE):
+        figure = build_heatmap_figure(report)
+    cells = next(s for s in _label_sets(figure) if "72,0" in s.texts)
+    # One value per measure × (three groups + sector); DHO hospital trusts and sector hidden.
+    expected = [
+        format_number(e.estimate, "nb") if e is not None and e.is_shown else ":"
+        for m in report.measures
+        for e in report.estimates.index_by_group(m).values()
+    ]
+    assert list(cells.texts) == expected and expected.count(":") == 2
+    assert _legend_entries(figure) == [
+        "Under 50",
+        "50 til under 65",
+        "65 eller mer",
+        ": skjult (for få svar)",
+    ]
+
+
+def test_change_figure_prints_each_lines_last_value(report):
+    with mpl.rc_context(STYLE):
+        figure = build_change_figure(report)
+    history = report.history
+    last_round = history["round_id"].iloc[-1]
+    last = history[(history["round_id"] == last_round) & ~history["is_suppressed"].astype(bool)]
+    printed = Counter(_printed(figure))
+    assert not Counter(format_number(v, "nb") for v in last["estimate"]) - printed
+    assert _legend_entries(figure) == [report.labels.group(g) for g in (*GROUPS, "sector")]
+
+
+def test_spread_labels_keeps_order_and_the_least_gap():
+    ends = [(50.0, 1.0, "gp"), (48.0, 1.0, "hospital"), (70.0, 1.0, "sector")]
+    assert spread_labels(ends, 7.5) == [
+        (48.0, 1.0, "hospital"),
+        (55.5, 1.0, "gp"),  # 48 + 7.5
+        (70.0, 1.0, "sector"),
+    ]
+
+
+def test_pngs_are_rgb_with_their_resolution():
+    with mpl.rc_context(STYLE):
+        figure = Figure(figsize=(WIDTH_IN, 1), dpi=DPI)
+        png = png_bytes(figure)
+    assert png[25] == 2  # IHDR colour type 2: truecolour (RGB), no alpha
+    assert b"pHYs" in png and png_size(png) == (int(WIDTH_IN * DPI), DPI)
+
+
+# --- Labels draws exactly what Text would draw ---------------------------------------------------
+
+_STRINGS = ["88\xa0%", "Kjennskap", "gjÅ(", "Svakt\nforankret", "\nx", "78,4 (76,9–79,9)"]
+
+
+def _rendered(ha: str, va: str, weight: str, as_labels: bool) -> np.ndarray:
+    figure = Figure(figsize=(WIDTH_IN, 2), dpi=DPI)
+    ax = figure.add_axes((0, 0, 1, 1))
+    ax.set_axis_off()
+    positions = [(0.1 + 0.15 * i, 0.2 + 0.12 * i) for i in range(len(_STRINGS))]
+    style = {"fontsize": 9.5, "fontweight": weight, "color": "#222222", "ha": ha, "va": va}
+    if as_labels:
+        ax.add_artist(Labels(positions, _STRINGS, transform=ax.transData, **style))
+    else:
+        for (x, y), text in zip(positions, _STRINGS, strict=True):
+            ax.text(x, y, text, **style)
+    return np.asarray(Image.open(io.BytesIO(png_bytes(figure))))
+
+
+@pytest.mark.parametrize("ha", ["left", "center", "right"])
+@pytest.mark.parametrize("va", ["center", "top", "bottom", "baseline"])
+def test_labels_draw_the_same_pixels_as_text(ha, va):
+    with mpl.rc_context(STYLE):
+        for weight in ("normal", "bold"):
+            text = _rendered(ha, va, weight, as_labels=False)
+            assert text.min() < 100  # something was drawn
+            assert np.array_equal(_rendered(ha, va, weight, as_labels=True), text)
+
+
+def test_labels_reject_mismatched_inputs():
+    with pytest.raises(ValueError, match="one text per position"):
+        Labels([(0, 0)], ["a", "b"], transform=IdentityTransform(), fontsize=9, color="k")
+    with pytest.raises(ValueError, match="one colour"):
+        Labels([(0, 0)], ["a"], transform=IdentityTransform(), fontsize=9, color=["k", "r"])
+    with pytest.raises(ValueError, match="alignment"):
+        Labels([(0, 0)], ["a"], transform=IdentityTransform(), fontsize=9, color="k", va="x")
