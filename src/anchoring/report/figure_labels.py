@@ -1,32 +1,47 @@
-"""Many labels of the same style drawn as one matplotlib artist.
+"""Many labels of the same style drawn as one matplotlib artist, each distinct string rendered once.
 
-A figure of the report prints up to a hundred numbers. As :class:`~matplotlib.text.Text`
-artists each costs about as much again in matplotlib's Python bookkeeping (layout object, bounding
-boxes, a graphics context per text) as the glyphs themselves cost to render. :class:`Labels`
-draws a whole set of labels with one graphics context and one font, placing each string exactly
-where a ``Text`` with the same position, font and alignment would put it: matplotlib lays a
-line out in a box from the font's typographic descender to its ascender (or the string's own,
-where larger; plus the font's line gap when there are several lines), as wide as the string, and
-aligns the box of all lines on the anchor. The
-renderer calls are the backend API every ``Text`` uses
-(:meth:`~matplotlib.backend_bases.RendererBase.get_text_width_height_descent`,
-:meth:`~matplotlib.backend_bases.RendererBase.draw_text`), so the pixels are the same (a test
-compares them).
+Text is most of what a report figure costs: matplotlib 3.11 shapes every string and renders it
+glyph by glyph (about a millisecond for a short label), and a figure prints up to a hundred
+labels, many of them the same strings («7 %», the dimension names of every group, in every
+measure's figure). :class:`Labels` therefore
+
+- draws a whole set of labels of one style with one graphics context, instead of a
+  :class:`~matplotlib.text.Text` (layout object, bounding boxes, graphics context) per label;
+- renders each distinct string once per process, with matplotlib's own renderer
+  (:meth:`~matplotlib.backend_bases.RendererBase.draw_text` on a small transparent
+  :class:`~matplotlib.backends.backend_agg.RendererAgg`), keeps that image with the string's
+  measured size (:func:`_stamp`), and composites it where the label goes
+  (:meth:`~matplotlib.backend_bases.RendererBase.draw_image`).
+
+Labels are placed where a ``Text`` with the same position, font and alignment would put them:
+matplotlib lays a line out in a box from the font's typographic descender to its ascender (or the
+string's own, where larger; plus the font's line gap when there are several lines), as wide as
+the string, and aligns the box of all lines on the anchor. The one difference: a label starts on
+a whole pixel (``Text`` may start a fraction of a pixel off it), so that every copy of a string
+is the same image. The output depends only on the labels, never on what was drawn before: the
+same estimates give the same PNG bytes.
 """
 
 from __future__ import annotations
 
+import functools
+import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import matplotlib as mpl
 import numpy as np
 from matplotlib.artist import Artist, allow_rasterization
+from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.colors import to_rgba
 from matplotlib.font_manager import FontProperties, findfont, get_font
 from matplotlib.transforms import Transform
 
 _HORIZONTAL = {"left": 0.0, "center": 0.5, "right": 1.0}
 _VERTICAL = ("center", "top", "bottom", "baseline")
+
+STAMP_CACHE_SIZE = 4096
+"""Distinct rendered strings kept per process (a report needs a few hundred)."""
 
 
 class Labels(Artist):
@@ -82,7 +97,7 @@ class Labels(Artist):
             raise ValueError("Labels needs one colour, or one per label")
         self._rgba = [to_rgba(c) for c in colours]
         self._ha, self._va = ha, va
-        self._antialiased = mpl.rcParams["text.antialiased"]
+        self._font = (findfont(self._prop), self._prop.get_size_in_points())
         self.set_transform(transform)
         self.set_clip_on(False)
 
@@ -91,41 +106,39 @@ class Labels(Artist):
         """Draw every label (the :class:`~matplotlib.artist.Artist` drawing protocol)."""
         if not self.get_visible() or not self.texts:
             return
-        font = _font_metrics(self._prop, self.get_figure(root=True).dpi)
-        canvas_height = renderer.get_canvas_width_height()[1]
+        dpi = self.get_figure(root=True).dpi
+        font = _font_metrics(self._prop, dpi)
+        style = (*self._font, mpl.rcParams["text.antialiased"], mpl.rcParams["text.hinting"])
         gc = renderer.new_gc()
         gc.set_alpha(None)
-        gc.set_antialiased(self._antialiased)
-        gc.set_snap(self.get_snap())
         self._set_gc_clip(gc)
         anchors = self.get_transform().transform(self.positions)
         for (x, y), text, rgba in zip(anchors, self.texts, self._rgba, strict=True):
-            gc.set_foreground(rgba, isRGBA=True)
-            for dx, dy, line in self._layout(renderer, text, font):
-                baseline = y + dy
-                y_down = canvas_height - baseline if renderer.flipy() else baseline
-                renderer.draw_text(gc, x + dx, y_down, line, self._prop, 0.0, ismath=False)
+            stamps = [
+                _stamp(line, *style, rgba, dpi) if line else None for line in text.split("\n")
+            ]
+            for dx, dy, stamp in self._layout(stamps, font):
+                left = round(x + dx) - stamp.pad
+                bottom = round(y + dy) + stamp.baseline_from_bottom
+                renderer.draw_image(gc, left, bottom, stamp.image)
         gc.restore()
         self.stale = False
 
-    def _layout(self, renderer, text: str, font: tuple[float, float, float]) -> list:
-        """``(dx, dy, line)``: where each line's baseline starts, relative to the anchor.
+    def _layout(self, stamps: list, font: tuple[float, float, float]) -> list:
+        """``(dx, dy, stamp)``: where each line's baseline starts, relative to the anchor.
 
         As :meth:`matplotlib.text.Text._get_layout` with ``linespacing="normal"``: a line is as
         high as the font's ascender and descender (or its own glyphs, where higher), plus the
         font's line gap when the text has several lines; lines are aligned like the box.
         """
         min_ascent, min_descent, line_gap = font
-        lines = text.split("\n")
-        gap = line_gap / 2 if len(lines) > 1 else 0.0
-        metrics = []
-        for line in lines:
-            w, h, d = (
-                renderer.get_text_width_height_descent(line, self._prop, ismath=False)
-                if line
-                else (0.0, 0.0, 0.0)
-            )
-            metrics.append((w, max(h - d, min_ascent) + gap, max(d, min_descent) + gap))
+        gap = line_gap / 2 if len(stamps) > 1 else 0.0
+        metrics = [
+            (s.width, max(s.ascent, min_ascent) + gap, max(s.descent, min_descent) + gap)
+            if s is not None
+            else (0.0, min_ascent + gap, min_descent + gap)
+            for s in stamps
+        ]
         height = sum(a + d for _, a, d in metrics)
         top = {
             "center": height / 2,
@@ -135,10 +148,69 @@ class Labels(Artist):
         }[self._va]
         share = _HORIZONTAL[self._ha]
         placed, below_top = [], 0.0
-        for line, (w, a, d) in zip(lines, metrics, strict=True):
-            placed.append((-share * w, top - below_top - a, line))
+        for stamp, (w, a, d) in zip(stamps, metrics, strict=True):
+            if stamp is not None:
+                placed.append((-share * w, top - below_top - a, stamp))
             below_top += a + d
-        return [(dx, dy, line) for dx, dy, line in placed if line]
+        return placed
+
+
+@dataclass(frozen=True)
+class _Stamp:
+    """A string rendered once: its image and where its baseline starts in it.
+
+    Attributes
+    ----------
+    image
+        RGBA pixels on a transparent ground, bottom row first (as
+        :meth:`~matplotlib.backend_bases.RendererBase.draw_image` of the Agg renderer takes them).
+    pad
+        Pixels from the image's left edge to the start of the baseline.
+    baseline_from_bottom
+        Pixels from the image's bottom edge up to the baseline (negative: the descent).
+    width, ascent, descent
+        The string's measured size in pixels, as matplotlib's text layout measures it.
+    """
+
+    image: np.ndarray
+    pad: int
+    baseline_from_bottom: int
+    width: float
+    ascent: float
+    descent: float
+
+
+@functools.lru_cache(maxsize=STAMP_CACHE_SIZE)
+def _stamp(
+    line: str,
+    font_file: object,
+    size: float,
+    antialiased: bool,
+    hinting: str,
+    rgba: tuple[float, float, float, float],
+    dpi: float,
+) -> _Stamp:
+    """Render one line with matplotlib's Agg renderer onto a transparent image of its own.
+
+    The arguments are the whole key: the font file and size, the rendering settings in force
+    (``text.antialiased`` and ``text.hinting``, which the renderer reads from the current
+    ``rcParams``: the caller passes the current values) and the colour. The margin (``pad``)
+    leaves room for glyphs that reach past their advance.
+    """
+    prop = FontProperties(fname=font_file, size=size)
+    width, height, descent = RendererAgg(1, 1, dpi).get_text_width_height_descent(
+        line, prop, ismath=False
+    )
+    pad = math.ceil(size * dpi / 72 / 4) + 1
+    above, below = math.ceil(height - descent), math.ceil(descent)
+    scratch = RendererAgg(math.ceil(width) + 2 * pad, above + below + 2 * pad, dpi)
+    gc = scratch.new_gc()
+    gc.set_foreground(rgba, isRGBA=True)
+    gc.set_antialiased(antialiased)
+    scratch.draw_text(gc, pad, pad + above, line, prop, 0.0, ismath=False)
+    gc.restore()
+    image = np.asarray(scratch.buffer_rgba())[::-1].copy()
+    return _Stamp(image, pad, -(below + pad), width, height - descent, descent)
 
 
 def _font_metrics(prop: FontProperties, dpi: float) -> tuple[float, float, float]:
