@@ -22,7 +22,8 @@ from anchoring.report.figure_change import build_change_figure, spread_labels
 from anchoring.report.figure_distribution import MIN_LABELLED_SHARE, build_distribution_figure
 from anchoring.report.figure_heatmap import build_heatmap_figure
 from anchoring.report.figure_index import build_index_figure
-from anchoring.report.figure_labels import Labels, _stamp
+from anchoring.report.figure_labels import Labels, _stamp, label_width
+from anchoring.report.figure_legend import LEGEND_GID
 from anchoring.report.figure_model import DPI, PALETTE, STYLE, WIDTH_IN, png_bytes, png_size
 from anchoring.report.figures import (
     change_figure,
@@ -111,7 +112,8 @@ def _label_sets(figure: Figure) -> list[Labels]:
 
 
 def _legend_entries(figure: Figure) -> list[str]:
-    return [t.get_text() for legend in figure.legends for t in legend.get_texts()]
+    (legend,) = [s for s in _label_sets(figure) if s.get_gid() == LEGEND_GID]
+    return list(legend.texts)
 
 
 @pytest.fixture(scope="module")
@@ -175,6 +177,20 @@ def test_distribution_dimension_names_sit_on_their_bars(report, dho_bars):
 def test_distribution_legend_has_the_four_answer_categories(report, dho_bars):
     expected = [report.labels.text(c) for c in ("disagree", "neutral", "agree", "dont_know")]
     assert _legend_entries(dho_bars) == expected
+
+
+def test_legend_row_is_centred_and_its_entries_apart(dho_bars):
+    (legend,) = [s for s in _label_sets(dho_bars) if s.get_gid() == LEGEND_GID]
+    em = 9 / 72  # legend.fontsize in STYLE, inches
+    starts = legend.positions[:, 0]
+    widths = [
+        label_width(t, fontsize=9, color=PALETTE["text"], dpi=DPI) / DPI for t in legend.texts
+    ]
+    ends = starts + np.array(widths)
+    # Between a label's end and the next label: the column spacing, handle and its pad (4.8 em).
+    assert np.allclose(starts[1:] - ends[:-1], 4.8 * em)
+    row_start = starts[0] - 2.8 * em  # handle length 2 em and the pad of 0.8 em before the text
+    assert (row_start + ends[-1]) / 2 == pytest.approx(WIDTH_IN / 2)
 
 
 def test_index_figure_prints_estimates_with_intervals_and_hides_suppressed(report):

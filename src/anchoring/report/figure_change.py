@@ -14,11 +14,11 @@ import math
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
 from matplotlib.transforms import ScaledTranslation
 
 from anchoring.groups import GROUPS
 from anchoring.report.figure_labels import Labels
+from anchoring.report.figure_legend import LegendEntry, legend_row
 from anchoring.report.figure_model import PALETTE, new_figure
 from anchoring.report.figure_parts import segments, value_scale
 from anchoring.report.inputs import Report
@@ -104,11 +104,11 @@ def build_change_figure(report: Report) -> Figure | None:
         else:
             ax.set_visible(False)
     _panel_titles(figure, axes.flat[: len(titles)], titles)
-    handles = [
-        Line2D([], [], color=PALETTE[g], marker=MARKERS[g], label=report.labels.group(g))
+    entries = [
+        LegendEntry(report.labels.group(g), PALETTE[g], marker=MARKERS[g])
         for g in (*GROUPS, "sector")
     ]
-    figure.legend(handles=handles, loc="upper center", ncols=4)
+    legend_row(figure, entries)
     return figure
 
 

@@ -17,12 +17,12 @@ from __future__ import annotations
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch
 from matplotlib.transforms import blended_transform_factory
 
 from anchoring.groups import GROUPS
 from anchoring.report.distribution import CATEGORIES
 from anchoring.report.figure_labels import Labels
+from anchoring.report.figure_legend import LegendEntry, legend_row
 from anchoring.report.figure_model import PALETTE, WIDTH_IN, new_figure
 from anchoring.report.figure_parts import rectangles, segments, word
 from anchoring.report.inputs import Report
@@ -92,7 +92,7 @@ def build_distribution_figure(report: Report, distribution: pd.DataFrame) -> Fig
         rows = distribution[distribution["group"] == group].set_index("dimension").loc[dims]
         drawing.block(report.labels.group(group), top, rows.reset_index())
     drawing.finish(tops[0], last_bar + SCALE_BELOW)
-    figure.legend(handles=_legend_handles(report), loc="upper center", ncols=4)
+    legend_row(figure, _legend_entries(report))
     return figure
 
 
@@ -102,10 +102,8 @@ def _dont_know_max(distribution: pd.DataFrame) -> float:
     return max(0.25, float(known.max()) * 1.35) if len(known) else 0.25
 
 
-def _legend_handles(report: Report) -> list[Patch]:
-    return [
-        Patch(color=PALETTE[c], label=report.labels.text(c)) for c in (*CATEGORIES, "dont_know")
-    ]
+def _legend_entries(report: Report) -> list[LegendEntry]:
+    return [LegendEntry(report.labels.text(c), PALETTE[c]) for c in (*CATEGORIES, "dont_know")]
 
 
 _LABEL_STYLES: dict[str, dict[str, object]] = {

@@ -14,14 +14,9 @@ from matplotlib.transforms import blended_transform_factory
 
 from anchoring.groups import GROUPS
 from anchoring.report.figure_labels import Labels
+from anchoring.report.figure_legend import LegendEntry, legend_row
 from anchoring.report.figure_model import PALETTE, new_figure
-from anchoring.report.figure_parts import (
-    HIDDEN_BORDER,
-    band_colour,
-    band_handles,
-    rectangles,
-    wrap,
-)
+from anchoring.report.figure_parts import HIDDEN_BORDER, rectangles, word, wrap
 from anchoring.report.inputs import Report
 from anchoring.report.numbers import SUPPRESSED, format_number
 
@@ -72,7 +67,7 @@ def build_heatmap_figure(report: Report) -> Figure:
             color=PALETTE["text"],
         )
     )
-    figure.legend(handles=band_handles(report), loc="lower center", ncols=4)
+    legend_row(figure, band_entries(report), at_top=False)
     return figure
 
 
@@ -96,3 +91,42 @@ def _draw_cells(report: Report, ax: Axes, columns: tuple[str, ...]) -> None:
             positions, values, transform=ax.transData, fontsize=12, fontweight="bold", color=colours
         )
     )
+
+
+def band_colour(report: Report, value: float) -> str:
+    """The colour of the status band an index value falls in (the round's thresholds).
+
+    Parameters
+    ----------
+    report
+        The loaded round (gives the thresholds of the status rule, methodology §6).
+    value
+        An index value (0–100).
+    """
+    rule = report.config.estimation.status
+    if value >= rule.well_index:
+        return PALETTE["well"]
+    return PALETTE["partly"] if value >= rule.partly_index else PALETTE["weak"]
+
+
+def band_entries(report: Report) -> list[LegendEntry]:
+    """Legend entries of the status bands and of a hidden cell, thresholds printed.
+
+    Parameters
+    ----------
+    report
+        The loaded round.
+
+    Returns
+    -------
+    list of LegendEntry
+        Weak, partly and well anchored, then hidden.
+    """
+    rule = report.config.estimation.status
+    a, b = (format_number(v, report.lang, 0) for v in (rule.partly_index, rule.well_index))
+    return [
+        LegendEntry(word(report, "below", a=a), PALETTE["weak"]),
+        LegendEntry(word(report, "between", a=a, b=b), PALETTE["partly"]),
+        LegendEntry(word(report, "above", b=b), PALETTE["well"]),
+        LegendEntry(word(report, "hidden"), "white", edge=HIDDEN_BORDER),
+    ]

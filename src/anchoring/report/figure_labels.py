@@ -108,7 +108,7 @@ class Labels(Artist):
             return
         dpi = self.get_figure(root=True).dpi
         font = _font_metrics(self._prop, dpi)
-        style = (*self._font, mpl.rcParams["text.antialiased"], mpl.rcParams["text.hinting"])
+        style = (*self._font, *_rendering())
         gc = renderer.new_gc()
         gc.set_alpha(None)
         self._set_gc_clip(gc)
@@ -227,3 +227,27 @@ def _font_metrics(prop: FontProperties, dpi: float) -> tuple[float, float, float
         hhea = font.get_sfnt_table("hhea")
         ascent, descent, gap = hhea["ascent"], hhea["descent"], hhea["lineGap"]
     return ascent * scale, -descent * scale, gap * scale
+
+
+def label_width(
+    text: str, *, fontsize: float, color: str, dpi: float, fontweight="normal"
+) -> float:
+    """The width in pixels of a one-line label as :class:`Labels` draws it (current rcParams).
+
+    Parameters
+    ----------
+    text
+        The label.
+    fontsize, color, fontweight
+        Its style (the colour only selects the rendered string that is kept for drawing).
+    dpi
+        Resolution of the figure.
+    """
+    prop = FontProperties(size=fontsize, weight=fontweight)
+    style = (findfont(prop), prop.get_size_in_points(), *_rendering())
+    return _stamp(text, *style, to_rgba(color), dpi).width
+
+
+def _rendering() -> tuple[bool, str]:
+    """The text rendering settings in force (the renderer reads them from ``rcParams``)."""
+    return mpl.rcParams["text.antialiased"], mpl.rcParams["text.hinting"]

@@ -15,13 +15,11 @@ from collections.abc import Sequence
 
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection, PolyCollection
-from matplotlib.patches import Patch
 from matplotlib.transforms import ScaledTranslation, blended_transform_factory
 
 from anchoring.report.figure_labels import Labels
 from anchoring.report.figure_model import PALETTE
 from anchoring.report.inputs import Report
-from anchoring.report.numbers import format_number
 
 WORDS: dict[str, dict[str, str]] = {
     "hidden": {"nb": ": skjult (for få svar)", "en": ": hidden (too few responses)"},
@@ -57,40 +55,6 @@ def word(report: Report, key: str, **values: object) -> str:
 def wrap(text: str, width: int = 26) -> str:
     """Break a long name into lines of at most ``width`` characters."""
     return "\n".join(textwrap.wrap(text, width)) or text
-
-
-def band_colour(report: Report, value: float) -> str:
-    """The colour of the status band an index value falls in (the round's thresholds).
-
-    Parameters
-    ----------
-    report
-        The loaded round (gives the thresholds of the status rule, methodology §6).
-    value
-        An index value (0–100).
-    """
-    rule = report.config.estimation.status
-    if value >= rule.well_index:
-        return PALETTE["well"]
-    return PALETTE["partly"] if value >= rule.partly_index else PALETTE["weak"]
-
-
-def band_handles(report: Report) -> list[Patch]:
-    """Legend entries of the status bands and of a hidden cell, thresholds printed.
-
-    Parameters
-    ----------
-    report
-        The loaded round.
-    """
-    rule = report.config.estimation.status
-    a, b = (format_number(v, report.lang, 0) for v in (rule.partly_index, rule.well_index))
-    return [
-        Patch(color=PALETTE["weak"], label=word(report, "below", a=a)),
-        Patch(color=PALETTE["partly"], label=word(report, "between", a=a, b=b)),
-        Patch(color=PALETTE["well"], label=word(report, "above", b=b)),
-        Patch(facecolor="white", edgecolor=HIDDEN_BORDER, label=word(report, "hidden")),
-    ]
 
 
 def rectangles(
