@@ -6,6 +6,7 @@ from collections import Counter
 import matplotlib as mpl
 import numpy as np
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
@@ -244,12 +245,16 @@ def test_spread_labels_keeps_order_and_the_least_gap():
     ]
 
 
-def test_pngs_are_rgb_with_their_resolution():
+def test_pngs_are_rgb_with_their_resolution_and_decode_to_the_canvas(report):
     with mpl.rc_context(STYLE):
-        figure = Figure(figsize=(WIDTH_IN, 1), dpi=DPI)
+        figure = build_index_figure(report, "pll")
         png = png_bytes(figure)
+        canvas = FigureCanvasAgg(figure)
+        canvas.draw()
     assert png[25] == 2  # IHDR colour type 2: truecolour (RGB), no alpha
-    assert b"pHYs" in png and png_size(png) == (int(WIDTH_IN * DPI), DPI)
+    image = Image.open(io.BytesIO(png))
+    assert image.mode == "RGB" and image.info["dpi"] == pytest.approx((DPI, DPI), abs=1e-3)
+    assert np.array_equal(np.asarray(image), np.asarray(canvas.buffer_rgba())[:, :, :3])
 
 
 # --- Labels draws what Text would draw -----------------------------------------------------------

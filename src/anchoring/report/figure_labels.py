@@ -198,7 +198,7 @@ def _stamp(
     leaves room for glyphs that reach past their advance.
     """
     prop = FontProperties(fname=font_file, size=size)
-    width, height, descent = RendererAgg(1, 1, dpi).get_text_width_height_descent(
+    width, height, descent = _measuring_renderer(dpi).get_text_width_height_descent(
         line, prop, ismath=False
     )
     pad = math.ceil(size * dpi / 72 / 4) + 1
@@ -211,6 +211,12 @@ def _stamp(
     gc.restore()
     image = np.asarray(scratch.buffer_rgba())[::-1].copy()
     return _Stamp(image, pad, -(below + pad), width, height - descent, descent)
+
+
+@functools.lru_cache(maxsize=4)
+def _measuring_renderer(dpi: float) -> RendererAgg:
+    """A one-pixel renderer that only measures strings (measuring does not draw)."""
+    return RendererAgg(1, 1, dpi)
 
 
 def _font_metrics(prop: FontProperties, dpi: float) -> tuple[float, float, float]:

@@ -2,21 +2,24 @@
 
 Figures are drawn with matplotlib's object API (no pyplot state, nothing shown by accident), at a
 fixed size and resolution, and saved without the «Software» and date metadata so that the same
-estimates give the same bytes. The PNG is written from the Agg canvas as RGB (the figures are
-opaque: an alpha channel would only add a quarter to the bytes to compress) at zlib level
-:data:`PNG_COMPRESS_LEVEL`. The PNG is embedded as a ``data:`` URI: the report opens offline.
+estimates give the same bytes. The PNG is written straight from the Agg canvas
+(:func:`png_bytes`): RGB (the figures are opaque: an alpha channel would only add a quarter to
+the bytes to compress), no per-row filter (the figures are flat areas of colour, which zlib
+compresses as well unfiltered; choosing a filter per row is most of what a general PNG writer
+spends), zlib level :data:`PNG_COMPRESS_LEVEL`. The PNG is embedded as a ``data:`` URI: the
+report opens offline.
 """
 
 from __future__ import annotations
 
 import base64
-import io
 import struct
+import zlib
 from dataclasses import dataclass
 
+import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from PIL import Image
 
 from anchoring.report.html import element, escape
 
@@ -27,8 +30,10 @@ WIDTH_IN = 8.5
 """Width of every figure in inches (850 px at :data:`DPI`)."""
 
 PNG_COMPRESS_LEVEL = 3
-"""zlib level of the PNGs: on the report's figures as small as level 6 (within 1 %) and about
-twice as fast to write."""
+"""zlib level of the PNGs: on the report's figures about as small as a general PNG writer at
+level 6 and two to three times faster to write."""
+
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 PALETTE: dict[str, str] = {
     "disagree": "#B35806",
@@ -108,18 +113,32 @@ def png_bytes(figure: Figure) -> bytes:
     Returns
     -------
     bytes
-        An RGB PNG with its resolution (``pHYs``) and no text chunks.
+        An 8-bit RGB PNG (ISO/IEC 15948: ``IHDR``, ``pHYs`` with the resolution, one ``IDAT``,
+        ``IEND``), every row with filter type 0.
     """
     figure.patch.set_facecolor("white")
     canvas = FigureCanvasAgg(figure)
     canvas.draw()
-    size = canvas.get_width_height(physical=True)
-    rgba = Image.frombuffer("RGBA", size, canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-    buffer = io.BytesIO()
-    rgba.convert("RGB").save(
-        buffer, format="png", compress_level=PNG_COMPRESS_LEVEL, dpi=(DPI, DPI)
+    rgba = np.asarray(canvas.buffer_rgba())
+    height, width = rgba.shape[:2]
+    rows = np.zeros((height, 1 + 3 * width), dtype=np.uint8)  # column 0: filter type 0
+    rows[:, 1:] = rgba[:, :, :3].reshape(height, 3 * width)
+    per_metre = round(DPI / 0.0254)
+    return b"".join(
+        (
+            _PNG_SIGNATURE,
+            _png_chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)),
+            _png_chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)),
+            _png_chunk(b"IDAT", zlib.compress(rows.tobytes(), PNG_COMPRESS_LEVEL)),
+            _png_chunk(b"IEND", b""),
+        )
     )
-    return buffer.getvalue()
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    """A PNG chunk: length, type, data and the CRC-32 of type and data."""
+    crc = zlib.crc32(kind + data)
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
 
 
 def png_size(png: bytes) -> tuple[int, int]:
