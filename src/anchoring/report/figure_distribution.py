@@ -7,7 +7,8 @@ column to the right (from :data:`DONT_KNOW_LEFT`). All rectangles are one
 :class:`~matplotlib.collections.PolyCollection` and the guide lines two
 :class:`~matplotlib.collections.LineCollection` (below and above the bars); the axis machinery
 is switched off, and the labels of each kind (shares, «Vet ikke» shares, dimension names, group
-headings, the «Vet ikke» column heading, scales) are one :class:`~.figure_labels.Labels` each.
+headings, the «Vet ikke» column heading, scales, the hidden text of a suppressed group) are one
+:class:`~.figure_labels.Labels` each.
 Every share wide enough to hold its number (:data:`MIN_LABELLED_SHARE`) and every «Vet ikke»
 share is printed.
 """
@@ -113,6 +114,7 @@ _LABEL_STYLES: dict[str, dict[str, object]] = {
     "heading": {"fontsize": 11, "fontweight": "bold", "ha": "left", "color": PALETTE["text"]},
     "column": {"fontsize": 10, "fontweight": "bold", "ha": "left", "color": PALETTE["text"]},
     "scale": {"fontsize": 9, "color": PALETTE["text"]},
+    "hidden": {"fontsize": 10, "color": PALETTE["text"]},
 }
 """The figure's kinds of label: each kind is drawn as one :class:`~.figure_labels.Labels`."""
 
@@ -141,14 +143,7 @@ class _Drawing:
         for k, dimension in enumerate(rows["dimension"]):
             self._label("name", _LEFT_OF_BARS, first + k, self.report.labels.dimension(dimension))
         if not rows["is_shown"].any():
-            self.ax.text(
-                0,
-                (first + last) / 2,
-                word(self.report, "hidden"),
-                ha="center",
-                va="center",
-                color=PALETTE["text"],
-            )
+            self._label("hidden", 0.0, (first + last) / 2, word(self.report, "hidden"))
             return
         for k, row in enumerate(rows.itertuples(index=False)):
             self._diverging_bar(first + k, row)

@@ -1,11 +1,12 @@
-"""Parts shared by the report's figures: words, status-band colours, batched rectangles and lines.
+"""Parts shared by the report's figures: words, batched rectangles and lines, value scales.
 
 matplotlib's cost per figure is in its artists: every ``Axes`` builds two axis objects with their
 ticks, every ``barh`` segment is a ``Rectangle`` patch, every ``errorbar`` three artists, every
 label a ``Text``. The figures therefore draw all rectangles of an Axes as one
 :class:`~matplotlib.collections.PolyCollection` (:func:`rectangles`), all straight lines of an
-Axes as one :class:`~matplotlib.collections.LineCollection` (:func:`segments`), and put labels
-with :meth:`~matplotlib.axes.Axes.text` where the values are, instead of on tick machinery.
+Axes as one :class:`~matplotlib.collections.LineCollection` (:func:`segments`), fixed scales as
+grid lines and label sets (:func:`value_scale`) instead of tick machinery, and every label through
+:class:`~.figure_labels.Labels`.
 """
 
 from __future__ import annotations
