@@ -68,6 +68,12 @@ class Labels(Artist):
     ----------
     texts
         The labels, in order (tests read what a figure prints from here).
+
+    Notes
+    -----
+    The rendered strings are Agg images (the report's figures are rendered by
+    :func:`~.figure_model.png_bytes` with the Agg canvas), composited with
+    :meth:`~matplotlib.backend_bases.RendererBase.draw_image`.
     """
 
     zorder = 3
@@ -119,7 +125,7 @@ class Labels(Artist):
             ]
             for dx, dy, stamp in self._layout(stamps, font):
                 left = round(x + dx) - stamp.pad
-                bottom = round(y + dy) + stamp.baseline_from_bottom
+                bottom = round(y + dy) - stamp.depth
                 renderer.draw_image(gc, left, bottom, stamp.image)
         gc.restore()
         self.stale = False
@@ -166,15 +172,15 @@ class _Stamp:
         :meth:`~matplotlib.backend_bases.RendererBase.draw_image` of the Agg renderer takes them).
     pad
         Pixels from the image's left edge to the start of the baseline.
-    baseline_from_bottom
-        Pixels from the image's bottom edge up to the baseline (negative: the descent).
+    depth
+        Pixels from the baseline down to the image's bottom edge (the descent and the margin).
     width, ascent, descent
         The string's measured size in pixels, as matplotlib's text layout measures it.
     """
 
     image: np.ndarray
     pad: int
-    baseline_from_bottom: int
+    depth: int
     width: float
     ascent: float
     descent: float
@@ -210,7 +216,7 @@ def _stamp(
     scratch.draw_text(gc, pad, pad + above, line, prop, 0.0, ismath=False)
     gc.restore()
     image = np.asarray(scratch.buffer_rgba())[::-1].copy()
-    return _Stamp(image, pad, -(below + pad), width, height - descent, descent)
+    return _Stamp(image, pad, below + pad, width, height - descent, descent)
 
 
 @functools.lru_cache(maxsize=4)
