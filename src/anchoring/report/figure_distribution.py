@@ -15,6 +15,8 @@ share is printed.
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -55,6 +57,9 @@ DONT_KNOW_WIDTH = 0.55
 
 MARGINS_IN = (2.15, 0.5, 0.42, 0.05)
 """Left (dimension names), right, top (legend) and bottom margins in inches."""
+
+MIN_SCALE_GAP_IN = 0.45
+"""Least distance between two labels of the «Vet ikke» scale in inches (a label is ~0.35)."""
 
 _LEFT_OF_BARS = -0.012
 """Where the dimension names end, in axes fraction (a small gap before the bars)."""
@@ -150,7 +155,7 @@ class _Drawing:
             self._dont_know_bar(first + k, row.dont_know)
         span = (first - 0.5, last + 0.5)
         self._guides(span, (0.0, DONT_KNOW_LEFT), PALETTE["text"], above=True)
-        self._guides(span, [x for x, _ in self._scale()], PALETTE["grid"], above=False)
+        self._guides(span, (-0.5, 0.5), PALETTE["grid"], above=False)
 
     def _guides(self, span, xs, colour: str, above: bool) -> None:
         for x in xs:
@@ -158,13 +163,20 @@ class _Drawing:
             self.line_colours[above].append(colour)
 
     def _scale(self) -> list[tuple[float, str]]:
-        """Positions and labels of the scales: 50 % either side of 0, «Vet ikke» by 10 %."""
+        """Positions and labels of the scales: 50 % either side of 0, «Vet ikke» by 10 %.
+
+        «Vet ikke» goes by 20 % instead when 10 % would put its labels closer than
+        :data:`MIN_SCALE_GAP_IN` (a long «Vet ikke» scale).
+        """
         lang = self.report.lang
+        inches_per_x = (WIDTH_IN - MARGINS_IN[0] - MARGINS_IN[1]) / (
+            1 + DONT_KNOW_LEFT + DONT_KNOW_WIDTH
+        )
+        step = 0.1 if 0.1 * self.scale * inches_per_x >= MIN_SCALE_GAP_IN else 0.2
+        steps = range(1, math.ceil(DONT_KNOW_WIDTH / (step * self.scale)))
         ticks = [(x, format_percent(abs(x), lang)) for x in (-0.5, 0.5)]
         return ticks + [
-            (DONT_KNOW_LEFT + v * self.scale, format_percent(v, lang))
-            for v in (0.1, 0.2, 0.3, 0.4)
-            if v * self.scale < DONT_KNOW_WIDTH
+            (DONT_KNOW_LEFT + k * step * self.scale, format_percent(k * step, lang)) for k in steps
         ]
 
     def _diverging_bar(self, y: float, row) -> None:
@@ -194,16 +206,23 @@ class _Drawing:
         self.edges.append(edge)
 
     def finish(self, top: float, scale_y: float) -> None:
-        """Add the bars, guides and labels, the «Vet ikke» heading and the scales."""
-        ax = self.ax
+        """Add the bars, guides and labels, the «Vet ikke» heading and the scales.
+
+        The «Vet ikke» scale has short tick marks under the last group (no guide lines: its
+        labels stand beside its bars, on white).
+        """
+        ax, scale = self.ax, self._scale()
+        self._label("column", DONT_KNOW_LEFT, top, self.report.labels.text("dont_know"))
+        for x, text in [(0.0, format_percent(0.0, self.report.lang)), *scale]:
+            self._label("scale", x, scale_y, text)
+        last_bar = scale_y - SCALE_BELOW
+        ticks = [x for x, _ in scale if x > DONT_KNOW_LEFT]
+        self._guides((last_bar + 0.5, last_bar + 0.62), ticks, PALETTE["neutral"], above=True)
         ax.add_collection(rectangles(self.boxes, self.colours, self.edges), autolim=False)
         for above in (False, True):
             lines = segments(self.lines[above], self.line_colours[above], 0.8)
             lines.set_zorder(2.5 if above else 0.5)
             ax.add_collection(lines, autolim=False)
-        self._label("column", DONT_KNOW_LEFT, top, self.report.labels.text("dont_know"))
-        for x, text in [(0.0, format_percent(0.0, self.report.lang)), *self._scale()]:
-            self._label("scale", x, scale_y, text)
         transforms = {
             "name": blended_transform_factory(ax.transAxes, ax.transData),
             "heading": blended_transform_factory(ax.figure.transFigure, ax.transData),
