@@ -175,6 +175,27 @@ def test_distribution_dimension_names_sit_on_their_bars(report, dho_bars):
     assert bar_rows <= {round(y, 6) for y in name_rows}
 
 
+@pytest.mark.parametrize(
+    ("largest", "expected"),
+    [
+        (0.10, ["10\xa0%", "20\xa0%"]),  # column ends at 25 %
+        (0.30, ["20\xa0%", "40\xa0%"]),  # ends at 1.35 × 30 % = 40.5 %
+        (0.60, ["20\xa0%", "40\xa0%", "60\xa0%", "80\xa0%"]),  # ends at 81 %
+    ],
+)
+def test_dont_know_scale_labels_do_not_crowd(report, dho_distribution, largest, expected):
+    # The «Vet ikke» column ends at max(25 %, 1.35 × the largest share): 10 % steps while they
+    # are at least MIN_SCALE_GAP_IN apart (up to a largest share of about 19 %), else 20 %.
+    distribution = dho_distribution.copy()
+    shown = distribution["is_shown"]
+    distribution.loc[shown, "dont_know"] = largest / 2
+    distribution.loc[distribution.index[shown][0], "dont_know"] = largest
+    with mpl.rc_context(STYLE):
+        figure = build_distribution_figure(report, distribution)
+    scale = next(s for s in _label_sets(figure) if "50\xa0%" in s.texts)
+    assert [t for t in scale.texts if t not in ("50\xa0%", "0\xa0%")] == expected
+
+
 def test_distribution_legend_has_the_four_answer_categories(report, dho_bars):
     expected = [report.labels.text(c) for c in ("disagree", "neutral", "agree", "dont_know")]
     assert _legend_entries(dho_bars) == expected
