@@ -40,8 +40,9 @@ from matplotlib.transforms import Transform
 _HORIZONTAL = {"left": 0.0, "center": 0.5, "right": 1.0}
 _VERTICAL = ("center", "top", "bottom", "baseline")
 
-STAMP_CACHE_SIZE = 4096
-"""Distinct rendered strings kept per process (a report needs a few hundred)."""
+STAMP_CACHE_SIZE = 1024
+"""Distinct rendered strings kept per process: a report language needs about 200, each a few
+kilobytes (at most some 16 MB when full)."""
 
 
 class Labels(Artist):
