@@ -23,8 +23,11 @@ headlines
     Active titles of the measure sections.
 html, table_model, tables
     Escaping HTML blocks; the table object (HTML and xlsx from the same cells); the tables.
-distribution, figure_model, figures, alt_text
-    The answer distribution behind the bars; deterministic PNG figures; their alt text.
+distribution, figures, figure_distribution, figure_index, figure_heatmap, figure_change
+    The answer distribution behind the bars; the figures (one module each).
+figure_parts, figure_labels, figure_legend, figure_model, alt_text
+    Their shared parts, labels rendered once per string, one-row legends, deterministic PNGs;
+    their alt text.
 sections, about
     The report's content in order, as display objects.
 xlsx
