@@ -17,7 +17,7 @@ from pathlib import Path
 
 from anchoring.exceptions import InputFileError
 from anchoring.readers.csv_export import read_csv_export
-from anchoring.readers.detect import detect_format
+from anchoring.readers.detect import detect_format, existing_export
 from anchoring.readers.excel import read_xlsx
 from anchoring.readers.nettskjema import read_nettskjema_csv
 from anchoring.readers.raw_table import RawTable
@@ -57,12 +57,7 @@ def read_export(path: str | Path, source: Source | None = None) -> RawTable:
     InputFileError
         The file is missing, unreadable, empty or of an unknown kind.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise InputFileError(
-            f"{path}: file not found. Put the export in the round's raw folder "
-            "or fix 'file' in round.yaml."
-        )
+    path = existing_export(path)
     kind = (source.format if source is not None and source.format else None) or detect_format(path)
     get = (lambda name: getattr(source, name)) if source is not None else (lambda name: None)
     if kind == "nettskjema":

@@ -69,6 +69,22 @@ def detect_encoding(data: bytes) -> str:
     return "iso-8859-1"
 
 
+def missing_export(path: Path) -> InputFileError:
+    """The error for an export that is not where ``round.yaml`` says it is."""
+    return InputFileError(
+        f"{path}: file not found. Put the export in the round's raw folder "
+        "or fix 'file' in round.yaml."
+    )
+
+
+def existing_export(path: str | Path) -> Path:
+    """``path`` as a :class:`~pathlib.Path`; :func:`missing_export` when it is not a file."""
+    path = Path(path)
+    if not path.is_file():
+        raise missing_export(path)
+    return path
+
+
 def read_sample(path: Path, size: int | None = _SAMPLE_BYTES) -> bytes:
     """The first ``size`` bytes of a file, or all of it when ``size`` is None.
 
@@ -78,10 +94,7 @@ def read_sample(path: Path, size: int | None = _SAMPLE_BYTES) -> bytes:
         with path.open("rb") as handle:
             return handle.read() if size is None else handle.read(size)
     except FileNotFoundError:
-        raise InputFileError(
-            f"{path}: file not found. Put the export in the round's raw folder "
-            "or fix 'file' in round.yaml."
-        ) from None
+        raise missing_export(path) from None
     except OSError as exc:
         raise InputFileError(f"{path}: cannot read the file ({exc}).") from None
 

@@ -42,7 +42,7 @@ import pandas as pd
 import python_calamine
 
 from anchoring.exceptions import InputFileError
-from anchoring.readers.detect import find_header_index
+from anchoring.readers.detect import existing_export, find_header_index
 from anchoring.readers.raw_table import RawTable
 
 log = logging.getLogger(__name__)
@@ -96,12 +96,7 @@ def read_xlsx(
         Missing, unreadable or empty workbook, unknown sheet, repeated header names or no data
         rows; the message names the file (and sheet) and what to do.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise InputFileError(
-            f"{path}: file not found. Put the export in the round's raw folder "
-            "or fix 'file' in round.yaml."
-        )
+    path = existing_export(path)
     title, sheets, rows = _read_sheet(path, sheet)
     while rows and all(_text(v) is None for v in rows[-1]):
         rows.pop()

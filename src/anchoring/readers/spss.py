@@ -18,6 +18,7 @@ import pandas as pd
 import pyreadstat
 
 from anchoring.exceptions import InputFileError
+from anchoring.readers.detect import existing_export
 from anchoring.readers.raw_table import RawTable
 
 log = logging.getLogger(__name__)
@@ -62,12 +63,7 @@ def read_sav(path: str | Path) -> RawTable:
     InputFileError
         Missing, unreadable or empty file; the message names the file.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise InputFileError(
-            f"{path}: file not found. Put the export in the round's raw folder "
-            "or fix 'file' in round.yaml."
-        )
+    path = existing_export(path)
     try:
         data, meta = pyreadstat.read_sav(str(path), user_missing=True, apply_value_formats=False)
     except Exception as exc:  # pyreadstat raises its own ReadstatError and others
