@@ -693,3 +693,13 @@ def test_xlsx_a_wrong_dimension_tag_is_ignored_unlike_openpyxl(tmp_path):
     assert read_xlsx(path).frame.to_dict("list") == {"id": ["1"], "svar": ["Litt enig"]}
     with pytest.raises(InputFileError, match="no data rows"):
         _openpyxl_reference_read_xlsx(path)
+
+
+def test_count_byte_matches_bytes_count_across_chunks(monkeypatch):
+    from anchoring.readers import csv_export
+
+    data = b'a;"b""c";d\n"x"\n' * 7 + b'"'
+    monkeypatch.setattr(csv_export, "_COUNT_CHUNK", 5)  # chunks that cut the file mid-line
+    # reference: Python's own bytes.count
+    assert csv_export._count_byte(data, ord('"')) == data.count(b'"')
+    assert csv_export._count_byte(b"x", ord('"')) == 0
