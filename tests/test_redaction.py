@@ -98,3 +98,24 @@ def test_redact_series_scans_each_distinct_text_once_and_keeps_rows_aligned():
     assert redacted.tolist()[3] == "Budsjett"
     assert list(counts.columns) == list(COUNT_TYPES)
     assert counts["telefon"].tolist() == [1, 0, 1, 0]
+
+
+def test_redact_codes_is_redact_column_as_codes():
+    from anchoring.cleaning.labels import text_from_codes
+    from anchoring.cleaning.redaction import redact_codes, redact_column
+
+    # two raw texts that redact alike (two different phone numbers), a repeat, blanks and NAs
+    texts = pd.Series(
+        ["Ring 912 34 567", None, "Ring 412 34 567", "", "Tid", "Tid", None, "<b>Tid</b>"],
+        dtype="str",
+    )
+    codes, distinct, totals = redact_codes(texts)
+    redacted, expected_totals = redact_column(texts)
+    assert totals == expected_totals
+    pd.testing.assert_series_equal(text_from_codes(distinct, codes, texts.index), redacted)
+    # equal codes exactly for equal redacted texts; -1 exactly for no text
+    assert codes[0] == codes[2] and codes[4] == codes[5]
+    assert len(set(distinct)) == len(distinct)
+    assert (codes == -1).tolist() == redacted.isna().tolist()
+    empty_codes, empty_distinct, _ = redact_codes(pd.Series([], dtype="str"))
+    assert len(empty_codes) == 0 and empty_distinct == []

@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from anchoring.atomic import staged_directory
-from anchoring.cleaning.labels import raise_unknown_labels
+from anchoring.cleaning.labels import raise_unknown_labels, text_from_codes
 from anchoring.cleaning.mapping import MappedSource, map_source
 from anchoring.cleaning.organisations import resolve_organisations
 from anchoring.cleaning.outputs import (
@@ -43,7 +43,7 @@ from anchoring.cleaning.quality import (
     totals_markdown,
     write_quality_json,
 )
-from anchoring.cleaning.redaction import COUNT_TYPES, redact_column
+from anchoring.cleaning.redaction import COUNT_TYPES, redact_codes
 from anchoring.cleaning.rules import (
     EXCLUSION_REASONS,
     FLAG_REASONS,
@@ -169,10 +169,12 @@ def _apply_rules(
     orgs = resolve_organisations(
         frame["org_raw"].where(in_play), mapped.source, frames, str(mapped.raw.path), config_path
     )
-    redacted, totals = redact_column(frame["barriers"])
+    # the redacted comments as codes (equal codes for equal texts): duplicates compare them, and
+    # the text itself is built for the kept rows only
+    text_codes, texts, totals = redact_codes(frame["barriers"])
     duplicate_of = np.zeros(len(frame), dtype="int64")
     if rules.deduplicate:
-        key_frame = frame.assign(org_raw=orgs["org_id"], barriers=redacted)
+        key_frame = frame.assign(org_raw=orgs["org_id"], barriers=text_codes)
         duplicate, duplicate_of = mark_duplicates(
             key_frame,
             pd.isna(reason),
@@ -191,8 +193,8 @@ def _apply_rules(
         stratum=orgs["stratum"],
         is_speeder=speeder,
         is_straightliner=straight,
-        _text=redacted,
     )[keep]
+    kept["_text"] = text_from_codes(texts, text_codes[keep], kept.index)
     return _SourceOutcome(mapped, reason, duplicate_of, kept, totals)
 
 

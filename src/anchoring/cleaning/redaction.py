@@ -147,18 +147,52 @@ def redact_column(texts: pd.Series) -> tuple[pd.Series, dict[str, int]]:
     built: most free-text cells of a large export are empty or repeated.
     """
     positions, redacted, table = _redact_distinct(texts)
+    return redacted, _totals(positions, table)
+
+
+def redact_codes(texts: pd.Series) -> tuple[np.ndarray, list[str], dict[str, int]]:
+    """As :func:`redact_column`, with the redacted column as codes into its distinct texts.
+
+    For callers that compare the redacted texts (duplicate detection) or need them for a subset
+    of the rows only: no text column of every row is built, and no column is factorised again.
+
+    Returns
+    -------
+    codes
+        int64 per row: the position of its redacted text in ``distinct``, ``-1`` for no text
+        (``<NA>``); equal codes for equal redacted texts (two raw texts may redact alike).
+    distinct
+        The distinct redacted texts; ``text_from_codes(distinct, codes)`` is the column
+        :func:`redact_column` returns.
+    totals
+        The counts summed over the rows, as :func:`redact_column`.
+    """
+    positions, redacted, table = _redact_distinct_texts(texts)
+    same, distinct = pd.factorize(pd.Index(redacted, dtype=object))
+    # one extra entry so that position -1 (no text) stays -1
+    codes = np.append(same.astype("int64"), -1)[positions]
+    return codes, [str(d) for d in distinct], _totals(positions, table)
+
+
+def _totals(positions: np.ndarray, table: np.ndarray) -> dict[str, int]:
+    """Each distinct text's counts times its number of rows, summed per type."""
     rows_per_text = np.bincount(positions + 1, minlength=len(table))
     # position -1 (no text) is the all-zero last row of ``table``
     totals = rows_per_text[1:] @ table[:-1] if len(table) > 1 else np.zeros(len(COUNT_TYPES))
-    return redacted, {t: int(v) for t, v in zip(COUNT_TYPES, totals, strict=True)}
+    return {t: int(v) for t, v in zip(COUNT_TYPES, totals, strict=True)}
 
 
-def _redact_distinct(texts: pd.Series) -> tuple[np.ndarray, pd.Series, np.ndarray]:
-    """Row codes (-1 no text), the redacted column, and the counts of each distinct text."""
+def _redact_distinct_texts(texts: pd.Series) -> tuple[np.ndarray, list[str], np.ndarray]:
+    """Row codes (-1 no text), the redacted distinct texts, and the counts of each of them."""
     positions, uniques = factorize_text(texts)
     results = [redact_text(str(u)) for u in uniques]
     table = np.zeros((len(uniques) + 1, len(COUNT_TYPES)), dtype="int64")
     for i, result in enumerate(results):
         table[i] = [result.counts[t] for t in COUNT_TYPES]
-    redacted = text_from_codes([r.text for r in results], positions, texts.index)
-    return positions, redacted, table
+    return positions, [r.text for r in results], table
+
+
+def _redact_distinct(texts: pd.Series) -> tuple[np.ndarray, pd.Series, np.ndarray]:
+    """Row codes (-1 no text), the redacted column, and the counts of each distinct text."""
+    positions, distinct, table = _redact_distinct_texts(texts)
+    return positions, text_from_codes(distinct, positions, texts.index), table
