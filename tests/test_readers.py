@@ -703,3 +703,42 @@ def test_count_byte_matches_bytes_count_across_chunks(monkeypatch):
     # reference: Python's own bytes.count
     assert csv_export._count_byte(data, ord('"')) == data.count(b'"')
     assert csv_export._count_byte(b"x", ord('"')) == 0
+
+
+@pytest.mark.parametrize(
+    ("content", "encoding"),
+    [
+        ("Kommune;Svar\nBærum;Litt enig\nÅs;\n".encode(), "utf-8"),
+        ("\ufeffKommune;Svar\nBærum;Litt enig\n".encode(), "utf-8-sig"),
+        # no byte in 0x80-0x9f: detected as iso-8859-1 (detect_encoding)
+        ("Kommune;Svar\nBærum;Litt enig\n".encode("cp1252"), "iso-8859-1"),
+        ("Kommune;Svar\nBærum;Litt enig\n".encode("utf-16"), "utf-16"),
+    ],
+)
+def test_mapped_file_reads_as_the_bytes_do(tmp_path, monkeypatch, content, encoding):
+    from anchoring.readers import csv_export
+    from anchoring.readers.detect import read_sample
+
+    path = tmp_path / "export.csv"
+    path.write_bytes(content)
+    mapped = csv_export.read_csv_export(path)
+    # reference: the same file read into bytes, as before the file was memory-mapped
+    monkeypatch.setattr(csv_export, "_read_bytes", lambda p: read_sample(p, None))
+    read = csv_export.read_csv_export(path)
+    assert mapped.encoding == read.encoding == encoding
+    pd.testing.assert_frame_equal(mapped.frame, read.frame)
+
+
+def test_mapped_file_errors_name_the_row(tmp_path):
+    from anchoring.readers.csv_export import read_csv_export
+
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    with pytest.raises(InputFileError, match="the file is empty"):
+        read_csv_export(empty)
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_text("a;b;c\n1;2;3\n4;5;6\n7;8\n", encoding="utf-8")
+    with pytest.raises(InputFileError, match="data row 3 does not have"):
+        read_csv_export(ragged)
+    with pytest.raises(InputFileError, match="file not found"):
+        read_csv_export(tmp_path / "missing.csv")
