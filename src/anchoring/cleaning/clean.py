@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from anchoring.atomic import staged_directory
-from anchoring.cleaning.labels import raise_unknown_labels, text_from_codes
+from anchoring.cleaning.labels import raise_unknown_labels
 from anchoring.cleaning.mapping import MappedSource, map_source
 from anchoring.cleaning.organisations import resolve_organisations
 from anchoring.cleaning.outputs import (
@@ -53,7 +53,7 @@ from anchoring.cleaning.rules import (
     mark_incomplete,
     mark_tests,
 )
-from anchoring.cleaning.themes import THEME_PREFIX, tag_themes
+from anchoring.cleaning.themes import THEME_PREFIX, tag_theme_codes
 from anchoring.exceptions import MappingError, RoundConfigError
 from anchoring.frames import Frames, load_frames
 from anchoring.groups import GROUPS
@@ -110,8 +110,9 @@ class _SourceOutcome:
     mapped: MappedSource
     reason: np.ndarray  # object array: exclusion reason or None
     duplicate_of: np.ndarray
-    kept: pd.DataFrame
+    kept: pd.DataFrame  # ``_text_code``: the redacted comment, as a position in ``texts``
     redactions: dict[str, int]
+    texts: list[str]
 
 
 def _round_setup(
@@ -170,7 +171,7 @@ def _apply_rules(
         frame["org_raw"].where(in_play), mapped.source, frames, str(mapped.raw.path), config_path
     )
     # the redacted comments as codes (equal codes for equal texts): duplicates compare them, and
-    # the text itself is built for the kept rows only
+    # the themes are tagged on the distinct texts (no text column is built)
     text_codes, texts, totals = redact_codes(frame["barriers"])
     duplicate_of = np.zeros(len(frame), dtype="int64")
     if rules.deduplicate:
@@ -193,9 +194,9 @@ def _apply_rules(
         stratum=orgs["stratum"],
         is_speeder=speeder,
         is_straightliner=straight,
+        _text_code=text_codes,
     )[keep]
-    kept["_text"] = text_from_codes(texts, text_codes[keep], kept.index)
-    return _SourceOutcome(mapped, reason, duplicate_of, kept, totals)
+    return _SourceOutcome(mapped, reason, duplicate_of, kept, totals, texts)
 
 
 def _flags(
@@ -219,10 +220,14 @@ def _responses(
 
     Without the design weights and themes (:func:`_with_design_and_themes`).
     """
-    parts = []
+    parts, offset = [], 0
     for outcome in outcomes:
         source = outcome.mapped.source
         kept = outcome.kept
+        # positions in the texts of all sources, in source order (:func:`_round_texts`)
+        codes = kept["_text_code"].to_numpy()
+        kept["_text_code"] = np.where(codes >= 0, codes + offset, -1)
+        offset += len(outcome.texts)
         ids = kept["respondent_id"].copy()
         missing = ids.isna().to_numpy()
         if missing.any():
@@ -241,14 +246,23 @@ def _responses(
     return responses, _output_order(responses, by_key)
 
 
+def _round_texts(outcomes: list[_SourceOutcome]) -> list[str]:
+    """The distinct redacted comments of all sources, in source order (``_text_code``)."""
+    return [text for outcome in outcomes for text in outcome.texts]
+
+
 def _with_design_and_themes(
-    responses: pd.DataFrame, instrument: Instrument, frames: Frames
+    responses: pd.DataFrame, texts: list[str], instrument: Instrument, frames: Frames
 ) -> pd.DataFrame:
-    """``responses`` with ``fpc``, ``weight``, ``has_barrier_text`` and the theme columns."""
+    """``responses`` with ``fpc``, ``weight``, ``has_barrier_text`` and the theme columns.
+
+    ``texts``: the comments the ``_text_code`` column points to (:func:`_round_texts`).
+    """
     responses = responses.copy(deep=False)
     psu_n = {k: v for g in GROUPS for k, v in frames[g].psu_n().items()}
     responses[["fpc", "weight"]] = design_weights(responses, psu_n)
-    themes = tag_themes(responses["_text"], instrument.themes)
+    codes = responses["_text_code"].to_numpy()
+    themes = tag_theme_codes(codes, texts, instrument.themes, responses.index)
     responses[themes.columns] = themes
     return responses
 
@@ -455,7 +469,7 @@ def clean_round(root: Path | str | None, round_id: str) -> CleaningResult:
         # the columns known already while the weights and themes are computed, then the rest
         # while the exclusions and the quality report are computed on this thread
         gathered = writer.submit(_gather, responses[early], _part(schema, early), order)
-        responses = _with_design_and_themes(responses, instrument, frames)
+        responses = _with_design_and_themes(responses, _round_texts(outcomes), instrument, frames)
         written = writer.submit(
             _write_responses,
             gathered,
