@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 RESPONSE_HEAD: tuple[tuple[str, pa.DataType], ...] = (
@@ -71,7 +72,8 @@ def take_rows(table: pa.Table, order: np.ndarray, repeated: Collection[str] = ()
     Text columns named in ``repeated`` (few distinct values, e.g. the group or the stratum) are
     gathered through their dictionary encoding: Arrow's take of variable-length text copies value
     by value, while taking the integer indices and decoding once is an order of magnitude faster
-    at 10^6 rows. The result is the same values with the same types.
+    at 10^6 rows; such a column holding one value only (the round or the source id) is returned
+    as it is when ``order`` reorders all rows. The result is the same values with the same types.
     """
     indices = pa.array(order, type=pa.int64())
 
@@ -79,12 +81,21 @@ def take_rows(table: pa.Table, order: np.ndarray, repeated: Collection[str] = ()
         column = table[name]
         column = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
         if name in repeated and pa.types.is_string(column.type):
+            if len(indices) == len(column) and _one_value(column):
+                return column  # every reordering of a constant column is the column itself
             return column.dictionary_encode().take(indices).cast(column.type)
         return column.take(indices)
 
     with ThreadPoolExecutor(2) as pool:  # Arrow works outside the GIL: columns side by side
         columns = list(pool.map(take, table.column_names))
     return pa.Table.from_arrays(columns, schema=table.schema)
+
+
+def _one_value(column: pa.Array) -> bool:
+    """Whether every value of ``column`` is the same non-null value (one comparison pass)."""
+    if column.null_count or len(column) == 0:
+        return False
+    return bool(pc.all(pc.equal(column, column[0])).as_py())
 
 
 def write_table(table: pa.Table, path: Path) -> None:
