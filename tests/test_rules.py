@@ -143,3 +143,25 @@ def test_a_real_zero_answer_is_not_the_same_as_no_answer():
     frame["m__a"] = pd.array([0, None], dtype="Int8")
     duplicate, _ = mark_duplicates(frame, np.ones(2, dtype=bool), ITEMS)
     assert not duplicate.any()
+
+
+def test_duplicate_key_parts_computed_before_give_the_same_marks():
+    from anchoring.cleaning.rules import duplicate_key_parts, int8_columns
+
+    frame = _frame(
+        ["7", None, "7", None, None],
+        [f"2026-03-0{d}T10:00Z" for d in range(2, 7)],
+        [[1, 2, 3, 4], [2, 2, None, 2], [5, 4, 3, 2], [2, 2, None, 2], [1, 1, 1, 1]],
+    )
+    candidates = np.ones(5, dtype=bool)
+    parts = duplicate_key_parts(frame["respondent_id"], int8_columns(frame, ITEMS))
+    # reference: mark_duplicates computing the same parts itself
+    expected = mark_duplicates(frame, candidates, ITEMS)
+    given = mark_duplicates(frame, candidates, ITEMS, parts)
+    assert [a.tolist() for a in given] == [a.tolist() for a in expected]
+    assert expected[0].tolist() == [True, True, False, False, False]
+    # parts of other columns than those hashed are not used
+    other = duplicate_key_parts(frame["respondent_id"], int8_columns(frame, ITEMS[:2]))
+    assert [a.tolist() for a in mark_duplicates(frame, candidates, ITEMS, other)] == [
+        a.tolist() for a in expected
+    ]

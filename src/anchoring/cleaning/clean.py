@@ -47,8 +47,10 @@ from anchoring.cleaning.redaction import COUNT_TYPES, redact_codes
 from anchoring.cleaning.rules import (
     EXCLUSION_REASONS,
     FLAG_REASONS,
+    duplicate_key_parts,
     flag_speeders,
     flag_straightliners,
+    int8_columns,
     mark_duplicates,
     mark_incomplete,
     mark_tests,
@@ -154,8 +156,14 @@ def _apply_rules(
     marked: np.ndarray,
     before: np.ndarray,
     config_path: str,
+    helper: ThreadPoolExecutor,
 ) -> _SourceOutcome:
     frame, rules = mapped.frame, config.cleaning
+    # the duplicate keys' id codes and packed items (numpy and Arrow, mostly outside the GIL) on
+    # the helper thread, while the organisations are matched and the comments redacted here
+    parts = helper.submit(
+        duplicate_key_parts, frame["respondent_id"], int8_columns(frame, mapped.item_ids)
+    )
     reason = np.full(len(frame), None, dtype=object)
 
     def exclude(mask: np.ndarray, why: str) -> None:
@@ -177,9 +185,7 @@ def _apply_rules(
     if rules.deduplicate:
         key_frame = frame.assign(org_raw=orgs["org_id"], barriers=text_codes)
         duplicate, duplicate_of = mark_duplicates(
-            key_frame,
-            pd.isna(reason),
-            mapped.item_ids,
+            key_frame, pd.isna(reason), mapped.item_ids, parts.result()
         )
         exclude(duplicate, "duplicate")
     exclude(frame["org_raw"].isna().to_numpy(), "missing_org_id")
@@ -455,10 +461,13 @@ def clean_round(root: Path | str | None, round_id: str) -> CleaningResult:
     """
     paths, config, instrument, frames = _round_setup(root, round_id)
     item_ids = [i for m in config.measure_ids(instrument) for i in instrument.item_ids(m)]
-    outcomes = [
-        _apply_rules(config, instrument, frames, mapped, marked, before, str(paths.config_file))
-        for mapped, marked, before in _first_pass(paths, config, instrument, item_ids)
-    ]
+    with ThreadPoolExecutor(1) as helper:
+        outcomes = [
+            _apply_rules(
+                config, instrument, frames, mapped, marked, before, str(paths.config_file), helper
+            )
+            for mapped, marked, before in _first_pass(paths, config, instrument, item_ids)
+        ]
     responses, order = _responses(config, outcomes, item_ids)
     theme_columns = [f"{THEME_PREFIX}{t.id}" for t in instrument.themes]
     schema = responses_schema(item_ids, theme_columns)

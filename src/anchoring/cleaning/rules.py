@@ -17,6 +17,7 @@ Every rule is vectorised over the whole source and configurable in ``round.yaml`
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -73,8 +74,48 @@ def mark_incomplete(items: pd.DataFrame, min_answered_share: float) -> np.ndarra
     return answered_share(items) < min_answered_share - 1e-12
 
 
+@dataclass(frozen=True)
+class DuplicateKeyParts:
+    """The parts of the duplicate keys that need neither organisation matching nor redaction.
+
+    Computed by :func:`duplicate_key_parts` (e.g. on a second thread, while those run).
+    """
+
+    id_codes: np.ndarray
+    """Equal codes for equal respondent ids, -1 for none."""
+    packed_columns: tuple[str, ...]
+    """The Int8 columns packed into ``packed_words``."""
+    packed_words: list[np.ndarray]
+    """Those columns 8 to a uint64 word per row."""
+
+
+def duplicate_key_parts(
+    respondent_id: pd.Series, int8_columns: dict[str, pd.arrays.IntegerArray]
+) -> DuplicateKeyParts:
+    """Respondent id codes and packed Int8 answer columns for :func:`mark_duplicates`.
+
+    Parameters
+    ----------
+    respondent_id
+        The ``respondent_id`` column.
+    int8_columns
+        The Int8 item columns (name → array), in the order :func:`mark_duplicates` hashes them.
+    """
+    arrays = list(int8_columns.values())
+    words = _packed_small_ints(arrays) if arrays else []
+    return DuplicateKeyParts(_id_codes(respondent_id), tuple(int8_columns), words)
+
+
+def int8_columns(frame: pd.DataFrame, columns: list[str]) -> dict[str, pd.arrays.IntegerArray]:
+    """The Int8 columns among ``columns`` (name → array), in that order."""
+    return {c: frame[c].array for c in columns if isinstance(frame[c].dtype, pd.Int8Dtype)}
+
+
 def mark_duplicates(
-    frame: pd.DataFrame, candidates: np.ndarray, item_ids: list[str]
+    frame: pd.DataFrame,
+    candidates: np.ndarray,
+    item_ids: list[str],
+    parts: DuplicateKeyParts | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Duplicate submissions among the candidate rows; the latest one of each set is kept.
 
@@ -87,6 +128,8 @@ def mark_duplicates(
         Boolean array: rows still in play (tests and incompletes already out).
     item_ids
         The items the source maps.
+    parts
+        :func:`duplicate_key_parts` of ``frame``, computed before (default: computed here).
 
     Returns
     -------
@@ -107,12 +150,14 @@ def mark_duplicates(
     at = at.fillna(pd.Timestamp("1900-01-01", tz="UTC")).array.asi8
     # the pool in submission order (ties by data row), so the last of a set is the latest
     pool = positions[np.lexsort((source_row[positions], at))]
-    ids = _id_codes(frame["respondent_id"])  # -1: no id
+    if parts is None:
+        parts = duplicate_key_parts(frame["respondent_id"], int8_columns(frame, answers))
+    ids = parts.id_codes  # -1: no id
     with_id = pool[ids[pool] >= 0]
     _mark_groups(ids[with_id], with_id, source_row, duplicate, kept_row)
     rest = pool[~duplicate[pool]]
     # one 64-bit hash per row of its answers (vectorised); equal hashes are checked below
-    hashes = _row_hashes(frame, answers)[rest]
+    hashes = _row_hashes(frame, answers, parts)[rest]
     by_answers = np.zeros(n, dtype=bool)
     _mark_groups(pd.factorize(hashes)[0], rest, source_row, by_answers, kept_row)
     _undo_hash_collisions(frame, answers, by_answers, kept_row)
@@ -172,7 +217,9 @@ def _packed_small_ints(arrays: list[pd.arrays.IntegerArray]) -> list[np.ndarray]
     return [by_row[:, k] for k in range(by_row.shape[1])]
 
 
-def _row_hashes(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
+def _row_hashes(
+    frame: pd.DataFrame, columns: list[str], parts: DuplicateKeyParts | None = None
+) -> np.ndarray:
     """A 64-bit hash per row of the values in ``columns`` (splitmix64 mixing per column).
 
     Rows with equal values have equal hashes; unequal rows that share one are told apart by
@@ -181,7 +228,9 @@ def _row_hashes(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
     hashes = np.zeros(len(frame), dtype="uint64")
     small = [c for c in columns if isinstance(frame[c].dtype, pd.Int8Dtype)]
     words = [_value_codes(frame[c]) for c in columns if c not in small]
-    if small:  # Int8 columns (the items) 8 to a word
+    if parts is not None and list(parts.packed_columns) == small:
+        words += parts.packed_words  # packed before, from the same columns
+    elif small:  # Int8 columns (the items) 8 to a word
         words += _packed_small_ints([frame[c].array for c in small])
     with np.errstate(over="ignore"):
         for word in words:
