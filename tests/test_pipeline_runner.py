@@ -148,3 +148,22 @@ def test_the_unused_iri_grammar_is_not_imported_and_validation_still_works(tmp_p
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "rejected"
+
+
+def test_the_kernel_is_stopped_at_once_when_the_notebook_is_done(tmp_path):
+    # A graceful shutdown lets the kernel exit normally, so its atexit handlers run (and a slow
+    # one delayed every stage by up to 2.5 s); stopped at once, they never run. The file the
+    # cell writes itself is complete: every output arrives before the kernel is stopped.
+    marker, written = tmp_path / "atexit-ran", tmp_path / "written-in-cell"
+    body = (
+        "import atexit, pathlib\n"
+        f"atexit.register(pathlib.Path({str(marker)!r}).write_text, 'ran')\n"
+        f"pathlib.Path({str(written)!r}).write_text('x' * 100_000)\n"
+        "print('cell done')\n"
+    )
+    template = write_notebook(tmp_path / "nb.ipynb", body)
+    executed = tmp_path / "out" / "nb.ipynb"
+    execute_notebook(NotebookRun(template, executed, {"round_id": "r", "root": "/x"}))
+    assert "cell done" in _outputs_text(executed)
+    assert written.read_text() == "x" * 100_000
+    assert not marker.exists()

@@ -111,6 +111,10 @@ def execute_notebook(run: NotebookRun) -> None:
                 execution_timeout=run.timeout_s,
                 kernel_manager_class=_kernel_manager_class(watchdog, kernel_stderr),
                 extra_arguments=_kernel_log_arguments(run.log_file, run.executed.stem),
+                # Every output has arrived when the last cell is idle; a graceful shutdown
+                # (SIGINT, a shutdown request, SIGTERM after 2.5 s) only added up to 2.5 s
+                # whenever the kernel was slow to exit.
+                shutdown_kernel="immediate",
             )
     except PapermillExecutionError as exc:
         if watchdog.expired:
