@@ -150,8 +150,9 @@ def mark_duplicates(
     at = at.fillna(pd.Timestamp("1900-01-01", tz="UTC")).array.asi8
     # the pool in submission order (ties by data row), so the last of a set is the latest
     pool = positions[np.lexsort((source_row[positions], at))]
-    if parts is None:
-        parts = duplicate_key_parts(frame["respondent_id"], int8_columns(frame, answers))
+    small = int8_columns(frame, answers)
+    if parts is None or parts.packed_columns != tuple(small):  # not computed, or not from these
+        parts = duplicate_key_parts(frame["respondent_id"], small)
     ids = parts.id_codes  # -1: no id
     with_id = pool[ids[pool] >= 0]
     _mark_groups(ids[with_id], with_id, source_row, duplicate, kept_row)
@@ -217,21 +218,16 @@ def _packed_small_ints(arrays: list[pd.arrays.IntegerArray]) -> list[np.ndarray]
     return [by_row[:, k] for k in range(by_row.shape[1])]
 
 
-def _row_hashes(
-    frame: pd.DataFrame, columns: list[str], parts: DuplicateKeyParts | None = None
-) -> np.ndarray:
+def _row_hashes(frame: pd.DataFrame, columns: list[str], parts: DuplicateKeyParts) -> np.ndarray:
     """A 64-bit hash per row of the values in ``columns`` (splitmix64 mixing per column).
 
-    Rows with equal values have equal hashes; unequal rows that share one are told apart by
-    :func:`_undo_hash_collisions`.
+    The Int8 columns (the items) come packed 8 to a word in ``parts``; the others are coded
+    here. Rows with equal values have equal hashes; unequal rows that share one are told apart
+    by :func:`_undo_hash_collisions`.
     """
     hashes = np.zeros(len(frame), dtype="uint64")
-    small = [c for c in columns if isinstance(frame[c].dtype, pd.Int8Dtype)]
-    words = [_value_codes(frame[c]) for c in columns if c not in small]
-    if parts is not None and list(parts.packed_columns) == small:
-        words += parts.packed_words  # packed before, from the same columns
-    elif small:  # Int8 columns (the items) 8 to a word
-        words += _packed_small_ints([frame[c].array for c in small])
+    words = [_value_codes(frame[c]) for c in columns if c not in parts.packed_columns]
+    words += parts.packed_words
     with np.errstate(over="ignore"):
         for word in words:
             hashes ^= word

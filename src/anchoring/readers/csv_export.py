@@ -115,9 +115,15 @@ def _check_single_encoding(path: Path, data: bytes) -> None:
             ) from None
 
 
+def _encoding_key(encoding: str) -> str:
+    """An encoding's name as compared here: lower case, ``-`` for ``_``, ``utf8`` as ``utf-8``."""
+    key = encoding.lower().replace("_", "-")
+    return key.replace("utf8", "utf-8").replace("utf16", "utf-16")
+
+
 def _is_plain_utf8(data: bytes | mmap.mmap, encoding: str | None) -> bool:
     """Whether ``data`` is UTF-8 without a byte-order mark, as detected or as configured."""
-    named = encoding is None or encoding.lower().replace("_", "-") in ("utf-8", "utf8")
+    named = encoding is None or _encoding_key(encoding) == "utf-8"
     start = data[:3]
     return named and not start.startswith((_BOM, b"\xff\xfe", b"\xfe\xff")) and is_utf8(data)
 
@@ -133,12 +139,13 @@ def _to_utf8(
         encoding = detect_encoding(data)
         if encoding in ("windows-1252", "iso-8859-1"):
             _check_single_encoding(path, data)
-    if encoding.lower().replace("_", "-") in ("utf-8-sig", "utf8-sig"):
-        return data.removeprefix(b"\xef\xbb\xbf"), "utf-8-sig"
+    key = _encoding_key(encoding)
+    if key == "utf-8-sig":
+        return data.removeprefix(_BOM), "utf-8-sig"
     try:
-        if encoding.lower().replace("_", "-") in ("utf-16", "utf16"):
+        if key == "utf-16":
             return data.decode("utf-16").encode("utf-8"), "utf-16"
-        if encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
+        if key == "utf-8":
             if not is_utf8(data):
                 data.decode("utf-8")  # raises, with the position of the first bad byte
             return data, "utf-8"
@@ -183,7 +190,7 @@ def _read_delimited(
     names = _header_names(path, records[header_index])
     _check_quotes(path, data, header_index)
     # UTF-8 already validated (or produced by decoding) unless the file came with a BOM as is
-    validated = encoding.lower().replace("_", "-") not in ("utf-8-sig", "utf8-sig")
+    validated = _encoding_key(encoding) != "utf-8-sig"
     table = _parse(
         path,
         data,
