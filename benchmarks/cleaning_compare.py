@@ -30,6 +30,7 @@ import json
 import logging
 import math
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -153,9 +154,46 @@ def _has_polars() -> bool:
     return True
 
 
+_CONTEXT_NOTES = {
+    "read+write": ["no target: the least a cleaning that writes its result does"],
+    "no-rule": [
+        "no target: read as text, items coded, sorted, gathered and written as "
+        "responses.parquet, every row kept (benchmarks/cleaning_skeleton.py): the least a "
+        "cleaning on pyarrow's reader and writer does"
+    ],
+    "no-rule-polars": ["no target: as the row above, the Parquet file written by polars"],
+}
+
+
+def no_rule_cleaning(
+    root: Path, round_id: str, path: Path, target: Path, write: Callable | None = None
+) -> int:
+    """The no-rule contender on a derived round: :func:`.cleaning_skeleton.clean_without_rules`.
+
+    Returns the rows written to ``target``; ``write`` as there.
+    """
+    import yaml
+
+    from anchoring.cleaning.themes import THEME_PREFIX
+    from anchoring.instrument import load_instrument
+    from anchoring.paths import RoundPaths
+    from anchoring.round_config import load_round_config
+    from benchmarks.cleaning_skeleton import clean_without_rules
+
+    config_file = RoundPaths(root, round_id).config_file
+    config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
+    instrument = load_instrument()
+    measures = load_round_config(config_file).measure_ids(instrument)
+    items = [i for m in measures for i in instrument.item_ids(m)]
+    themes = [f"{THEME_PREFIX}{t.id}" for t in instrument.themes]
+    return clean_without_rules(path, _nettskjema_source(config), items, themes, target, write)
+
+
 def _context_rows(size: str, timings: dict, floor: float) -> list[Result]:
     described = {
         "read+write": "pyarrow read + Parquet write of the table as read / pyarrow read",
+        "no-rule": "the output written with no rule applied / pyarrow read",
+        "no-rule-polars": "the same, written by polars' multi-threaded writer / pyarrow read",
         "polars": "polars.read_csv / pyarrow.csv.read_csv (another engine's read)",
     }
     return [
@@ -170,9 +208,7 @@ def _context_rows(size: str, timings: dict, floor: float) -> list[Result]:
             reference="pyarrow read",
             reference_s=floor,
             reps=timings[name].reps,
-            notes=["no target: the least a cleaning that writes its result does"]
-            if name == "read+write"
-            else [],
+            notes=_CONTEXT_NOTES.get(name, []),
         )
         for name, text in described.items()
         if name in timings
@@ -190,7 +226,8 @@ def compare_cleaning(
 ) -> Result:
     """Time ``clean_round`` and the pyarrow floor on a derived Nettskjema round of ``rows``.
 
-    Returns the target row, then the context rows (read + Parquet write; polars' read).
+    Returns the target row, then the context rows (read + Parquet write; the output written
+    with no rule applied; polars' read).
     """
     from anchoring.cleaning import clean_round
 
@@ -202,8 +239,14 @@ def compare_cleaning(
         "clean": lambda: clean_round(root, round_id),
         "pyarrow": lambda: _read_with_pyarrow(path),
         "read+write": lambda: _read_and_write_parquet(path, scratch),
+        "no-rule": lambda: no_rule_cleaning(root, round_id, path, scratch),
     }
     if _has_polars():
+        from benchmarks.cleaning_skeleton import write_with_polars
+
+        contenders["no-rule-polars"] = lambda: no_rule_cleaning(
+            root, round_id, path, scratch, write_with_polars
+        )
         contenders["polars"] = lambda: _read_with_polars(path)
     timings, results = time_interleaved(contenders, reps, warmup)
     scratch.unlink(missing_ok=True)

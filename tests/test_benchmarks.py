@@ -19,6 +19,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.cleaning_compare import build_nettskjema_round, no_rule_cleaning  # noqa: E402
 from benchmarks.jupyter_floor import empty_code_cells  # noqa: E402
 from benchmarks.report import BEGIN, END, write_performance_doc  # noqa: E402
 from benchmarks.results import Result, relative_difference  # noqa: E402
@@ -52,7 +53,7 @@ def test_quick_run_writes_a_table(tmp_path):
     assert BEGIN in text and END in text
     # svy is a benchmark-only package (`make bench` installs it); without it the table says so.
     survey_row = "1. mean by group" if svy_available() else "svy not installed"
-    for comparison in (survey_row, "2. clean_round", "3. analyse_round"):
+    for comparison in (survey_row, "2. clean_round", "no rule applied", "3. analyse_round"):
         assert comparison in text
     assert "**CPU**" in text and "**BLAS**" in text
     assert "FAILED" not in text
@@ -113,3 +114,29 @@ def test_floor_notebook_has_no_code(tmp_path):
     emptied = nbformat.read(empty_code_cells(source, tmp_path / "out" / "nb.ipynb"), 4)
     assert [c.source for c in emptied.cells] == ["# title", "", ""]
     assert emptied.cells[1].metadata["tags"] == ["parameters"]
+
+
+def test_cleaning_without_rules_writes_the_output_shape_in_output_order(tmp_path):
+    # The no-rule contender must do the work it stands for: every raw row written, the schema of
+    # responses.parquet, rows by organisation then respondent key, and the items coded as
+    # clean_round codes them (1-5; the round maps '8'/'9' by config, the skeleton does not).
+    import pyarrow.parquet as pq
+
+    from anchoring.cleaning import clean_round
+    from anchoring.simulate import simulate_round
+
+    simulate_round(tmp_path, "tiny", seed=5, scale=1)
+    path = build_nettskjema_round(tmp_path, "tiny", "tiny-nettskjema", 700)
+    target = tmp_path / "no-rule.parquet"
+    assert no_rule_cleaning(tmp_path, "tiny-nettskjema", path, target) == 700
+    written = pq.read_table(target).to_pandas()
+    cleaned = pd.read_parquet(clean_round(tmp_path, "tiny-nettskjema").responses_file)
+    assert list(written.columns) == list(cleaned.columns)
+    in_order = written.sort_values(["org_id", "respondent_key"], kind="stable")
+    assert in_order.index.equals(written.index)
+    items = [c for c in cleaned.columns if "__" in c and not c.startswith("theme__")]
+    both = written.set_index("respondent_key").loc[cleaned["respondent_key"], items]
+    on_scale = cleaned[items].isin([1, 2, 3, 4, 5]).to_numpy(dtype=bool)
+    assert on_scale.sum() > 1000
+    ours = both.to_numpy(dtype="float64", na_value=-1.0)[on_scale]
+    assert (ours == cleaned[items].to_numpy(dtype="float64", na_value=-1.0)[on_scale]).all()
