@@ -162,15 +162,22 @@ _CONTEXT_NOTES = {
         "cleaning on pyarrow's reader and writer does"
     ],
     "no-rule-polars": ["no target: as the row above, the Parquet file written by polars"],
+    "no-rule-polars-only": ["no target: polars' reader, expressions, sort, gather and writer"],
 }
 
 
 def no_rule_cleaning(
-    root: Path, round_id: str, path: Path, target: Path, write: Callable | None = None
+    root: Path,
+    round_id: str,
+    path: Path,
+    target: Path,
+    write: Callable | None = None,
+    polars_only: bool = False,
 ) -> int:
     """The no-rule contender on a derived round: :func:`.cleaning_skeleton.clean_without_rules`.
 
-    Returns the rows written to ``target``; ``write`` as there.
+    Returns the rows written to ``target``; ``write`` as there; ``polars_only``: every step in
+    polars (:func:`.cleaning_skeleton.clean_without_rules_in_polars`).
     """
     import yaml
 
@@ -178,7 +185,7 @@ def no_rule_cleaning(
     from anchoring.instrument import load_instrument
     from anchoring.paths import RoundPaths
     from anchoring.round_config import load_round_config
-    from benchmarks.cleaning_skeleton import clean_without_rules
+    from benchmarks.cleaning_skeleton import clean_without_rules, clean_without_rules_in_polars
 
     config_file = RoundPaths(root, round_id).config_file
     config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
@@ -186,7 +193,10 @@ def no_rule_cleaning(
     measures = load_round_config(config_file).measure_ids(instrument)
     items = [i for m in measures for i in instrument.item_ids(m)]
     themes = [f"{THEME_PREFIX}{t.id}" for t in instrument.themes]
-    return clean_without_rules(path, _nettskjema_source(config), items, themes, target, write)
+    source = _nettskjema_source(config)
+    if polars_only:
+        return clean_without_rules_in_polars(path, source, items, themes, target)
+    return clean_without_rules(path, source, items, themes, target, write)
 
 
 def _context_rows(size: str, timings: dict, floor: float) -> list[Result]:
@@ -194,6 +204,7 @@ def _context_rows(size: str, timings: dict, floor: float) -> list[Result]:
         "read+write": "pyarrow read + Parquet write of the table as read / pyarrow read",
         "no-rule": "the output written with no rule applied / pyarrow read",
         "no-rule-polars": "the same, written by polars' multi-threaded writer / pyarrow read",
+        "no-rule-polars-only": "the same, every step in polars / pyarrow read",
         "polars": "polars.read_csv / pyarrow.csv.read_csv (another engine's read)",
     }
     return [
@@ -246,6 +257,9 @@ def compare_cleaning(
 
         contenders["no-rule-polars"] = lambda: no_rule_cleaning(
             root, round_id, path, scratch, write_with_polars
+        )
+        contenders["no-rule-polars-only"] = lambda: no_rule_cleaning(
+            root, round_id, path, scratch, polars_only=True
         )
         contenders["polars"] = lambda: _read_with_polars(path)
     timings, results = time_interleaved(contenders, reps, warmup)

@@ -116,20 +116,26 @@ def test_floor_notebook_has_no_code(tmp_path):
     assert emptied.cells[1].metadata["tags"] == ["parameters"]
 
 
-def test_cleaning_without_rules_writes_the_output_shape_in_output_order(tmp_path):
-    # The no-rule contender must do the work it stands for: every raw row written, the schema of
-    # responses.parquet, rows by organisation then respondent key, and the items coded as
-    # clean_round codes them (1-5; the round maps '8'/'9' by config, the skeleton does not).
+@pytest.mark.parametrize("polars_only", [False, True], ids=["arrow", "polars"])
+def test_cleaning_without_rules_writes_the_output_shape_in_output_order(tmp_path, polars_only):
+    # The no-rule contenders must do the work they stand for: every raw row written, the schema
+    # of responses.parquet, rows by organisation then respondent key, and the items coded as
+    # clean_round codes them (1-5; the round maps '8'/'9' by config, the skeletons do not).
+    # polars is a benchmark-only package (`make bench` installs it with svy).
     import pyarrow.parquet as pq
 
     from anchoring.cleaning import clean_round
     from anchoring.simulate import simulate_round
 
+    if polars_only:
+        pytest.importorskip("polars")
     simulate_round(tmp_path, "tiny", seed=5, scale=1)
     path = build_nettskjema_round(tmp_path, "tiny", "tiny-nettskjema", 700)
     target = tmp_path / "no-rule.parquet"
-    assert no_rule_cleaning(tmp_path, "tiny-nettskjema", path, target) == 700
+    rows = no_rule_cleaning(tmp_path, "tiny-nettskjema", path, target, polars_only=polars_only)
+    assert rows == 700
     written = pq.read_table(target).to_pandas()
+    assert len(written) == 700
     cleaned = pd.read_parquet(clean_round(tmp_path, "tiny-nettskjema").responses_file)
     assert list(written.columns) == list(cleaned.columns)
     in_order = written.sort_values(["org_id", "respondent_key"], kind="stable")
