@@ -1,6 +1,6 @@
 """Smoke tests of the performance suite (``benchmarks/``), so that it cannot rot.
 
-The full suite (``make bench``) takes about half an hour and is not part of ``make test``;
+The full suite (``make bench``) takes 10–15 minutes on two cores and is not part of ``make test``;
 here the harness runs end to end on one tiny simulated round (``--quick``), and the pieces
 that decide the figures (memory measurement, agreement, the Markdown writer) are checked on
 inputs whose answer is known.
