@@ -37,8 +37,6 @@ from pathlib import Path
 
 import numpy as np
 
-REPEATED = ("round_id", "source_id", "group", "org_id", "stratum", "role")
-
 
 def _first_byte_codes(column, lookup: np.ndarray):
     """Int8 codes of a text column from each cell's first byte; null for a blank or other cell."""
@@ -94,7 +92,12 @@ def clean_without_rules(
     import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
-    from anchoring.cleaning.outputs import responses_schema, take_rows, write_table
+    from anchoring.cleaning.outputs import (
+        REPEATED_COLUMNS,
+        responses_schema,
+        take_rows,
+        write_table,
+    )
 
     with path.open("rb") as handle:
         names = handle.readline().decode("utf-8").strip().replace('"', "").split(";")
@@ -144,7 +147,7 @@ def clean_without_rules(
     schema = responses_schema(item_ids, theme_columns)
     false = pa.array(np.zeros(n, dtype=bool))
     arrays = [values.get(name, false) for name in schema.names]
-    gathered = take_rows(pa.Table.from_arrays(arrays, schema=schema), order, REPEATED)
+    gathered = take_rows(pa.Table.from_arrays(arrays, schema=schema), order, REPEATED_COLUMNS)
     (write or write_table)(gathered, target)
     return gathered.num_rows
 

@@ -30,6 +30,7 @@ from anchoring.cleaning.mapping import MappedSource, map_source
 from anchoring.cleaning.organisations import resolve_organisations
 from anchoring.cleaning.outputs import (
     EXCLUSION_SCHEMA,
+    REPEATED_COLUMNS,
     frame_to_table,
     responses_schema,
     take_rows,
@@ -68,8 +69,6 @@ from anchoring.weights import design_weights
 log = logging.getLogger(__name__)
 SORT_KEYS = ("group", "org_id", "respondent_key")
 """Row order of ``responses.parquet`` (architecture.md)."""
-_REPEATED = ("round_id", "source_id", "group", "org_id", "stratum", "role")
-"""Text columns of ``responses.parquet`` with few distinct values (sorted via dictionary codes)."""
 _DESIGN_COLUMNS = ("group", "stratum", "org_id")
 
 
@@ -416,7 +415,7 @@ def _part(schema: pa.Schema, names: list[str]) -> pa.Schema:
 
 def _gather(frame: pd.DataFrame, schema: pa.Schema, order: np.ndarray) -> pa.Table:
     """``frame`` as Arrow columns of ``schema``, rows in output order."""
-    return take_rows(frame_to_table(frame, schema), order, _REPEATED)
+    return take_rows(frame_to_table(frame, schema), order, REPEATED_COLUMNS)
 
 
 def _pandas_metadata(responses: pd.DataFrame, schema: pa.Schema) -> dict:

@@ -33,6 +33,10 @@ RESPONSE_HEAD: tuple[tuple[str, pa.DataType], ...] = (
 )
 """Leading columns of ``responses.parquet``; item, flag and theme columns follow."""
 
+REPEATED_COLUMNS: tuple[str, ...] = ("round_id", "source_id", "group", "org_id", "stratum", "role")
+"""Text columns of ``responses.parquet`` with few distinct values (:func:`take_rows` gathers
+them through their dictionary codes)."""
+
 EXCLUSION_SCHEMA = pa.schema(
     [
         ("round_id", pa.string()),
