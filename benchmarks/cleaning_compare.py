@@ -30,7 +30,6 @@ import json
 import logging
 import math
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -154,30 +153,37 @@ def _has_polars() -> bool:
     return True
 
 
-_CONTEXT_NOTES = {
-    "read+write": ["no target: the least a cleaning that writes its result does"],
-    "no-rule": [
-        "no target: read as text, items coded, sorted, gathered and written as "
-        "responses.parquet, every row kept (benchmarks/cleaning_skeleton.py): the least a "
-        "cleaning on pyarrow's reader and writer does"
-    ],
-    "no-rule-polars": ["no target: as the row above, the Parquet file written by polars"],
-    "no-rule-polars-only": ["no target: polars' reader, expressions, sort, gather and writer"],
+_CONTEXT: dict[str, tuple[str, list[str]]] = {
+    "read+write": (
+        "pyarrow read + Parquet write of the table as read / pyarrow read",
+        ["no target: the least a cleaning that writes its result does"],
+    ),
+    "no-rule": (
+        "the output written with no rule applied / pyarrow read",
+        [
+            "no target: read as text, items coded, sorted, gathered and written as "
+            "responses.parquet, every row kept (benchmarks/cleaning_skeleton.py): the least a "
+            "cleaning on pyarrow's reader and writer does"
+        ],
+    ),
+    "no-rule-polars": (
+        "the same, written by polars' multi-threaded writer / pyarrow read",
+        ["no target: as the row above, the Parquet file written by polars"],
+    ),
+    "no-rule-polars-only": (
+        "the same, every step in polars / pyarrow read",
+        ["no target: polars' reader, expressions, sort, gather and writer"],
+    ),
+    "polars": ("polars.read_csv / pyarrow.csv.read_csv (another engine's read)", []),
 }
+"""Context contenders: the row's comparison text and notes."""
 
 
-def no_rule_cleaning(
-    root: Path,
-    round_id: str,
-    path: Path,
-    target: Path,
-    write: Callable | None = None,
-    polars_only: bool = False,
-) -> int:
-    """The no-rule contender on a derived round: :func:`.cleaning_skeleton.clean_without_rules`.
+def no_rule_inputs(root: Path, round_id: str) -> tuple[dict, list[str], list[str]]:
+    """The no-rule contenders' inputs for a derived round, read once before timing.
 
-    Returns the rows written to ``target``; ``write`` as there; ``polars_only``: every step in
-    polars (:func:`.cleaning_skeleton.clean_without_rules_in_polars`).
+    Returns the Nettskjema source's entry of ``round.yaml``, the round's items and the theme
+    columns: the arguments after ``path`` of :func:`.cleaning_skeleton.clean_without_rules`.
     """
     import yaml
 
@@ -185,7 +191,6 @@ def no_rule_cleaning(
     from anchoring.instrument import load_instrument
     from anchoring.paths import RoundPaths
     from anchoring.round_config import load_round_config
-    from benchmarks.cleaning_skeleton import clean_without_rules, clean_without_rules_in_polars
 
     config_file = RoundPaths(root, round_id).config_file
     config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
@@ -193,20 +198,10 @@ def no_rule_cleaning(
     measures = load_round_config(config_file).measure_ids(instrument)
     items = [i for m in measures for i in instrument.item_ids(m)]
     themes = [f"{THEME_PREFIX}{t.id}" for t in instrument.themes]
-    source = _nettskjema_source(config)
-    if polars_only:
-        return clean_without_rules_in_polars(path, source, items, themes, target)
-    return clean_without_rules(path, source, items, themes, target, write)
+    return _nettskjema_source(config), items, themes
 
 
 def _context_rows(size: str, timings: dict, floor: float) -> list[Result]:
-    described = {
-        "read+write": "pyarrow read + Parquet write of the table as read / pyarrow read",
-        "no-rule": "the output written with no rule applied / pyarrow read",
-        "no-rule-polars": "the same, written by polars' multi-threaded writer / pyarrow read",
-        "no-rule-polars-only": "the same, every step in polars / pyarrow read",
-        "polars": "polars.read_csv / pyarrow.csv.read_csv (another engine's read)",
-    }
     return [
         Result(
             comparison=f"2. context: {text}",
@@ -219,9 +214,9 @@ def _context_rows(size: str, timings: dict, floor: float) -> list[Result]:
             reference="pyarrow read",
             reference_s=floor,
             reps=timings[name].reps,
-            notes=_CONTEXT_NOTES.get(name, []),
+            notes=notes,
         )
-        for name, text in described.items()
+        for name, (text, notes) in _CONTEXT.items()
         if name in timings
     ]
 
@@ -241,25 +236,29 @@ def compare_cleaning(
     with no rule applied; polars' read).
     """
     from anchoring.cleaning import clean_round
+    from benchmarks.cleaning_skeleton import (
+        clean_without_rules,
+        clean_without_rules_in_polars,
+        write_with_polars,
+    )
 
     round_id = f"{source_round}-nettskjema"
     path = build_nettskjema_round(root, source_round, round_id, rows)
     scratch = root / "scratch" / f"{round_id}.parquet"
     scratch.parent.mkdir(parents=True, exist_ok=True)
+    inputs = no_rule_inputs(root, round_id)
     contenders = {
         "clean": lambda: clean_round(root, round_id),
         "pyarrow": lambda: _read_with_pyarrow(path),
         "read+write": lambda: _read_and_write_parquet(path, scratch),
-        "no-rule": lambda: no_rule_cleaning(root, round_id, path, scratch),
+        "no-rule": lambda: clean_without_rules(path, *inputs, scratch),
     }
     if _has_polars():
-        from benchmarks.cleaning_skeleton import write_with_polars
-
-        contenders["no-rule-polars"] = lambda: no_rule_cleaning(
-            root, round_id, path, scratch, write_with_polars
+        contenders["no-rule-polars"] = lambda: clean_without_rules(
+            path, *inputs, scratch, write_with_polars
         )
-        contenders["no-rule-polars-only"] = lambda: no_rule_cleaning(
-            root, round_id, path, scratch, polars_only=True
+        contenders["no-rule-polars-only"] = lambda: clean_without_rules_in_polars(
+            path, *inputs, scratch
         )
         contenders["polars"] = lambda: _read_with_polars(path)
     timings, results = time_interleaved(contenders, reps, warmup)

@@ -19,7 +19,11 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.cleaning_compare import build_nettskjema_round, no_rule_cleaning  # noqa: E402
+from benchmarks.cleaning_compare import build_nettskjema_round, no_rule_inputs  # noqa: E402
+from benchmarks.cleaning_skeleton import (  # noqa: E402
+    clean_without_rules,
+    clean_without_rules_in_polars,
+)
 from benchmarks.jupyter_floor import empty_code_cells  # noqa: E402
 from benchmarks.report import BEGIN, END, write_performance_doc  # noqa: E402
 from benchmarks.results import Result, relative_difference  # noqa: E402
@@ -132,7 +136,8 @@ def test_cleaning_without_rules_writes_the_output_shape_in_output_order(tmp_path
     simulate_round(tmp_path, "tiny", seed=5, scale=1)
     path = build_nettskjema_round(tmp_path, "tiny", "tiny-nettskjema", 700)
     target = tmp_path / "no-rule.parquet"
-    rows = no_rule_cleaning(tmp_path, "tiny-nettskjema", path, target, polars_only=polars_only)
+    skeleton = clean_without_rules_in_polars if polars_only else clean_without_rules
+    rows = skeleton(path, *no_rule_inputs(tmp_path, "tiny-nettskjema"), target)
     assert rows == 700
     written = pq.read_table(target).to_pandas()
     assert len(written) == 700
