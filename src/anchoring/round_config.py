@@ -28,9 +28,12 @@ _ROUND_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 METADATA_FIELDS: tuple[str, ...] = (
     "respondent_id",
+    "identity",
     "submitted_at",
     "answer_time_ms",
+    "answer_time_s",
     "is_test",
+    "is_complete",
     "org_id",
     "municipality_id",
     "role",
@@ -39,7 +42,12 @@ METADATA_FIELDS: tuple[str, ...] = (
 )
 """Canonical non-item fields a source can map. ``org_id`` is the organisation (kommunenummer or
 health trust) for municipalities and hospitals; GPs map ``municipality_id`` (the practice's
-kommunenummer), from which their county stratum follows, and are each their own PSU."""
+kommunenummer), from which their county stratum follows, and are each their own PSU.
+``identity`` is who answered as the tool knows it (an e-mail, a recipient reference): used only
+to find resubmissions, hashed, never written. The answer time is mapped in milliseconds
+(``answer_time_ms``, Nettskjema) or seconds (``answer_time_s``, Qualtrics' «Duration (in
+seconds)»), never both. ``is_complete`` is a column saying whether the respondent finished
+(Qualtrics' ``Finished``); its values are read with ``complete_values``."""
 
 
 class _Strict(BaseModel):
@@ -79,9 +87,13 @@ class Source(_Strict):
     sheet: str | int | None = None
     header_row: int | None = Field(default=None, ge=1)
     columns: dict[str, str]
-    values: dict[str, dict[str, str | int]] = Field(default_factory=dict)
+    values: dict[str, dict[str, str | int | float]] = Field(default_factory=dict)
     org_id_map: dict[str, str] = Field(default_factory=dict)
     test_values: list[str] = Field(default_factory=lambda: ["1", "true", "ja", "yes", "test"])
+    complete_values: list[str] = Field(
+        default_factory=lambda: ["1", "true", "ja", "yes", "finished", "fullført"]
+    )
+    exclude: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("file")
     @classmethod
@@ -89,6 +101,19 @@ class Source(_Strict):
         if Path(value).name != value or value in {"", ".", ".."}:
             raise ValueError("must be a file name inside the round's raw folder, not a path")
         return value
+
+    @field_validator("exclude", mode="before")
+    @classmethod
+    def _exclude_keys_as_text(cls, value: object) -> object:
+        if isinstance(value, dict):
+            return {str(k): v for k, v in value.items()}
+        return value
+
+    @model_validator(mode="after")
+    def _one_answer_time(self) -> Source:
+        if "answer_time_ms" in self.columns and "answer_time_s" in self.columns:
+            raise ValueError("map the answer time once: answer_time_ms or answer_time_s, not both")
+        return self
 
     @field_validator("org_id_map", "values", mode="before")
     @classmethod
@@ -110,7 +135,9 @@ class CleaningRules(_Strict):
 
     drop_before_fieldwork: bool = True
     min_answered_share: float = Field(default=0.5, ge=0, le=1)
+    include_unfinished: bool = False
     deduplicate: bool = True
+    resubmissions: Literal["keep_latest", "keep_all"] = "keep_latest"
     speeder_ratio: float = Field(default=0.3, gt=0, lt=1)
     exclude_speeders: bool = False
     exclude_straightliners: bool = False
