@@ -8,7 +8,11 @@
 | ``sav`` | :mod:`~anchoring.readers.spss` | :func:`read_sav` |
 
 Every reader returns a :class:`RawTable`: the rows as text plus what was detected (format,
-encoding, delimiter, decimal mark, header row, rows read).
+encoding, delimiter, decimal mark, header row, rows read) and the survey tool that wrote the
+export (``tool``: ``nettskjema``, ``nettskjema-text``, ``forms``, ``qualtrics``, ``spss`` or
+``generic``; :func:`~anchoring.readers.tools.detect_tool`, signatures in
+:mod:`~anchoring.readers.tools`). A Qualtrics export is recognised by its three header rows in
+CSV and xlsx alike, whatever ``format`` says.
 """
 
 from __future__ import annotations
@@ -22,11 +26,14 @@ from anchoring.readers.excel import read_xlsx
 from anchoring.readers.nettskjema import read_nettskjema_csv
 from anchoring.readers.raw_table import RawTable
 from anchoring.readers.spss import read_sav
+from anchoring.readers.tools import TOOLS, detect_tool
 from anchoring.round_config import Source
 
 __all__ = [
+    "TOOLS",
     "RawTable",
     "detect_format",
+    "detect_tool",
     "read_csv_export",
     "read_export",
     "read_nettskjema_csv",

@@ -15,6 +15,7 @@ import logging
 import mmap
 import re
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +34,12 @@ from anchoring.readers.detect import (
     sample_records,
 )
 from anchoring.readers.raw_table import RawTable
+from anchoring.readers.tools import (
+    QUALTRICS_HEADER_ROWS,
+    detect_tool,
+    is_qualtrics_header,
+    qualtrics_header,
+)
 
 log = logging.getLogger(__name__)
 _SAMPLE_CHARS = 1 << 18
@@ -188,7 +195,9 @@ def _read_delimited(
             "file. Fix 'header_row' in round.yaml."
         )
     names = _header_names(path, records[header_index])
-    _check_quotes(path, data, header_index)
+    # Qualtrics: the question text and ImportId rows below the header are header rows too
+    extra = QUALTRICS_HEADER_ROWS - 1 if is_qualtrics_header(records, header_index) else 0
+    _check_quotes(path, data, header_index + extra)
     # UTF-8 already validated (or produced by decoding) unless the file came with a BOM as is
     validated = _encoding_key(encoding) != "utf-8-sig"
     table = _parse(
@@ -199,13 +208,14 @@ def _read_delimited(
         header_index + 1,
         _quoted_newlines(sample, delimiter),
         check_utf8=not validated,
+        skip_after_names=extra,
     )
     if table.num_rows == 0:
         raise InputFileError(
             f"{path}: the file has a header (row {header_index + 1}) but no "
             "data rows. Export the survey again with its answers."
         )
-    decimal = decimal or detect_decimal(records[header_index:], delimiter)
+    decimal = decimal or detect_decimal(records[header_index + extra :], delimiter)
     frame = _blank_to_null(table).to_pandas()
     log.info(
         "%s: read %d rows, %d columns (%s, delimiter %r, header row %d)",
@@ -216,7 +226,12 @@ def _read_delimited(
         delimiter,
         header_index + 1,
     )
-    return RawTable(
+    labels, import_ids = {n: n for n in names}, {}
+    if extra:
+        labels, import_ids = qualtrics_header(
+            names, records[header_index + 1], records[header_index + 2]
+        )
+    table = RawTable(
         frame=frame,
         path=path,
         format=kind,
@@ -224,12 +239,17 @@ def _read_delimited(
         delimiter=delimiter,
         decimal=decimal,
         header_row=header_index + 1,
-        column_labels={n: n for n in names},
+        column_labels=labels,
+        import_ids=import_ids,
     )
+    return replace(table, tool=detect_tool(table))
 
 
 def _check_quotes(path: Path, data: bytes | mmap.mmap, header_index: int) -> None:
-    """Refuse a file with a quote opened and never closed (it would swallow the rows after it)."""
+    """Refuse a file with a quote opened and never closed (it would swallow the rows after it).
+
+    ``header_index``: 0-based line of the last header row (data rows are counted after it).
+    """
     if _count_byte(data, ord('"')) % 2 == 0:
         return
     opened_at, inside = 0, False
@@ -280,6 +300,7 @@ def _parse(
     skip: int,
     multiline_first: bool = False,
     check_utf8: bool = True,
+    skip_after_names: int = 0,
 ) -> pa.Table:
     """Parse with Arrow, every column as text; try without values spanning lines first.
 
@@ -287,6 +308,10 @@ def _parse(
     succeeds gives the same table: the option only tells Arrow where it may split the file.
     ``check_utf8=False`` when the whole file was validated as UTF-8 before (its fields, cut at
     ASCII delimiters and quotes, are then valid UTF-8 too): Arrow need not check every value.
+    ``skip_after_names``: records after the header that are not data (Qualtrics' question text
+    and ImportId rows). ``skip`` counts lines, these count records: a question text spanning
+    lines is skipped whole only when values spanning lines are allowed, so that is the only
+    attempt when there are header rows to skip.
     """
     convert = pacsv.ConvertOptions(
         # large_string is what pandas' str dtype stores: no conversion of the text to a frame
@@ -296,8 +321,15 @@ def _parse(
         null_values=[""],
         check_utf8=check_utf8,
     )
-    read = pacsv.ReadOptions(column_names=names, skip_rows=skip, encoding="utf8")
-    for newlines in (True, False) if multiline_first else (False, True):
+    read = pacsv.ReadOptions(
+        column_names=names,
+        skip_rows=skip,
+        skip_rows_after_names=skip_after_names,
+        encoding="utf8",
+    )
+    attempts = (True, False) if multiline_first else (False, True)
+    # header records to skip are skipped as records only when values may span lines
+    for newlines in (True,) if skip_after_names else attempts:
         parse = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=newlines)
         try:
             return pacsv.read_csv(
@@ -308,7 +340,7 @@ def _parse(
             )
         except pa.ArrowInvalid:
             continue
-    row = _first_ragged_row(data, delimiter, len(names), skip)
+    row = _first_ragged_row(data, delimiter, len(names), skip + skip_after_names)
     raise InputFileError(
         f"{path}: data row {row} does not have the header's {len(names)} fields with delimiter "
         f"{delimiter!r}. Check 'delimiter' in round.yaml or repair the export in the survey tool."

@@ -3,6 +3,10 @@
 Answers come as label text or numbers, headers as question text or variable names, and there may
 be title rows above the header (domain.md): the header row is found, not assumed
 (:func:`anchoring.readers.detect.find_header_index`), unless ``header_row`` is configured.
+Qualtrics' Excel export has its three header rows (tags, question text, ImportId) as in its CSV:
+they are read as names, ``column_labels`` and ``import_ids``
+(:mod:`anchoring.readers.tools`). Microsoft Forms writes ``Start time`` and ``Completion time``
+as date cells; like every date cell they are read as ISO 8601 text.
 
 The workbook is read with python-calamine (the Rust ``calamine`` reader): 9–15× faster than
 openpyxl's read-only mode on the simulated exports (162 to 29,650 rows). Its cell values are
@@ -35,6 +39,7 @@ import logging
 import posixpath
 import re
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -44,6 +49,12 @@ import python_calamine
 from anchoring.exceptions import InputFileError
 from anchoring.readers.detect import existing_export, find_header_index
 from anchoring.readers.raw_table import RawTable
+from anchoring.readers.tools import (
+    QUALTRICS_HEADER_ROWS,
+    detect_tool,
+    is_qualtrics_header,
+    qualtrics_header,
+)
 
 log = logging.getLogger(__name__)
 _HEADER_SEARCH_ROWS = 30
@@ -88,7 +99,8 @@ def read_xlsx(
     Returns
     -------
     RawTable
-        Text values (see :func:`cell_text`), trailing empty rows dropped.
+        Text values (see :func:`cell_text`), trailing empty rows dropped; ``tool`` named
+        (:func:`anchoring.readers.tools.detect_tool`).
 
     Raises
     ------
@@ -109,7 +121,9 @@ def read_xlsx(
             f"({len(rows)}). Fix 'header_row' in round.yaml."
         )
     names = _names(path, rows[index])
-    body = rows[index + 1 :]
+    # Qualtrics' Excel export has the same three header rows as its CSV
+    extra = QUALTRICS_HEADER_ROWS - 1 if is_qualtrics_header(rows, index) else 0
+    body = rows[index + 1 + extra :]
     if not body:
         raise InputFileError(
             f"{path}: sheet '{title}' has a header (row {index + 1}) but no data rows."
@@ -128,15 +142,22 @@ def read_xlsx(
         title,
         index + 1,
     )
-    return RawTable(
+    labels, import_ids = {n: n for n in names}, {}
+    if extra:
+        labels, import_ids = qualtrics_header(
+            names, [_text(v) for v in rows[index + 1]], [_text(v) for v in rows[index + 2]]
+        )
+    table = RawTable(
         frame=frame,
         path=path,
         format="xlsx",
         header_row=index + 1,
         sheet=title,
-        column_labels={n: n for n in names},
+        column_labels=labels,
+        import_ids=import_ids,
         sheets=sheets,
     )
+    return replace(table, tool=detect_tool(table))
 
 
 def _text(value: object) -> str | None:

@@ -1,8 +1,11 @@
 """Nettskjema reports (University of Oslo): ``;``-separated, every field quoted, UTF-8.
 
 Metadata columns ``$submission_id``, ``$created`` (ISO 8601 with offset) and ``$answer_time_ms``;
-item columns named by the form's codebook; radio answers as the codebook's codes; an unanswered
-item is an empty string; checkboxes one 0/1 column per option (domain.md).
+with a codebook, item columns named by it and radio answers as its codes; without one, columns
+headed by the question text (a matrix row as ``<matrix title>: <statement>``) and answers as the
+option labels. An unanswered item is an empty string; checkboxes one 0/1 column per option
+(domain.md). Which of the two is named in ``RawTable.tool`` (``nettskjema`` or
+``nettskjema-text``, :func:`anchoring.readers.tools.detect_tool`).
 """
 
 from __future__ import annotations
@@ -12,9 +15,9 @@ from pathlib import Path
 from anchoring.exceptions import InputFileError
 from anchoring.readers.csv_export import _read_delimited
 from anchoring.readers.raw_table import RawTable
+from anchoring.readers.tools import NETTSKJEMA_METADATA
 
-NETTSKJEMA_METADATA: tuple[str, ...] = ("$submission_id", "$created", "$answer_time_ms")
-"""The metadata columns every Nettskjema report has."""
+__all__ = ["NETTSKJEMA_METADATA", "read_nettskjema_csv"]
 
 
 def read_nettskjema_csv(
@@ -32,7 +35,8 @@ def read_nettskjema_csv(
     Returns
     -------
     RawTable
-        As :func:`anchoring.readers.csv_export.read_csv_export`, format ``nettskjema``.
+        As :func:`anchoring.readers.csv_export.read_csv_export`, format ``nettskjema``, tool
+        ``nettskjema`` or ``nettskjema-text``.
 
     Raises
     ------

@@ -23,7 +23,12 @@ class RawTable:
     path
         The file read.
     format
-        ``nettskjema``, ``csv``, ``xlsx`` or ``sav``.
+        ``nettskjema``, ``csv``, ``xlsx`` or ``sav``: how the file is parsed.
+    tool
+        The survey tool that wrote the export, from its signature
+        (:func:`anchoring.readers.tools.detect_tool`): ``nettskjema`` (codebook names),
+        ``nettskjema-text`` (question text as headers), ``forms`` (Microsoft Forms),
+        ``qualtrics``, ``spss`` or ``generic``.
     encoding, delimiter, decimal
         Detected (or configured) text encoding, field delimiter and decimal mark (CSV only).
     header_row
@@ -31,7 +36,11 @@ class RawTable:
     sheet
         The worksheet read (xlsx).
     column_labels
-        Variable labels (sav) or the header text, per column.
+        Variable labels (sav), the question text (Qualtrics' second header row) or the header
+        text, per column.
+    import_ids
+        Qualtrics only: per column, the ``ImportId`` of its third header row (``QID3_1``,
+        ``startDate``); empty for every other tool.
     value_labels
         Per column: raw value (as text) → label (sav value labels).
     user_missing
@@ -43,12 +52,14 @@ class RawTable:
     frame: pd.DataFrame
     path: Path
     format: str
+    tool: str = "generic"
     encoding: str | None = None
     delimiter: str | None = None
     decimal: str | None = None
     header_row: int | None = None
     sheet: str | None = None
     column_labels: dict[str, str] = field(default_factory=dict)
+    import_ids: dict[str, str] = field(default_factory=dict)
     value_labels: dict[str, dict[str, str]] = field(default_factory=dict)
     user_missing: dict[str, tuple[str, ...]] = field(default_factory=dict)
     sheets: tuple[str, ...] = ()
@@ -63,6 +74,7 @@ class RawTable:
         return {
             "file": self.path.name,
             "format": self.format,
+            "tool": self.tool,
             "encoding": self.encoding,
             "delimiter": self.delimiter,
             "decimal": self.decimal,

@@ -94,6 +94,7 @@ def read_sav(path: str | Path) -> RawTable:
         frame=frame,
         path=path,
         format="sav",
+        tool="spss",
         encoding=meta.file_encoding,
         column_labels=labels,
         value_labels=value_labels,
