@@ -81,3 +81,60 @@ def test_unknown_trust_is_an_error():
             "hf.xlsx",
             "round.yaml",
         )
+
+
+def test_names_as_people_type_them_resolve():
+    raw = pd.Series(
+        ["Oslo kommune", "Hamar Kommune", "Bø (Nordland)", "Bø i Telemark", "Kautokeino", "3001"],
+        dtype="str",
+    )
+    out = resolve_organisations(raw, _source("municipality"), FRAMES, "k.csv", "round.yaml")
+    assert out["org_id"].tolist() == ["0301", "3403", "1867", "4020", "5612", "3101"]
+    assert out["stratum"].tolist()[-1] == "municipality:31"
+
+
+def test_org_id_map_wins_over_the_matcher():
+    raw = pd.Series(["Herøy", "HERØY kommune", "Oslo", "1201"], dtype="str")
+    source = _source("municipality", {"Herøy": "1818", "Oslo": "4601", "1201": "Bergen"})
+    out = resolve_organisations(raw, source, FRAMES, "k.csv", "round.yaml")
+    assert out["org_id"].tolist() == ["1818", "1818", "4601", "4601"]
+
+
+def test_ambiguous_and_unknown_values_are_listed_with_candidates_and_fix():
+    raw = pd.Series(["0301", "Herøy", "Atlantis", "Herøy", "Herøy", "Os"], dtype="str")
+    raw.index = [0, 3, 5, 8, 10, 11]  # data rows 1, 4, 6, 9, 11, 12
+    with pytest.raises(FrameError) as error:
+        resolve_organisations(raw, _source("municipality"), FRAMES, "data/k.csv", "round.yaml")
+    message = str(error.value)
+    assert message.startswith("data/k.csv: 3 organisation value(s)")
+    assert (
+        "'Herøy' in data row(s) 4, 9, 11: ambiguous, one of 1515 Herøy (Møre og Romsdal), "
+        "1818 Herøy (Nordland)"
+    ) in message
+    assert "'Os' in data row(s) 12: ambiguous, one of 3430 Os (Innlandet), 4624 Bjørnafjorden" in (
+        message
+    )
+    assert "'Atlantis' in data row(s) 6: no municipality" in message
+    assert "sources[src].org_id_map in round.yaml" in message
+    assert "'0301'" not in message
+
+
+def test_a_map_target_outside_the_frame_is_named():
+    source = _source("hospital", {"Lovisenberg": "LDS"})
+    with pytest.raises(FrameError, match="org_id_map maps it to 'LDS', which is not an id"):
+        resolve_organisations(
+            pd.Series(["Lovisenberg"], dtype="str"), source, FRAMES, "hf.xlsx", "round.yaml"
+        )
+
+
+def test_personal_data_in_a_value_is_masked_in_the_message():
+    values = ["ola.nordmann@kommune.no", "912 34 567", "31129956715", "12345678901"]
+    with pytest.raises(FrameError) as error:
+        resolve_organisations(
+            pd.Series(values, dtype="str"), _source("gp"), FRAMES, "gp.csv", "round.yaml"
+        )
+    message = str(error.value)
+    for value in values:
+        assert value not in message
+    assert "[e-post]" in message and "[telefon]" in message
+    assert message.count("[fødselsnummer]") == 2

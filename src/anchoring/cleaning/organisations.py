@@ -1,80 +1,46 @@
 """Match the organisation each respondent answers for onto the sampling frame.
 
-Municipality numbers lose leading zeros when a tool stores them as numbers (``301`` is Oslo,
-``0301``): they are padded back to four digits. Numbers from before a municipal merger are
-translated by the source's ``org_id_map`` (old → new) in ``round.yaml``. Hospital trusts are
-matched by id or by name, tolerant of case, spacing, punctuation and a trailing «HF». GPs are their
-own PSU; their practice's municipality number gives their county stratum (methodology §1).
-An organisation that is not in the frame is an error naming the file, the rows and the value.
+Values are matched as people type them by :class:`anchoring.organisation_names.OrganisationMatcher`
+(municipality numbers with lost leading zeros, Norwegian, Sami and Kven names, county qualifiers,
+numbers and names from before the 2020 and 2024 reforms, close misspellings; trust ids, names,
+abbreviations and hospital names). The source's ``org_id_map`` in ``round.yaml`` (raw value →
+frame id, or old id → new id) is applied first and wins. GPs are their own PSU; their practice's
+municipality gives their county stratum (methodology §1). Ambiguous and unknown values are one
+error naming the file, the rows, the candidates and the fix; personal data in a value is masked.
 """
 
 from __future__ import annotations
 
-import re
+import logging
 
 import numpy as np
 import pandas as pd
 
 from anchoring.cleaning.labels import factorize_text, text_from_codes
+from anchoring.cleaning.redaction import mask_personal_data
 from anchoring.exceptions import FrameError
 from anchoring.frames import Frames, qualify_stratum
+from anchoring.organisation_names import (
+    OrganisationMatcher,
+    OrgMatch,
+    normalise_municipality_number,
+    normalise_trust_name,
+    organisation_key,
+)
 from anchoring.round_config import Source
 
+__all__ = [
+    "OrgMatch",
+    "OrganisationMatcher",
+    "normalise_municipality_number",
+    "normalise_trust_name",
+    "resolve_organisations",
+]
+
+logger = logging.getLogger(__name__)
+
 _EXAMPLE_ROWS = 5
-_HOSPITAL_NOISE = re.compile(r"\b(hf|helseforetak|health trust)\b")
-_LEADING_NUMBER = re.compile(r"^(\d{1,4})(?:\.0+)?(?:\s|$|-)")
-
-
-def normalise_municipality_number(value: str) -> str:
-    """A municipality number as four digits: ``"301"`` → ``"0301"``, ``"301.0"`` → ``"0301"``.
-
-    Text that does not start with a number is returned stripped and unchanged.
-    """
-    text = str(value).strip()
-    match = _LEADING_NUMBER.match(text + " ")
-    return match.group(1).zfill(4) if match else text
-
-
-def normalise_trust_name(value: str) -> str:
-    """Fold a hospital trust name or id: case, punctuation, spacing, «HF» dropped."""
-    text = re.sub(r"[.,;:()\"'«»\-–]", " ", str(value).casefold())
-    text = _HOSPITAL_NOISE.sub(" ", text)
-    return " ".join(text.split())
-
-
-def _municipality_lookup(frames: Frames) -> dict[str, str]:
-    units = frames["municipality"].units
-    lookup = {u: u for u in units["org_id"]}
-    names = units["org_name"].str.casefold()
-    unique_names = names[~names.duplicated(keep=False)]
-    lookup.update(dict(zip(unique_names, units.loc[unique_names.index, "org_id"], strict=True)))
-    return lookup
-
-
-def _hospital_lookup(frames: Frames) -> dict[str, str]:
-    units = frames["hospital"].units
-    lookup = {normalise_trust_name(i): i for i in units["org_id"]}
-    lookup.update(
-        {
-            normalise_trust_name(n): i
-            for n, i in zip(units["org_name"], units["org_id"], strict=True)
-        }
-    )
-    return lookup
-
-
-def _match(
-    value: str, group: str, org_id_map: dict[str, str], lookup: dict[str, str]
-) -> str | None:
-    if group == "hospital":
-        key = normalise_trust_name(value)
-        mapped = {normalise_trust_name(k): v for k, v in org_id_map.items()}
-        key = normalise_trust_name(mapped.get(key, key))
-        return lookup.get(key)
-    number = normalise_municipality_number(value)
-    mapped = {normalise_municipality_number(k): v for k, v in org_id_map.items()}
-    number = normalise_municipality_number(mapped.get(number, number))
-    return lookup.get(number) or lookup.get(number.casefold())
+_FRAME_NAMES = {"municipality": "municipality", "hospital": "hospital trust", "gp": "municipality"}
 
 
 def resolve_organisations(
@@ -85,8 +51,8 @@ def resolve_organisations(
     Parameters
     ----------
     org_raw
-        The organisation as written (municipality number, trust id or name; for GPs the
-        practice's municipality number); ``<NA>`` rows stay ``<NA>``. The index is the 0-based
+        The organisation as written (municipality number or name, trust id, name or
+        abbreviation; for GPs the practice's municipality); ``<NA>`` rows stay ``<NA>``. The index is the 0-based
         data row of the export (as in :class:`~anchoring.cleaning.mapping.MappedSource`), so a
         subset keeps its row numbers in messages.
     source
@@ -105,31 +71,31 @@ def resolve_organisations(
     Raises
     ------
     FrameError
-        Values not in the frame, all listed with their data rows and the fix.
+        Ambiguous values (with their candidates), unknown values and ``org_id_map`` targets not
+        in the frame, all listed with their data rows and the fix.
     """
     group = source.group
-    lookup = _hospital_lookup(frames) if group == "hospital" else _municipality_lookup(frames)
+    matcher = OrganisationMatcher(frames)
+    mapped = {organisation_key(k, group): str(v) for k, v in source.org_id_map.items()}
     positions, uniques = factorize_text(org_raw)
-    ids = np.empty(len(uniques) + 1, dtype=object)
+    ids: list[str | None] = []
     problems = []
     for i, value in enumerate(uniques):
-        ids[i] = _match(str(value), group, source.org_id_map, lookup)
-        if ids[i] is None:
+        match = _match_value(str(value), group, mapped, matcher)
+        ids.append(match.org_id if match.is_accepted else None)
+        if not match.is_accepted:
             rows = org_raw.index[np.flatnonzero(positions == i)[:_EXAMPLE_ROWS]] + 1
-            problems.append(
-                f"value {str(value)!r} in data row(s) {', '.join(str(r) for r in rows)}"
-            )
+            problems.append(_problem(match, rows, matcher))
+        elif match.needs_confirmation:
+            shown = mask_personal_data(match.value)
+            logger.info("%s: %r read as %s (%s)", path, shown, match.org_id, match.note)
     if problems:
-        frame_name = {
-            "municipality": "municipality",
-            "hospital": "hospital trust",
-            "gp": "municipality",
-        }[group]
         raise FrameError(
-            f"{path}: {len(problems)} organisation(s) not in the {frame_name} frame: "
-            f"{'; '.join(problems)}. Fix: map old or misspelt ids to frame ids under "
-            f"sources[{source.id}].org_id_map in {config_path} (e.g. {{'1201': '4601'}}), "
-            "or supply the round's own frame under 'frames'."
+            f"{path}: {len(problems)} organisation value(s) could not be matched to the "
+            f"{_FRAME_NAMES[group]} frame: {'; '.join(problems)}. Fix: add each value as written "
+            f"with its frame id to sources[{source.id}].org_id_map in {config_path} "
+            "(e.g. {'Herøy': '1818'} or {'1201': '4601'}), or supply the round's own frame "
+            "under 'frames'."
         )
     units = frames["hospital"].units if group == "hospital" else frames["municipality"].units
     strata = {
@@ -137,11 +103,32 @@ def resolve_organisations(
         for o, c in zip(units["org_id"], units["stratum_code"], strict=True)
     }
     # per distinct value, then spread over the rows by Arrow
-    org_id = text_from_codes(list(ids[:-1]), positions, org_raw.index)
-    stratum = text_from_codes([strata.get(i) for i in ids[:-1]], positions, org_raw.index)
+    org_id = text_from_codes(ids, positions, org_raw.index)
+    stratum = text_from_codes([strata.get(i) for i in ids], positions, org_raw.index)
     if group == "gp":
         _check_gp_strata(stratum, frames, path)
     return pd.DataFrame({"org_id": org_id, "stratum": stratum})
+
+
+def _match_value(
+    value: str, group: str, mapped: dict[str, str], matcher: OrganisationMatcher
+) -> OrgMatch:
+    """The value's ``org_id_map`` entry if it has one (the entry wins), else the matcher's."""
+    target = mapped.get(organisation_key(value, group))
+    if target is None:
+        return matcher.match(value, group)
+    match = matcher.match(target, group)
+    if match.kind in ("id", "name"):
+        return OrgMatch(value, match.org_id, "id", match.candidates, f"org_id_map: {target}")
+    note = f"org_id_map maps it to {target!r}, which is not an id in the frame"
+    return OrgMatch(value, None, "unknown", (), note)
+
+
+def _problem(match: OrgMatch, rows: pd.Index, matcher: OrganisationMatcher) -> str:
+    where = f"{mask_personal_data(match.value)!r} in data row(s) {', '.join(str(r) for r in rows)}"
+    if match.kind == "ambiguous":
+        return f"{where}: ambiguous, one of {matcher.describe_candidates(match, ',')}"
+    return f"{where}: {match.note}"
 
 
 def _check_gp_strata(stratum: pd.Series, frames: Frames, path: str) -> None:

@@ -5,6 +5,9 @@ Packaged frames (see ``sources.yaml`` beside this module): the 357 municipalitie
 authority (Ministry of Health and Care Services), and an *illustrative* count of GPs per county
 whose total is the national 5,224 of October 2023. A round may override any frame with its own
 file (``frames:`` in ``round.yaml``).
+
+Reference tables for matching organisations as people type them (name forms and history of the
+municipalities, former counties, trust aliases) are read by :mod:`anchoring.frames.reference`.
 """
 
 from __future__ import annotations
