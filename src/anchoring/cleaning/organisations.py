@@ -52,9 +52,10 @@ def resolve_organisations(
     ----------
     org_raw
         The organisation as written (municipality number or name, trust id, name or
-        abbreviation; for GPs the practice's municipality); ``<NA>`` rows stay ``<NA>``. The index is the 0-based
-        data row of the export (as in :class:`~anchoring.cleaning.mapping.MappedSource`), so a
-        subset keeps its row numbers in messages.
+        abbreviation; for GPs the practice's municipality); ``<NA>`` rows stay ``<NA>``. The
+        index is the 0-based data row of the export (as in
+        :class:`~anchoring.cleaning.mapping.MappedSource`), so a subset keeps its row numbers in
+        messages.
     source
         The source (group and ``org_id_map``).
     frames
