@@ -1,35 +1,43 @@
 """``anchoring init-round``: draft a ``round.yaml`` from the exports of a new round.
 
 Copies the given files into ``data/raw/<round>/`` byte for byte (never over a different file of
-the same name), reads every export there with format detection (:mod:`anchoring.readers`), and
-writes a draft configuration: detected format, encoding, delimiter and header row per file; the
-stakeholder group guessed from the file name and the organisation column; a column map matching
-headers, codebook names and question texts against the instrument's item ids and wording in both
-languages (normalised text similarity, :class:`difflib.SequenceMatcher`); a value map where the
-answers are codes whose meaning is not fixed. Every unsure guess carries a ``# CONFIRM: <why>``
-comment for the analyst, and columns left unmapped are listed in a comment. An existing
+the same name), reads every export there with format and tool detection
+(:mod:`anchoring.readers`), and writes a draft configuration (:mod:`anchoring.drafting`): per file
+the detected format, encoding, delimiter and header row; the stakeholder group guessed from the
+file name and the organisation column; the metadata columns (the tool's own where it is
+recognised: Nettskjema, Microsoft Forms, Qualtrics); the item columns matched by question text;
+the value maps of a recognised answer label set, roles and numbers typed as text; an
+``org_id_map`` for every organisation typed as a name, with the ambiguous ones listed for the
+analyst to decide. Every unsure guess carries a ``# CONFIRM: <why>`` comment, every decision only
+the analyst can take a ``# DECIDE:`` comment, and columns left unmapped are listed. An existing
 ``round.yaml`` is never overwritten: the draft then goes to ``round.draft.yaml``.
 """
 
 from __future__ import annotations
 
-import difflib
 import json
 import logging
 import re
 import shutil
-import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from anchoring.cleaning.labels import normalise_label, scale_lookup
-from anchoring.cleaning.organisations import normalise_municipality_number, normalise_trust_name
+from anchoring.cleaning.mapping import START_TIME_HEADERS
+from anchoring.drafting.answers import (
+    ValueDraft,
+    draft_item_values,
+    draft_number_values,
+    draft_role_values,
+)
+from anchoring.drafting.fields import FieldDraft, find_fields, is_field_header, tool_fields
+from anchoring.drafting.items import match_items
+from anchoring.drafting.organisations import OrgDraft, draft_org_map
+from anchoring.drafting.text import norm
 from anchoring.exceptions import InputFileError
-from anchoring.frames import Frames, load_frames
 from anchoring.instrument import Instrument, load_instrument
+from anchoring.organisation_names import OrganisationMatcher
 from anchoring.paths import RoundPaths
 from anchoring.readers import RawTable, read_export
 from anchoring.round_config import load_round_config
@@ -38,60 +46,32 @@ log = logging.getLogger(__name__)
 
 EXPORT_SUFFIXES = frozenset({".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".sav", ".zsav"})
 DRAFT_FILE = "round.draft.yaml"
-SURE_SIMILARITY = 0.9
-MIN_SIMILARITY = 0.6
-_FIELD_WORDS: dict[str, tuple[str, ...]] = {
-    "respondent_id": (
-        "$submission_id",
-        "submission id",
-        "respondent id",
-        "respondentid",
-        "response id",
-        "responseid",
-        "svar id",
-        "svarid",
-        "id",
-        "løpenummer",
-    ),
-    "submitted_at": (
-        "$created",
-        "created",
-        "submitted",
-        "submitted at",
-        "fullført",
-        "completed",
-        "innsendt",
-        "end date",
-        "enddate",
-        "sluttid",
-        "tidspunkt",
-    ),
-    "answer_time_ms": ("$answer_time_ms", "answer time ms", "answer time", "svartid", "duration"),
-    "is_test": ("test", "is test", "testsvar", "er test"),
-    "org_id": (
-        "kommunenr",
-        "kommunenummer",
-        "kommune nr",
-        "kommune",
-        "municipality",
-        "municipality number",
-        "helseforetak",
-        "hf",
-        "health trust",
-        "trust",
-        "organisasjon",
-        "organisation",
-        "org",
-        "org id",
-    ),
-    "role": ("rolle", "role", "stilling", "hva er din rolle", "what is your role"),
-    "practice_size": ("praksisstørrelse", "antall fastleger", "practice size", "legar i praksis"),
-    "barriers": ("barrierer", "barriere", "barriers", "hindringer", "fritekst", "kommentar"),
-}
-_GROUP_WORDS = {
+GROUP_WORDS = {
     "municipality": ("kommun", "municipal"),
     "hospital": ("helseforetak", "sykehus", "hospital", "trust", "_hf", "hf_", "spesialist"),
     "gp": ("fastleg", "allmennleg", "_gp", "gp_", "legekontor"),
+}
+"""Words in a file name that suggest its stakeholder group."""
+CONTENT_SHARE = 0.8
+"""Share of an organisation column's distinct values that must match a frame to say its group."""
+FIELD_PURPOSES = {
+    "respondent_id": "the response id the tool gives each answer (used by 'exclude')",
+    "submitted_at": "the submission time (answers before fieldwork are dropped)",
+    "answer_time_ms": "the answer time, as answer_time_ms or answer_time_s (flags speeders)",
+    "org_id": "the organisation answered for (kommunenummer, municipality or trust name)",
+    "municipality_id": "the practice's municipality (gives the GP's county stratum)",
+    "role": "the respondent's role",
+    "barriers": "the free-text question on barriers",
+}
+"""Fields every source should map, and what each is for (the comment of a missing one)."""
+START_TIMES = frozenset(norm(h) for h in START_TIME_HEADERS)
+TOOL_NAMES = {
+    "nettskjema": "Nettskjema report with codebook names",
+    "nettskjema-text": "Nettskjema report without codebook (question text as headers)",
+    "forms": "Microsoft Forms workbook",
+    "qualtrics": "Qualtrics export (three header rows)",
+    "spss": "SPSS data file",
+    "generic": "a generic export (no survey tool recognised)",
 }
 
 
@@ -104,11 +84,17 @@ class _Draft:
     raw: RawTable
     group: str = "municipality"
     group_note: str = ""
+    fields: FieldDraft = field(default_factory=FieldDraft)
     columns: dict[str, str] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)
-    values: dict[str, dict[str, int]] = field(default_factory=dict)
-    values_note: str = ""
+    values: dict[str, ValueDraft] = field(default_factory=dict)
+    orgs: OrgDraft = field(default_factory=OrgDraft)
     unmapped: list[str] = field(default_factory=list)
+
+    @property
+    def org_field(self) -> str:
+        """The organisation field of the source's group."""
+        return "municipality_id" if self.group == "gp" else "org_id"
 
 
 def _copy_in(files: list[Path], raw_dir: Path) -> None:
@@ -131,166 +117,47 @@ def _copy_in(files: list[Path], raw_dir: Path) -> None:
         log.info("copied %s into %s", file.name, raw_dir)
 
 
-def _norm(text: str) -> str:
-    text = unicodedata.normalize("NFKC", str(text)).casefold()
-    text = re.sub(r"[_\W]+", " ", text)
-    return " ".join(text.split())
-
-
-def _similarity(a: str, b: str) -> float:
-    return _best_similarity([_norm(a)], _matcher(_norm(b)))
-
-
-def _matcher(target: str) -> difflib.SequenceMatcher:
-    matcher = difflib.SequenceMatcher(None, autojunk=False)
-    matcher.set_seq2(target)  # difflib caches what it learns about the second sequence
-    return matcher
-
-
-def _best_similarity(
-    texts: list[str], matcher: difflib.SequenceMatcher, floor: float = MIN_SIMILARITY
-) -> float:
-    best = 0.0
-    for text in texts:
-        if text == matcher.b:
-            return 1.0
-        matcher.set_seq1(text)
-        if matcher.real_quick_ratio() < floor or matcher.quick_ratio() < floor:
-            continue
-        best = max(best, matcher.ratio())
-    return best
-
-
-def _column_texts(raw: RawTable, column: str) -> list[str]:
-    texts = [column]
-    label = raw.column_labels.get(column)
-    if label and label != column:
-        texts.append(label)
-    return texts
-
-
-def _item_candidates(instrument: Instrument) -> dict[str, list[str]]:
-    out = {}
-    for item_id in instrument.item_ids():
-        item = instrument.item(item_id)
-        measure, dimension = item.measure, item.dimension
-        out[item_id] = [item_id, f"{measure}_{dimension}", item.text["nb"], item.text["en"]]
-    return out
-
-
-def _match_items(draft: _Draft, instrument: Instrument, free: list[str]) -> None:
-    """Greedy one-to-one matching of columns to items by best similarity."""
-    candidates = {
-        i: [_matcher(_norm(n)) for n in names] for i, names in _item_candidates(instrument).items()
-    }
-    order = {item_id: i for i, item_id in enumerate(candidates)}
-    scores = []
-    for column in free:
-        texts = [_norm(t) for t in _column_texts(draft.raw, column)]
-        for item_id, matchers in candidates.items():
-            score = round(max(_best_similarity(texts, m) for m in matchers), 3)
-            scores.append((score, column, item_id))
-    scores.sort(key=lambda s: (-s[0], order[s[2]], s[1]))
-    per_column: dict[str, list[tuple[float, str]]] = {}
-    for score, column, item_id in scores:
-        per_column.setdefault(column, []).append((score, item_id))
-    used_columns, used_items = set(), set()
-    for score, column, item_id in scores:
-        if score < MIN_SIMILARITY or column in used_columns or item_id in used_items:
-            continue
-        used_columns.add(column)
-        used_items.add(item_id)
-        draft.columns[item_id] = column
-        rivals = [i for s, i in per_column[column] if i != item_id and s > score - 0.03]
-        if score < SURE_SIMILARITY:
-            draft.notes[item_id] = f"{score:.2f} similar to the item's id or wording"
-        if rivals:
-            draft.notes[item_id] = (
-                draft.notes.get(item_id, "") + "; " if item_id in draft.notes else ""
-            ) + f"as similar to {', '.join(rivals[:3])}"
-
-
-def _field_score(raw: RawTable, column: str, words: tuple[str, ...]) -> float:
-    best = 0.0
-    for text in _column_texts(raw, column):
-        norm = _norm(text)
-        for word in words:
-            w = _norm(word)
-            if norm == w or text.strip().casefold() == word:
-                return 1.0
-            if w and re.search(rf"(?<!\w){re.escape(w)}(?!\w)", norm) and len(w) > 2:
-                best = max(best, 0.8)
-    return best
-
-
-def _match_fields(draft: _Draft, instrument: Instrument) -> None:
-    for name, words in _FIELD_WORDS.items():
-        extra = ()
-        if name == "barriers":
-            extra = tuple(instrument.barrier_text.values())
-        best, best_column = 0.0, None
-        for column in draft.raw.frame.columns:
-            if column in draft.columns.values():
-                continue
-            score = max(
-                _field_score(draft.raw, column, words),
-                max(
-                    (_similarity(t, e) for t in _column_texts(draft.raw, column) for e in extra),
-                    default=0.0,
-                ),
-            )
-            if score > best:
-                best, best_column = score, column
-        if best_column is not None and best >= 0.75:
-            draft.columns[name] = best_column
-            if best < 1.0:
-                draft.notes[name] = f"guessed from the header ({best:.2f})"
-
-
-def _share(values: pd.Series, test: Callable[[str], bool]) -> float:
-    present = values.dropna().unique()
-    if len(present) == 0:
+def _matched_share(values: pd.Series, group: str, matcher: OrganisationMatcher) -> float:
+    present = sorted({str(v).strip() for v in values.dropna()} - {""})
+    if not present:
         return 0.0
-    return sum(bool(test(str(v))) for v in present) / len(present)
+    matches = matcher.match_many(present, group)
+    return sum(m.org_id is not None or m.kind == "ambiguous" for m in matches.values()) / len(
+        present
+    )
 
 
-def _org_column_by_content(draft: _Draft, frames: Frames) -> None:
+def _org_column_by_content(draft: _Draft, matcher: OrganisationMatcher) -> None:
     if "org_id" in draft.columns:
         return
-    municipalities = set(frames["municipality"].units["org_id"])
-    trusts = {normalise_trust_name(t) for t in frames["hospital"].units["org_name"]}
     for column in draft.raw.frame.columns:
         if column in draft.columns.values():
             continue
         values = draft.raw.frame[column]
-        if (
-            _share(values, lambda v: normalise_municipality_number(v) in municipalities) >= 0.8
-            or _share(values, lambda v: normalise_trust_name(v) in trusts) >= 0.8
+        if any(
+            _matched_share(values, g, matcher) >= CONTENT_SHARE
+            for g in ("municipality", "hospital")
         ):
             draft.columns["org_id"] = column
-            draft.notes["org_id"] = "its values look like organisation ids"
+            draft.notes["org_id"] = "its values look like organisations"
             return
 
 
-def _guess_group(draft: _Draft, frames: Frames) -> None:
+def _guess_group(draft: _Draft, matcher: OrganisationMatcher) -> None:
     name = draft.file.casefold()
-    by_name = [g for g, words in _GROUP_WORDS.items() if any(w in name for w in words)]
-    municipalities = set(frames["municipality"].units["org_id"])
-    trusts = {normalise_trust_name(t) for t in frames["hospital"].units["org_name"]}
-    trusts |= {normalise_trust_name(t) for t in frames["hospital"].units["org_id"]}
+    by_name = [g for g, words in GROUP_WORDS.items() if any(w in name for w in words)]
     column = draft.columns.get("org_id")
     by_content = None
     if column is not None:
         values = draft.raw.frame[column]
-        if _share(values, lambda v: normalise_municipality_number(v) in municipalities) >= 0.8:
+        if _matched_share(values, "municipality", matcher) >= CONTENT_SHARE:
             by_content = "gp" if "practice_size" in draft.columns else "municipality"
-        elif _share(values, lambda v: normalise_trust_name(v) in trusts) >= 0.5:
+        elif _matched_share(values, "hospital", matcher) >= CONTENT_SHARE / 2:
             by_content = "hospital"
     if by_content == "municipality" and by_name == ["gp"]:
         by_content = "gp"
-    guess = by_content or (by_name[0] if by_name else "municipality")
-    draft.group = guess
-    if guess == "gp" and "org_id" in draft.columns:
+    draft.group = by_content or (by_name[0] if by_name else "municipality")
+    if draft.group == "gp" and "org_id" in draft.columns:
         draft.columns["municipality_id"] = draft.columns.pop("org_id")
         if "org_id" in draft.notes:
             draft.notes["municipality_id"] = draft.notes.pop("org_id")
@@ -300,40 +167,12 @@ def _guess_group(draft: _Draft, frames: Frames) -> None:
     if by_name:
         clues.append(f"file name suggests {'/'.join(by_name)}")
     if by_content:
-        clues.append(f"organisation column {column!r} looks like {by_content} ids")
+        clues.append(f"organisation column {column!r} looks like {by_content} units")
     draft.group_note = "; ".join(clues) if clues else "no clue in name or columns; a guess"
 
 
-def _guess_values(draft: _Draft, instrument: Instrument) -> None:
-    lookup = scale_lookup(instrument)
-    unknown, codes = set(), set()
-    for item_id, column in draft.columns.items():
-        if "__" not in item_id:
-            continue
-        labels = draft.raw.value_labels.get(column, {})
-        for value in draft.raw.frame[column].dropna().unique():
-            key = normalise_label(labels.get(str(value), str(value)))
-            if key in lookup:
-                continue
-            if key in ("8", "9", "99", "0") and str(value) not in labels:
-                codes.add(key)
-            else:
-                unknown.add(str(value))
-    if codes & {"8", "9"}:
-        draft.values["items"] = {"9": 8, "8": 9}
-        draft.values_note = (
-            "codes 8/9 found: Nettskjema forms often code «Vet ikke» 9 and «Ikke "
-            "relevant» 8; check the form's codebook"
-        )
-    if unknown:
-        shown = ", ".join(repr(v) for v in sorted(unknown)[:10])
-        draft.values_note = (draft.values_note + "; " if draft.values_note else "") + (
-            f"answer values that match no label: {shown} (map them under values.items)"
-        )
-
-
 def _source_id(path: Path, used: set[str]) -> str:
-    base = re.sub(r"[^a-z0-9_]+", "_", _norm(path.stem).replace(" ", "_")).strip("_") or "source"
+    base = re.sub(r"[^a-z0-9_]+", "_", norm(path.stem).replace(" ", "_")).strip("_") or "source"
     if not base[0].isalpha():
         base = f"s_{base}"
     candidate, n = base, 2
@@ -343,15 +182,40 @@ def _source_id(path: Path, used: set[str]) -> str:
     return candidate
 
 
-def _draft_source(path: Path, used: set[str], instrument: Instrument, frames: Frames) -> _Draft:
+def _draft_columns(draft: _Draft, instrument: Instrument) -> None:
+    """Metadata fields (the tool's own first), then items by question text, then header words."""
+    raw = draft.raw
+    draft.fields = tool_fields(raw)
+    taken = set(draft.fields.columns.values())
+    free = [c for c in raw.frame.columns if c not in taken and not is_field_header(raw, c)]
+    items, item_notes = match_items(raw, free, instrument)
+    find_fields(raw, instrument, draft.fields, set(items.values()))
+    draft.columns = {**draft.fields.columns, **items}
+    draft.notes = {**draft.fields.notes, **item_notes}
+
+
+def _draft_values(draft: _Draft, instrument: Instrument, matcher: OrganisationMatcher) -> None:
+    raw, columns = draft.raw, draft.columns
+    item_columns = [c for name, c in columns.items() if "__" in name]
+    draft.values["items"] = draft_item_values(raw, item_columns, instrument)
+    if "role" in columns:
+        draft.values["role"] = draft_role_values(raw, columns["role"], draft.group, instrument)
+    if "practice_size" in columns:
+        draft.values["practice_size"] = draft_number_values(raw, columns["practice_size"])
+    if draft.org_field in columns:
+        group = "gp" if draft.group == "gp" else draft.group
+        draft.orgs = draft_org_map(raw.frame[columns[draft.org_field]], group, matcher)
+
+
+def _draft_source(
+    path: Path, used: set[str], instrument: Instrument, matcher: OrganisationMatcher
+) -> _Draft:
     raw = read_export(path)
     draft = _Draft(id=_source_id(path, used), file=path.name, raw=raw)
-    _match_fields(draft, instrument)
-    _org_column_by_content(draft, frames)
-    free = [c for c in raw.frame.columns if c not in draft.columns.values()]
-    _match_items(draft, instrument, free)
-    _guess_group(draft, frames)
-    _guess_values(draft, instrument)
+    _draft_columns(draft, instrument)
+    _org_column_by_content(draft, matcher)
+    _guess_group(draft, matcher)
+    _draft_values(draft, instrument, matcher)
     draft.unmapped = [c for c in raw.frame.columns if c not in draft.columns.values()]
     return draft
 
@@ -379,17 +243,19 @@ def _fieldwork(drafts: list[_Draft]) -> tuple[str, str, str]:
     return (
         every.min().date().isoformat(),
         every.max().date().isoformat(),
-        "first and last submission in the exports (tests before fieldwork included)",
+        "first and last submission in the exports (tests before fieldwork included): "
+        "set the real fieldwork dates",
     )
 
 
-def _source_lines(d: _Draft) -> list[str]:
+def _file_lines(d: _Draft) -> list[str]:
     meta = d.raw.metadata()
+    tool = d.raw.tool
     lines = [
         f"  - id: {d.id}",
         f"    group: {d.group}{_confirm(d.group_note)}",
         f"    file: {_q(d.file)}",
-        f"    format: {meta['format']}",
+        f"    format: {meta['format']}  # {TOOL_NAMES.get(tool, tool)}",
     ]
     if meta["format"] in ("csv", "nettskjema"):
         lines += [f"    encoding: {meta['encoding']}", f"    delimiter: {_q(meta['delimiter'])}"]
@@ -399,17 +265,75 @@ def _source_lines(d: _Draft) -> list[str]:
         lines.append(f"    sheet: {_q(meta['sheet'])}")
     if meta["header_row"] is not None:
         lines.append(f"    header_row: {meta['header_row']}")
-    lines.append("    columns:")
+    return lines
+
+
+def _column_lines(d: _Draft) -> list[str]:
+    lines = ["    columns:"]
     for name, column in d.columns.items():
         lines.append(f"      {name}: {_q(column)}{_confirm(d.notes.get(name, ''))}")
+    wanted = [f for f in FIELD_PURPOSES if f not in ("org_id", "municipality_id")]
+    wanted.insert(3, d.org_field)
+    for name in wanted:
+        if name in d.columns or (name == "answer_time_ms" and _has_answer_time(d)):
+            continue
+        lines.append(f'      # {name}: ""  # CONFIRM: no column found for {FIELD_PURPOSES[name]}')
     if not any("__" in n for n in d.columns):
         lines.append("      # CONFIRM: no item column recognised; map <measure>__<dimension>")
-    if d.values:
+    for key, values in d.fields.lists.items():
+        lines.append(f"    {key}: [{', '.join(_q(v) for v in values)}]")
+    return lines
+
+
+def _start_column(d: _Draft) -> str | None:
+    """The start-time column cleaning takes the answer time from, when none is mapped."""
+    return next((c for c in d.raw.frame.columns if norm(c) in START_TIMES), None)
+
+
+def _has_answer_time(d: _Draft) -> bool:
+    if "answer_time_ms" in d.columns or "answer_time_s" in d.columns:
+        return True
+    return "submitted_at" in d.columns and _start_column(d) is not None
+
+
+def _value_lines(d: _Draft) -> list[str]:
+    lines = []
+    sections = [(name, v) for name, v in d.values.items() if v.values]
+    if sections:
         lines.append("    values:")
-        items = ", ".join(f"{_q(k)}: {v}" for k, v in d.values["items"].items())
-        lines.append(f"      items: {{{items}}}{_confirm(d.values_note)}")
-    elif d.values_note:
-        lines.append(f"    # CONFIRM: {d.values_note}")
+    for name, draft in sections:
+        lines.append(f"      {name}:{_confirm(draft.note)}")
+        lines += [f"        {_q(raw)}: {_q(code)}" for raw, code in draft.values.items()]
+    for name, draft in d.values.items():
+        if draft.note and not draft.values:
+            lines.append(f"    # CONFIRM ({name}): {draft.note}")
+    return lines
+
+
+def _org_lines(d: _Draft) -> list[str]:
+    orgs = d.orgs
+    lines = []
+    if orgs.entries or orgs.ambiguous:
+        lines.append("    org_id_map:")
+    for raw, (org_id, note) in orgs.entries.items():
+        lines.append(f"      {_q(raw)}: {_q(org_id)}{_confirm(note)}")
+    for raw, rows, candidates in orgs.ambiguous:
+        lines.append(f"      # DECIDE: {_q(raw)} (data rows {rows}) is one of {candidates}")
+        lines.append(f'      # {_q(raw)}: ""')
+    if orgs.unknown:
+        shown = "; ".join(f"{_q(v)} (data rows {rows})" for v, rows in orgs.unknown)
+        lines.append(
+            f"    # CONFIRM: organisations that match no {d.group} of the frame: {shown}; "
+            "map them under org_id_map"
+        )
+    return lines
+
+
+def _source_lines(d: _Draft) -> list[str]:
+    lines = _file_lines(d) + _column_lines(d) + _value_lines(d) + _org_lines(d)
+    start = _start_column(d) if "answer_time_ms" not in d.columns else None
+    if start is not None and "answer_time_s" not in d.columns and "submitted_at" in d.columns:
+        lines.append(f"    # The answer time is {_q(d.columns['submitted_at'])} minus {_q(start)}.")
     if d.unmapped:
         lines.append(f"    # Columns not mapped: {', '.join(_q(c) for c in d.unmapped)}")
     return lines
@@ -419,7 +343,8 @@ def _render(round_id: str, drafts: list[_Draft]) -> str:
     start, end, note = _fieldwork(drafts)
     lines = [
         "# Draft round configuration written by 'anchoring init-round'.",
-        "# Check every line marked CONFIRM, fix what is wrong, then remove the CONFIRM comments.",
+        "# Check every line marked CONFIRM, take every DECIDE, then remove those comments.",
+        "# Every key is described in docs/round-yaml.md.",
         f"round_id: {_q(round_id)}",
         "title:",
         f"  nb: {_q('Forankringsundersøkelsen ' + round_id)}  # CONFIRM: the report title",
@@ -469,9 +394,12 @@ def init_round(root: Path | str, round_id: str, files: list[Path] | None = None)
             f"{paths.raw_dir}: no survey export (csv, txt, xlsx, sav) to read. "
             "Pass the export files: anchoring init-round --round ID FILE..."
         )
-    instrument, frames = load_instrument(), load_frames()
+    instrument = load_instrument()
+    from anchoring.frames import load_frames
+
+    matcher = OrganisationMatcher(load_frames())
     used: set[str] = set()
-    drafts = [_draft_source(p, used, instrument, frames) for p in exports]
+    drafts = [_draft_source(p, used, instrument, matcher) for p in exports]
     target = paths.config_file
     if target.exists():
         target = paths.raw_dir / DRAFT_FILE

@@ -1,0 +1,14 @@
+"""Drafting a round's configuration from its exports (``anchoring init-round``).
+
+- :mod:`~anchoring.drafting.text`: the text normalisation and similarity every matcher shares;
+- :mod:`~anchoring.drafting.fields`: metadata columns (respondent id, submission time, answer
+  time and its unit, test and completion markers, identity, organisation, role);
+- :mod:`~anchoring.drafting.items`: item columns, matched by question text (``<title>:
+  <statement>``, ``<question> - <statement>``, wording variants);
+- :mod:`~anchoring.drafting.answers`: value maps (the answer label set, roles, numbers typed as
+  text);
+- :mod:`~anchoring.drafting.organisations`: ``org_id_map``, every organisation as typed, and the
+  ambiguous ones left to the analyst.
+
+:func:`anchoring.init_round.init_round` puts them together and writes ``round.yaml``.
+"""
