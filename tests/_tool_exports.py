@@ -502,7 +502,37 @@ def _plant_municipal(rows: list[dict], rng: random.Random) -> dict:
     rows.insert(0, test)
     rows[5] = {**rows[5], "role": "Annet"}
     rows[9] = {**rows[9], "barriers": "Ta kontakt på kari.nordmann@example.no om budsjettet"}
-    return {"test": [1], "role_other": [6], "email_in_text": [10]}
+    # inside fieldwork: a test on opening day, and a repeat by the same organisation and role
+    # changing two answers (Nettskjema keeps no identity, so only the answers tell)
+    started, submitted = _moment(rng, FIELDWORK[0])
+    opening = {
+        **rows[1],
+        "barriers": "Bare en test, ignorer",
+        "started": started,
+        "submitted": submitted,
+    }
+    first = rows[20]
+    changed = dict(first["items"])
+    for item_id in list(changed)[:2]:
+        changed[item_id] = 5 if changed[item_id] != 5 else 1
+    repeat = {
+        **first,
+        "items": changed,
+        "started": first["started"] + dt.timedelta(hours=3),
+        "submitted": first["submitted"] + dt.timedelta(hours=3),
+    }
+    rows += [opening, repeat]
+    rows.sort(key=lambda r: r["submitted"])
+    where = {id(row): n for n, row in enumerate(rows, start=1)}
+    return {
+        "test": [1],
+        "role_other": [
+            where[id(rows_role)] for rows_role in rows if rows_role.get("role") == "Annet"
+        ],
+        "email_in_text": [where[id(r)] for r in rows if "kari.nordmann" in str(r.get("barriers"))],
+        "opening_day_test": [where[id(opening)]],
+        "repeat": [where[id(first)], where[id(repeat)]],
+    }
 
 
 def _plant_trusts(rows: list[dict], rng: random.Random) -> dict:
@@ -555,14 +585,16 @@ def write_intake_round(folder: Path, seed: int = 14) -> dict:
     -------
     dict
         ``fieldwork`` (start, end) and per file name: ``tool``, ``group``, ``rows`` (data rows
-        written) and the planted 1-based data row numbers (``test``, ``role_other``,
-        ``email_in_text``; ``resubmission`` (first, repeat); ``preview``, ``unfinished``,
+        written) and the planted 1-based data row numbers (``test`` (before fieldwork),
+        ``opening_day_test`` (inside it), ``repeat`` (first, repeat: same organisation and role,
+        two answers changed), ``role_other``, ``email_in_text``; ``resubmission`` (first,
+        repeat: same e-mail); ``preview``, ``unfinished``,
         ``practice_size_text``, ``fodselsnummer_in_text``), plus ``ids``: each planted row's id
         as in the export (``$submission_id``, Forms ``ID``, Qualtrics ``ResponseId``).
     """
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
-    municipal = _municipal_rows(rng, 39)
+    municipal = _municipal_rows(rng, 37)  # + 3 planted rows: 40
     trusts = _trust_rows(rng, 24)
     gps = _gp_rows(rng, 39)
     planted = {"fieldwork": FIELDWORK}
