@@ -26,7 +26,12 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     from anchoring.simulate import simulate_round
 
     raw_dir = simulate_round(
-        args.root, args.round, seed=args.seed, scale=args.scale, previous_round=args.previous_round
+        args.root,
+        args.round,
+        seed=args.seed,
+        scale=args.scale,
+        previous_round=args.previous_round,
+        formats=args.formats,
     )
     print(raw_dir)
     return 0
@@ -118,6 +123,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         metavar="ID",
         help="round to name as previous in the config",
+    )
+    p.add_argument(
+        "--formats",
+        default="nettskjema,excel,spss",
+        metavar="F,F,F",
+        help="export format per group (municipality, hospital, gp): nettskjema,excel,spss "
+        "(default) or the tools' own formats nettskjema-text, forms, qualtrics for any group",
     )
     add(
         "demo",

@@ -3,10 +3,13 @@
 :func:`simulate_round` writes ``data/raw/<round>/``: ``round.yaml``, three raw exports in three
 real formats (Nettskjema CSV for municipalities, an Excel export for hospital trusts, SPSS for
 GPs), ``truth.json`` with the finite-population true values and every planted problem, and, when
-the GP sample outgrows the packaged frame, a round-supplied GP frame. :func:`simulate_demo_rounds`
-writes the two demo rounds. See ``docs/architecture.md`` and the modules of this package for the
-model (:mod:`~anchoring.simulate.population`), the exports (:mod:`~anchoring.simulate.exports`)
-and the truth (:mod:`~anchoring.simulate.truth`).
+the GP sample outgrows the packaged frame, a round-supplied GP frame. With ``formats`` the
+exports are written as Nettskjema (without codebook), Microsoft Forms or Qualtrics write them,
+with organisations typed as names, tests, resubmissions, unfinished answers and «Annet» roles
+planted (:mod:`~anchoring.simulate.formats`, :mod:`~anchoring.simulate.intake`).
+:func:`simulate_demo_rounds` writes the two demo rounds. See ``docs/architecture.md`` and
+the modules of this package for the model (:mod:`~anchoring.simulate.population`), the
+exports (:mod:`~anchoring.simulate.exports`) and the truth (:mod:`~anchoring.simulate.truth`).
 
 Raw data is immutable: a round folder that already holds files is never overwritten. Simulating
 again with the same arguments is a no-op when every file would be byte-identical (so a script or
@@ -20,12 +23,15 @@ import logging
 import os
 import shutil
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from anchoring.exceptions import AnchoringError
+from anchoring.groups import GROUPS
 from anchoring.paths import RoundPaths
 from anchoring.simulate import settings
 from anchoring.simulate.assembly import RoundSpec, assemble_round
+from anchoring.simulate.formats import DEFAULT_FORMATS, check_formats
 from anchoring.simulate.writer import compare_folders, write_round_files
 
 log = logging.getLogger(__name__)
@@ -48,6 +54,7 @@ def simulate_round(
     scale: float = 1.0,
     previous_round: str | None = None,
     shift: dict | None = None,
+    formats: Sequence[str] | str = DEFAULT_FORMATS,
 ) -> Path:
     """Write a synthetic survey round into ``data/raw/<round_id>`` under ``root``.
 
@@ -69,6 +76,12 @@ def simulate_round(
     shift
         Latent shifts of true locations, ``{group: {measure: delta}}`` or
         ``{group: {measure: {dimension: delta}}}`` (one unit is about 24 index points).
+    formats
+        One export format per group, municipality, hospital, gp (a sequence or comma-separated
+        text): the default ``nettskjema,excel,spss``, or the tool formats ``nettskjema-text``,
+        ``forms``, ``qualtrics`` for any group, written as those tools write them with the
+        intake problems of :mod:`anchoring.simulate.intake` planted
+        (:mod:`anchoring.simulate.formats`).
 
     Returns
     -------
@@ -78,11 +91,19 @@ def simulate_round(
     Raises
     ------
     AnchoringError
-        Bad seed, scale or shift; or the folder already holds files that differ from what this
-        call would write (raw data is immutable: choose another round id or remove the folder).
+        Bad seed, scale, shift or formats; or the folder already holds files that differ from
+        what this call would write (raw data is immutable: choose another round id or remove
+        the folder).
     """
     spec = RoundSpec(
-        round_id, seed, float(scale), previous_round, shift, settings.DEFAULT_YEAR, seed
+        round_id,
+        seed,
+        float(scale),
+        previous_round,
+        shift,
+        settings.DEFAULT_YEAR,
+        seed,
+        check_formats(formats),
     )
     return _simulate(Path(root), spec)
 
@@ -191,6 +212,9 @@ def _refuse_if_other_simulation(target: Path, spec: RoundSpec) -> None:
     }
     found = {key: truth.get(key) for key in wanted}
     found["shift"] = truth.get("model", {}).get("shift", {})
+    wanted["formats"] = list(spec.formats)
+    default = dict(zip(GROUPS, DEFAULT_FORMATS, strict=True))
+    found["formats"] = list(truth.get("formats", default).values())
     differing = [f"{k} {found[k]!r} there, {v!r} asked" for k, v in wanted.items() if found[k] != v]
     if differing:
         raise _immutable(target, "; ".join(differing))

@@ -18,6 +18,13 @@ from anchoring.instrument import Instrument, load_instrument
 from anchoring.simulate import free_text, settings
 from anchoring.simulate.dirt import Planted, plant_dirt
 from anchoring.simulate.exports import CHECKBOX_OPTIONS
+from anchoring.simulate.formats import (
+    DEFAULT_FORMATS,
+    TOOL_FORMATS,
+    check_formats,
+    export_file,
+)
+from anchoring.simulate.intake import IntakePlanted, plant_intake
 from anchoring.simulate.population import GroupPopulation, build_population
 from anchoring.simulate.respondents import (
     Answers,
@@ -32,12 +39,12 @@ from anchoring.simulate.respondents import (
 )
 from anchoring.simulate.streams import derive_rng
 
-SOURCES: tuple[tuple[str, str, str], ...] = (
-    ("kommuner", "municipality", "kommuner.csv"),
-    ("helseforetak", "hospital", "helseforetak.xlsx"),
-    ("fastleger", "gp", "fastleger.sav"),
+SOURCES: tuple[tuple[str, str], ...] = (
+    ("kommuner", "municipality"),
+    ("helseforetak", "hospital"),
+    ("fastleger", "gp"),
 )
-"""Source id, group and file name of the three exports."""
+"""Source id and group of the three exports (the file is the id with the format's extension)."""
 
 GP_FRAME_FILE = "fastleger-ramme.csv"
 """Round-supplied GP frame written when the GP sample would exceed the packaged frame."""
@@ -57,6 +64,8 @@ class RoundSpec:
     shift: dict | None
     year: int
     population_seed: int
+    formats: tuple[str, ...] = DEFAULT_FORMATS
+    """One format per group (:mod:`anchoring.simulate.formats`)."""
 
 
 @dataclass
@@ -69,6 +78,9 @@ class SimulatedSource:
     table: pd.DataFrame
     planted: Planted
     guard_repairs_n: int
+    format: str = DEFAULT_FORMATS[0]
+    intake: IntakePlanted | None = None
+    """What :mod:`anchoring.simulate.intake` planted (tool formats only)."""
 
 
 @dataclass
@@ -86,6 +98,7 @@ class SimulatedRound:
 
 def check_spec(spec: RoundSpec, instrument: Instrument) -> None:
     """Refuse a seed, scale or shift that cannot be simulated, naming the fix."""
+    check_formats(spec.formats)
     if not isinstance(spec.seed, int) or spec.seed < 0:
         raise AnchoringError(f"simulate: seed {spec.seed!r} must be a whole number >= 0.")
     if not 0 < spec.scale <= MAX_SCALE:
@@ -124,7 +137,7 @@ def assemble_round(spec: RoundSpec) -> SimulatedRound:
             spec.shift,
             gp_plan.frame_n if group == "gp" else None,
         )
-        for _, group, _ in SOURCES
+        for _, group in SOURCES
     }
     plans = {
         "municipality": plan_org_strata(populations["municipality"], spec.seed),
@@ -133,9 +146,9 @@ def assemble_round(spec: RoundSpec) -> SimulatedRound:
     }
     sources = [
         _simulate_source(
-            spec, instrument, frames, populations[group], plans[group], sid, file, fieldwork
+            spec, instrument, frames, populations[group], plans[group], sid, fmt, fieldwork
         )
-        for sid, group, file in SOURCES
+        for (sid, group), fmt in zip(SOURCES, spec.formats, strict=True)
     ]
     gp_frame = None
     if gp_plan.frame_n != frames["gp"].psu_n():
@@ -157,7 +170,7 @@ def _simulate_source(
     population: GroupPopulation,
     plan: StratumPlan,
     source_id: str,
-    file: str,
+    fmt: str,
     fieldwork: tuple[dt.date, dt.date],
 ) -> SimulatedSource:
     group = population.group
@@ -176,9 +189,31 @@ def _simulate_source(
         spec.scale,
         municipality_ids,
     )
+    intake = None
+    if fmt in TOOL_FORMATS:
+        hospitals = frames["hospital"].units
+        table, intake = plant_intake(
+            table,
+            fmt,
+            group,
+            item_ids,
+            derive_rng(spec.seed, f"intake:{source_id}"),
+            fieldwork,
+            planted,
+            dict(zip(hospitals["org_id"], hospitals["org_name"], strict=True)),
+        )
     table = table.sort_values(["submitted_s", "seq"], kind="stable", ignore_index=True)
     table["row"] = np.arange(1, len(table) + 1)
-    return SimulatedSource(source_id, group, file, table, planted, answers.guard_repairs_n)
+    return SimulatedSource(
+        source_id,
+        group,
+        export_file(source_id, fmt),
+        table,
+        planted,
+        answers.guard_repairs_n,
+        fmt,
+        intake,
+    )
 
 
 def _genuine_table(
@@ -190,7 +225,7 @@ def _genuine_table(
     fieldwork: tuple[dt.date, dt.date],
 ) -> pd.DataFrame:
     n = len(respondents)
-    group = next(g for s, g, _ in SOURCES if s == source_id)
+    group = next(g for s, g in SOURCES if s == source_id)
     times = derive_rng(spec.seed, f"times:{source_id}")
     comments, themes = free_text.draw_comments(
         instrument,

@@ -23,6 +23,7 @@ from anchoring.instrument import DONT_KNOW, NOT_APPLICABLE, Instrument
 from anchoring.round_config import Source
 from anchoring.simulate import xlsx_rows
 from anchoring.simulate.exports import increasing_ids, local_times
+from anchoring.simulate.population import simulated_roles
 
 LABEL_VARIANTS: dict[int, tuple[str, ...]] = {
     1: ("helt uenig", "Helt  uenig", "Helt uenig "),
@@ -68,7 +69,8 @@ def write_excel_export(
     )
     answers = labels[codes, variant]
     names = [_odd_name(org_names[o], rng) for o in table["org_id"]]
-    role_label = {r.id: r.label["nb"] for r in instrument.roles["hospital"]}
+    drawn = simulated_roles(instrument, "hospital")
+    role_label = {r.id: r.label["nb"] for r in instrument.roles["hospital"] if r.id in drawn}
     ids = increasing_ids(len(table), rng, 4_020_000)
     done = [t.replace(tzinfo=None) for t in local_times(table["submitted_s"].to_numpy())]
     started = [
@@ -102,7 +104,7 @@ def write_excel_export(
         )
     ]
     titles = [[excel_title(export_time.year)], [f"Eksportert {export_time:%d.%m.%Y %H:%M}"]]
-    _save_workbook([*titles, header], rows, path, export_time)
+    save_workbook([*titles, header], rows, path, export_time)
     columns = {
         "respondent_id": "Respondent-ID",
         "submitted_at": "Fullført",
@@ -146,9 +148,14 @@ def _odd_name(name: str, rng: np.random.Generator) -> str:
     return f" {name.upper()} "
 
 
-def _save_workbook(
+def save_workbook(
     top: list[list], rows: list[list], path: Path, stamp: dt.datetime, sheet_name: str = "Rapport"
 ) -> None:
+    """Write a one-sheet workbook with stable bytes: ``top`` rows (titles, header), then ``rows``.
+
+    Date-time cells take openpyxl's date style; text cells are always text (a comment starting
+    with «=» is no formula). Shared by the hospitals' export and the Microsoft Forms workbook.
+    """
     # openpyxl writes the workbook up to the first data row; the other rows are spliced in as
     # the same XML (see anchoring.simulate.xlsx_rows: openpyxl's serialiser is too slow for
     # large rounds). Text cells are always strings, so a comment starting with "=" is no formula.

@@ -26,6 +26,7 @@ import pyreadstat
 from anchoring.instrument import DONT_KNOW, NOT_APPLICABLE, SCALE_POINTS, Instrument
 from anchoring.round_config import Source
 from anchoring.simulate import settings
+from anchoring.simulate.population import simulated_roles
 from anchoring.simulate.respondents import BLANK, OSLO
 
 NETTSKJEMA_DONT_KNOW = "9"
@@ -76,7 +77,7 @@ def write_nettskjema_csv(
     empty unanswered), ``kilde.<option>`` (checkbox, 0/1) and ``barrierer`` (free text).
     """
     item_ids = instrument.item_ids()
-    roles = [r.id for r in instrument.roles["municipality"]]
+    roles = simulated_roles(instrument, "municipality")
     role_code = {r: str(i + 1) for i, r in enumerate(roles)}
     header = ["$submission_id", "$created", "$answer_time_ms", "kommunenr", "rolle"]
     header += [nettskjema_column(i) for i in item_ids]

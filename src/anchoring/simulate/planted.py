@@ -90,3 +90,57 @@ def _chance_straightliners(
                     }
                 )
     return out
+
+
+def intake_by_row(sim: SimulatedRound) -> dict[str, Any]:
+    """The intake plants of each tool-format source by 1-based data row (``truth.json`` ``intake``).
+
+    Per source: ``format``; ``org_values`` (every raw organisation value → frame id; for GPs the
+    practice municipality); ``ambiguous_org_values`` (raw → ``org_id`` meant and the
+    ``candidates``); ``tests`` (row and ``marker``: ``comment`` «TEST – ikke ta med»,
+    ``before_fieldwork``, ``preview``); ``resubmissions`` (dropped ``row``, ``kept_row``,
+    ``basis`` ``identity`` or ``organisation_and_role``, ``changed_items``); ``unfinished``
+    (rows Qualtrics recorded with ``Finished = False``); ``other_roles`` (rows answering
+    «Annet»); ``practice_size_text`` (row, raw text, number meant).
+    """
+    out = {}
+    for source in sim.sources:
+        intake = source.intake
+        if intake is None:
+            continue
+        row_of = dict(zip(source.table["seq"], source.table["row"], strict=True))
+
+        def rows(seqs: list[int], row_of=row_of) -> list[int]:
+            return sorted(int(row_of[s]) for s in seqs)
+
+        out[source.source_id] = {
+            "format": intake.format,
+            "org_values": dict(sorted(intake.organisations.values.items())),
+            "ambiguous_org_values": dict(sorted(intake.organisations.ambiguous.items())),
+            "tests": sorted(
+                ({"row": int(row_of[t["seq"]]), "marker": t["marker"]} for t in intake.tests),
+                key=lambda t: t["row"],
+            ),
+            "resubmissions": sorted(
+                (
+                    {
+                        "row": int(row_of[r["seq"]]),
+                        "kept_row": int(row_of[r["kept_seq"]]),
+                        "basis": r["basis"],
+                        "changed_items": r["changed_items"],
+                    }
+                    for r in intake.resubmissions
+                ),
+                key=lambda r: r["row"],
+            ),
+            "unfinished": rows(intake.unfinished),
+            "other_roles": rows(intake.other_roles),
+            "practice_size_text": sorted(
+                (
+                    {"row": int(row_of[p["seq"]]), "raw": p["raw"], "value": p["value"]}
+                    for p in intake.practice_size_text
+                ),
+                key=lambda p: p["row"],
+            ),
+        }
+    return out

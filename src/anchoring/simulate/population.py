@@ -133,8 +133,18 @@ def _rate_tables(instrument: Instrument, group: str) -> tuple[np.ndarray, np.nda
     return logit(dont_know), not_applicable
 
 
+OTHER_ROLE = "annet"
+"""The «Annet» role: never drawn (so adding it to the instrument leaves rounds unchanged); the
+tool-format exports plant a few (:mod:`anchoring.simulate.intake`)."""
+
+
+def simulated_roles(instrument: Instrument, group: str) -> tuple[str, ...]:
+    """The role codes the simulator draws for a group: the instrument's, without «Annet»."""
+    return tuple(r.id for r in instrument.roles[group] if r.id != OTHER_ROLE)
+
+
 def _roles(instrument: Instrument, group: str) -> tuple[tuple[str, ...], np.ndarray]:
-    roles = tuple(r.id for r in instrument.roles[group])
+    roles = simulated_roles(instrument, group)
     if group == "hospital":
         weights = np.array([settings.HOSPITAL_ROLE_WEIGHTS.get(r, 0.1) for r in roles])
     else:

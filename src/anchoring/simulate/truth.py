@@ -19,7 +19,7 @@ import numpy as np
 from anchoring.instrument import Instrument
 from anchoring.simulate import settings
 from anchoring.simulate.assembly import SimulatedRound
-from anchoring.simulate.planted import planted_by_row, summarise_source
+from anchoring.simulate.planted import intake_by_row, planted_by_row, summarise_source
 from anchoring.simulate.population import GroupPopulation, MeasureTruth, measure_truth, truth_at
 
 DEFINITIONS: dict[str, str] = {
@@ -257,7 +257,7 @@ def build_truth(sim: SimulatedRound) -> dict[str, Any]:
             organisations[group] = _organisation_table(population, sim, orgs)
     for measure in truth:
         truth[measure]["sector"] = _sector({g: truth[measure][g] for g in sim.populations}, dims)
-    return {
+    content = {
         "round_id": spec.round_id,
         "seed": spec.seed,
         "population_seed": spec.population_seed,
@@ -275,6 +275,11 @@ def build_truth(sim: SimulatedRound) -> dict[str, Any]:
         "sources": {s.source_id: summarise_source(s) for s in sim.sources},
         **planted_by_row(sim),
     }
+    intake = intake_by_row(sim)
+    if intake:  # a round with tool formats (the default round's truth is unchanged)
+        content["formats"] = dict(zip(sim.populations, spec.formats, strict=True))
+        content["intake"] = intake
+    return content
 
 
 def _organisation_table(population: GroupPopulation, sim: SimulatedRound, orgs: dict) -> dict:

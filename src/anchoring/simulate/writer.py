@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from anchoring.round_config import RoundConfig, Texts, write_round_config
+from anchoring.round_config import RoundConfig, Source, Texts, write_round_config
 from anchoring.simulate import exports
-from anchoring.simulate.assembly import GP_FRAME_FILE, SimulatedRound
+from anchoring.simulate.assembly import GP_FRAME_FILE, SimulatedRound, SimulatedSource
 from anchoring.simulate.excel_export import write_excel_export
+from anchoring.simulate.forms_export import write_forms_xlsx
+from anchoring.simulate.nettskjema_text import write_nettskjema_text
+from anchoring.simulate.qualtrics_export import write_qualtrics_csv
 from anchoring.simulate.streams import derive_rng
 from anchoring.simulate.truth import build_truth, dumps_truth
 
@@ -21,32 +24,10 @@ def write_round_files(sim: SimulatedRound, folder: Path) -> list[Path]:
     list[pathlib.Path]
         The files written, in writing order.
     """
-    spec, instrument = sim.spec, sim.instrument
+    spec = sim.spec
     export_time = dt.datetime.combine(sim.fieldwork[1] + dt.timedelta(days=3), dt.time(8, 0))
-    tables = {s.source_id: s.table for s in sim.sources}
     files = {s.source_id: folder / s.file for s in sim.sources}
-    hospitals = sim.populations["hospital"].units
-    org_names = dict(zip(hospitals["org_id"], hospitals["org_name"], strict=True))
-    sources = [
-        exports.write_nettskjema_csv(
-            tables["kommuner"], instrument, files["kommuner"], derive_rng(spec.seed, "ids:kommuner")
-        ),
-        write_excel_export(
-            tables["helseforetak"],
-            instrument,
-            files["helseforetak"],
-            derive_rng(spec.seed, "labels:helseforetak"),
-            org_names,
-            export_time,
-        ),
-        exports.write_spss_export(
-            tables["fastleger"],
-            instrument,
-            files["fastleger"],
-            derive_rng(spec.seed, "ids:fastleger"),
-            export_time,
-        ),
-    ]
+    sources = [_write_export(sim, s, files[s.source_id], export_time) for s in sim.sources]
     written = list(files.values())
     frames = {}
     if sim.gp_frame is not None:
@@ -70,6 +51,29 @@ def write_round_files(sim: SimulatedRound, folder: Path) -> list[Path]:
     truth_path = folder / "truth.json"
     truth_path.write_text(dumps_truth(build_truth(sim)), encoding="utf-8", newline="\n")
     return [*written, config_path, truth_path]
+
+
+def _write_export(
+    sim: SimulatedRound, source: SimulatedSource, path: Path, export_time: dt.datetime
+) -> Source:
+    """Write one source's export in its format; its streams are named after the source."""
+    seed, instrument, sid = sim.spec.seed, sim.instrument, source.source_id
+    fmt, table = source.format, source.table
+    if fmt == "nettskjema":
+        return exports.write_nettskjema_csv(table, instrument, path, derive_rng(seed, f"ids:{sid}"))
+    if fmt == "excel":
+        hospitals = sim.populations["hospital"].units
+        org_names = dict(zip(hospitals["org_id"], hospitals["org_name"], strict=True))
+        rng = derive_rng(seed, f"labels:{sid}")
+        return write_excel_export(table, instrument, path, rng, org_names, export_time)
+    if fmt == "spss":
+        rng = derive_rng(seed, f"ids:{sid}")
+        return exports.write_spss_export(table, instrument, path, rng, export_time)
+    rng = derive_rng(seed, f"export:{sid}")
+    if fmt == "forms":
+        return write_forms_xlsx(source, instrument, path, rng, export_time)
+    writer = write_qualtrics_csv if fmt == "qualtrics" else write_nettskjema_text
+    return writer(source, instrument, path, rng)
 
 
 def compare_folders(new: Path, old: Path) -> list[str]:
