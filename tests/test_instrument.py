@@ -132,3 +132,12 @@ def test_instrument_that_is_not_yaml(tmp_path):
 def test_missing_instrument_file(tmp_path):
     with pytest.raises(InstrumentError, match="not found"):
         load_instrument(tmp_path / "nope.yaml")
+
+
+def test_other_role_is_separate_from_each_groups_roles():
+    instrument = load_instrument()
+    assert instrument.other_role.id == "annet"
+    assert instrument.other_role.label == {"nb": "Annet", "en": "Other"}
+    assert "Andre" in instrument.other_role_aliases
+    assert all("annet" not in {r.id for r in roles} for roles in instrument.roles.values())
+    assert [r.id for r in instrument.roles["gp"]] == ["fastlege"]

@@ -161,3 +161,23 @@ def test_code_arrays_of_nullable_and_float_columns():
     assert values[[0, 2]].tolist() == [1, 8] and missing.tolist() == [False, True, False]
     values, missing = code_arrays(pd.Series([1.0, np.nan, 8.0]))
     assert values.tolist() == [1.0, 0.0, 8.0] and missing.tolist() == [False, True, False]
+
+
+def test_role_lookup_reads_other_labels_as_annet_for_every_group():
+    for group in ("municipality", "hospital", "gp"):
+        lookup = role_lookup(INSTRUMENT, group)
+        for label in ("Annet", "Other", "Andre", "annet"):
+            assert lookup[normalise_label(label)] == "annet"
+
+
+def test_unknown_role_fix_suggests_role_codes_not_answer_codes():
+    from anchoring.cleaning.labels import UnknownLabel, raise_unknown_labels
+    from anchoring.exceptions import MappingError
+
+    unknown = [UnknownLabel("x.csv", "kommuner", "Rolle", "role", "Sjef 41234567", (2,), 1)]
+    with pytest.raises(MappingError) as info:
+        raise_unknown_labels(unknown, "round.yaml", {"kommuner": ["kommuneoverlege", "annet"]})
+    message = str(info.value)
+    assert "values: {role:" in message and "kommuneoverlege, annet" in message
+    assert "Ikke relevant" not in message
+    assert "41234567" not in message and "[telefon]" in message

@@ -17,7 +17,8 @@ from pathlib import Path
 from anchoring import __version__
 from anchoring.exceptions import AnchoringError
 from anchoring.logging_setup import configure_logging
-from anchoring.paths import find_project_root
+from anchoring.masking import mask_message
+from anchoring.paths import check_round_id, find_project_root
 
 log = logging.getLogger(__name__)
 
@@ -53,13 +54,17 @@ def _cmd_init_round(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from anchoring.pipeline import validate_round
+    from anchoring.pipeline.validate import check_round
 
-    problems = validate_round(args.root, args.round)
-    for problem in problems:
+    report = check_round(args.root, args.round)
+    for problem in report.problems:
         print(f"- {problem}")
-    if problems:
-        print(f"{len(problems)} problem(s) in round '{args.round}'.")
+    if report.notes:  # after the problems: they do not stop a run
+        print(f"{len(report.notes)} note(s) (not problems; review them):")
+        for note in report.notes:
+            print(f"  * {note}")
+    if report.problems:
+        print(f"{len(report.problems)} problem(s) in round '{args.round}'.")
         return 1
     print(f"Round '{args.round}' is valid.")
     return 0
@@ -169,6 +174,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     configure_logging(verbose=args.verbose)
     try:
+        for given in (getattr(args, "round", None), getattr(args, "previous_round", None)):
+            if given is not None:  # before anything touches the disk
+                check_round_id(given)
         if args.root is None:
             args.root = find_project_root()
         return args.handler(args)
@@ -178,7 +186,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         # A file-system failure the package did not anticipate (disk full, a file where a folder
         # should be, no permission): still one message, no traceback.
-        where = f"{exc.filename}: " if exc.filename else ""
+        where = mask_message(f"{exc.filename}: ") if exc.filename else ""
         print(
             f"anchoring {args.command}: error: {where}{exc.strerror or exc}. Check that the "
             "folder exists, is writable and has free space, then run the command again.",

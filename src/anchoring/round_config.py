@@ -9,7 +9,6 @@ answer values onto the instrument. Cleaning and estimation settings have default
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 from typing import Literal
 
@@ -19,12 +18,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from anchoring.exceptions import RoundConfigError
 from anchoring.groups import GROUPS
 from anchoring.instrument import Instrument
+from anchoring.paths import ROUND_ID_PATTERN
 from anchoring.yaml_io import parse_yaml
 
 ROUND_FILE = "round.yaml"
 GROUP_IDS = GROUPS
 FORMATS = ("nettskjema", "csv", "xlsx", "sav")
-_ROUND_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+_ROUND_ID = ROUND_ID_PATTERN  # one rule for every round id (anchoring.paths)
 
 METADATA_FIELDS: tuple[str, ...] = (
     "respondent_id",
@@ -57,15 +57,24 @@ class _Strict(BaseModel):
 class Texts(_Strict):
     """A text in both report languages."""
 
-    nb: str
-    en: str
+    nb: str = Field(
+        description="Norwegian bokmål text.", examples=["Forankringsmåling 2026"], max_length=200
+    )
+    en: str = Field(description="English text.", examples=["Anchoring survey 2026"], max_length=200)
 
 
 class Fieldwork(_Strict):
     """First and last day of data collection."""
 
-    start: dt.date
-    end: dt.date
+    start: dt.date = Field(
+        description="First day of data collection (ISO date). With "
+        "`cleaning.drop_before_fieldwork`, rows submitted before it (Oslo time) are excluded "
+        "as `before_fieldwork`: test submissions made while setting the survey up.",
+        examples=["2026-03-02"],
+    )
+    end: dt.date = Field(
+        description="Last day of data collection (ISO date).", examples=["2026-03-20"]
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> Fieldwork:
@@ -77,23 +86,93 @@ class Fieldwork(_Strict):
 class Source(_Strict):
     """One raw export and how it maps onto the instrument."""
 
-    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    group: Literal["municipality", "hospital", "gp"]
-    file: str
-    format: Literal["nettskjema", "csv", "xlsx", "sav"] | None = None
-    encoding: str | None = None
-    delimiter: str | None = None
-    decimal: Literal[".", ","] | None = None
-    sheet: str | int | None = None
-    header_row: int | None = Field(default=None, ge=1)
-    columns: dict[str, str]
-    values: dict[str, dict[str, str | int | float]] = Field(default_factory=dict)
-    org_id_map: dict[str, str] = Field(default_factory=dict)
-    test_values: list[str] = Field(default_factory=lambda: ["1", "true", "ja", "yes", "test"])
-    complete_values: list[str] = Field(
-        default_factory=lambda: ["1", "true", "ja", "yes", "finished", "fullført"]
+    id: str = Field(
+        pattern=r"^[a-z][a-z0-9_]*$",
+        description="The source's id: lower-case letters, digits and `_`; unique in the round. "
+        "Prefixes every respondent key (`<id>:<respondent id>`).",
+        examples=["kommuner"],
     )
-    exclude: dict[str, str] = Field(default_factory=dict)
+    group: Literal["municipality", "hospital", "gp"] = Field(
+        description="The stakeholder group that answered this export.", examples=["municipality"]
+    )
+    file: str = Field(
+        description="The export's file name inside `data/raw/<round>/` (never edited).",
+        examples=["kommuner.csv"],
+    )
+    format: Literal["nettskjema", "csv", "xlsx", "sav"] | None = Field(
+        default=None,
+        description="How to parse the file; detected from its content when left out.",
+        examples=["nettskjema"],
+    )
+    encoding: str | None = Field(
+        default=None, description="Text encoding of a CSV (detected).", examples=["cp1252"]
+    )
+    delimiter: str | None = Field(
+        default=None, description="Field delimiter of a CSV (detected).", examples=[";"]
+    )
+    decimal: Literal[".", ","] | None = Field(
+        default=None, description="Decimal mark of a CSV (detected).", examples=[","]
+    )
+    sheet: str | int | None = Field(
+        default=None,
+        description="Worksheet of an xlsx holding the answers (name or 0-based number; default "
+        "the first).",
+        examples=["Rapport"],
+    )
+    header_row: int | None = Field(
+        default=None,
+        ge=1,
+        description="1-based row of the header (detected: a title row above it is skipped).",
+        examples=[3],
+    )
+    columns: dict[str, str] = Field(
+        description="Canonical field → the export's column. Fields: every item id "
+        "(`<measure>__<dimension>`) and `respondent_id`, `identity` (an e-mail or recipient "
+        "reference: only hashed, to find resubmissions; never written), `submitted_at`, "
+        "`answer_time_ms` or `answer_time_s` (one of them), `is_test`, `is_complete`, `org_id` "
+        "(`municipality_id` for GPs), `role`, `practice_size`, `barriers`. A column named as the "
+        "field itself need not be listed.",
+        examples=[
+            {"respondent_id": "$submission_id", "submitted_at": "$created", "org_id": "Kommune"}
+        ],
+    )
+    values: dict[str, dict[str, str | int | float]] = Field(
+        default_factory=dict,
+        description="Per field (or `items` for every item): raw value → what it means. Items: a "
+        "code 1-5, 8 «Vet ikke», 9 «Ikke relevant» or a scale label; `role`: a role code of the "
+        "group (a role that matches none is read as `annet`, «Annet», with a warning); "
+        "`practice_size`: a number (a cell still no number is read as missing, with a warning).",
+        examples=[
+            {"items": {"9": 8}, "role": {"Sjef": "helse_omsorgssjef"}, "practice_size": {"ca 6": 6}}
+        ],
+    )
+    org_id_map: dict[str, str] = Field(
+        default_factory=dict,
+        description="Organisation as written → its id in the frame (kommunenummer or health "
+        "trust id), for values the tolerant matching cannot resolve.",
+        examples=[{"Herøy": "1818"}],
+    )
+    test_values: list[str] = Field(
+        default_factory=lambda: ["1", "true", "ja", "yes", "test"],
+        description="Values of the `is_test` column that mark a test submission "
+        "(case-insensitive); such rows are excluded as `test_marked`.",
+        examples=[["Survey Preview", "Survey Test"]],
+    )
+    complete_values: list[str] = Field(
+        default_factory=lambda: ["1", "true", "ja", "yes", "finished", "fullført"],
+        description="Values of the `is_complete` column that mean the respondent finished "
+        "(case-insensitive, e.g. Qualtrics' `Finished` = True/1); any other row is excluded as "
+        "`incomplete` unless `cleaning.include_unfinished`.",
+        examples=[["True", "1"]],
+    )
+    exclude: dict[str, str] = Field(
+        default_factory=dict,
+        description="The analyst's exclusions: respondent id as in the export (or `row<N>` for "
+        "the N-th data row) → the reason. Those rows go to `exclusions.parquet` with reason "
+        "`analyst` and the text (personal data masked) in `note`. An id not in the export "
+        "stops cleaning.",
+        examples=[{"1017": "TEST – ikke ta med", "row12": "answered for the wrong municipality"}],
+    )
 
     @field_validator("file")
     @classmethod
@@ -133,23 +212,56 @@ def _texts_keys(value: object) -> object:
 class CleaningRules(_Strict):
     """Cleaning rules (issue: ingestion and cleaning); every one configurable per round."""
 
-    drop_before_fieldwork: bool = True
-    min_answered_share: float = Field(default=0.5, ge=0, le=1)
-    include_unfinished: bool = False
-    deduplicate: bool = True
-    resubmissions: Literal["keep_latest", "keep_all"] = "keep_latest"
-    speeder_ratio: float = Field(default=0.3, gt=0, lt=1)
-    exclude_speeders: bool = False
-    exclude_straightliners: bool = False
+    drop_before_fieldwork: bool = Field(
+        default=True, description="Exclude rows submitted before `fieldwork.start`."
+    )
+    min_answered_share: float = Field(
+        default=0.5,
+        ge=0,
+        le=1,
+        description="Exclude as `incomplete` a row answering fewer than this share of its "
+        "source's items («Vet ikke» and «Ikke relevant» count as answers).",
+    )
+    include_unfinished: bool = Field(
+        default=False,
+        description="Keep rows whose `is_complete` says unfinished (default: excluded as "
+        "`incomplete`).",
+    )
+    deduplicate: bool = Field(
+        default=True,
+        description="Exclude exact duplicates (same respondent id, or the same organisation, "
+        "role, answers and comment); the latest is kept.",
+    )
+    resubmissions: Literal["keep_latest", "keep_all"] = Field(
+        default="keep_latest",
+        description="Several submissions by the same `identity` in one source: `keep_latest` "
+        "excludes the earlier ones as `resubmission`; `keep_all` keeps every one.",
+    )
+    speeder_ratio: float = Field(
+        default=0.3,
+        gt=0,
+        lt=1,
+        description="Flag as speeder a row answering faster than this share of its source's "
+        "median answer time.",
+    )
+    exclude_speeders: bool = Field(default=False, description="Exclude speeders, not only flag.")
+    exclude_straightliners: bool = Field(
+        default=False, description="Exclude straight-liners, not only flag."
+    )
 
 
 class StatusRule(_Strict):
     """Thresholds of the anchoring status (methodology §6)."""
 
-    well_index: float = 65.0
-    well_group_lower_limit: float = 50.0
-    well_consensus: float = 0.60
-    partly_index: float = 50.0
+    well_index: float = Field(default=65.0, description="Sector index for «well anchored».")
+    well_group_lower_limit: float = Field(
+        default=50.0,
+        description="Lowest confidence limit every group's index must reach for «well».",
+    )
+    well_consensus: float = Field(
+        default=0.60, description="Lowest Tastle–Wierman consensus of every group for «well»."
+    )
+    partly_index: float = Field(default=50.0, description="Sector index for «partly anchored».")
 
 
 VarianceDesign = Literal["two_stage", "one_stage"]
@@ -159,31 +271,67 @@ VarianceDesign = Literal["two_stage", "one_stage"]
 class EstimationSettings(_Strict):
     """Estimation and disclosure settings (methodology §§2, 6, 7)."""
 
-    level: float = Field(default=0.95, gt=0, lt=1)
-    min_n: int = Field(default=5, ge=1)
-    min_orgs: int = Field(default=3, ge=1)
-    weighting: Literal["design", "raked"] = "design"
-    variance: VarianceDesign = "two_stage"
-    status: StatusRule = Field(default_factory=StatusRule)
+    level: float = Field(default=0.95, gt=0, lt=1, description="Confidence level of intervals.")
+    min_n: int = Field(
+        default=5, ge=1, description="Fewest respondents behind a published estimate."
+    )
+    min_orgs: int = Field(
+        default=3, ge=1, description="Fewest organisations behind a published estimate."
+    )
+    weighting: Literal["design", "raked"] = Field(
+        default="design", description="Design weights, or raked to the frame's margins."
+    )
+    variance: VarianceDesign = Field(
+        default="two_stage",
+        description="Variance design: `two_stage` (organisations, then respondents) or "
+        "`one_stage` (methodology §1; docs/decisions.md).",
+    )
+    status: StatusRule = Field(
+        default_factory=StatusRule, description="Thresholds of the anchoring status."
+    )
 
 
 class RoundConfig(_Strict):
     """The validated configuration of one survey round."""
 
-    round_id: str
-    title: Texts
-    fieldwork: Fieldwork
-    previous_round: str | None = None
-    measures: list[str] | None = None
-    frames: dict[Literal["municipality", "hospital", "gp"], str] = Field(default_factory=dict)
-    sources: list[Source] = Field(min_length=1)
-    cleaning: CleaningRules = Field(default_factory=CleaningRules)
-    estimation: EstimationSettings = Field(default_factory=EstimationSettings)
+    round_id: str = Field(
+        description="The round's id: the folder name under `data/raw/` (letters, digits, `.`, "
+        "`_`, `-`).",
+        examples=["2026-v"],
+    )
+    title: Texts = Field(description="The round's title in both report languages.")
+    fieldwork: Fieldwork = Field(description="First and last day of data collection.")
+    previous_round: str | None = Field(
+        default=None,
+        description="The round to compare with (its estimates must exist), or null.",
+        examples=["2025-h"],
+    )
+    measures: list[str] | None = Field(
+        default=None,
+        description="The measures asked about (ids of the instrument); default every active one.",
+        examples=[["pll", "pjd"]],
+    )
+    frames: dict[Literal["municipality", "hospital", "gp"], str] = Field(
+        default_factory=dict,
+        description="Per group, a sampling-frame file in the round's raw folder replacing the "
+        "packaged one.",
+        examples=[{"gp": "fastleger-ramme.csv"}],
+    )
+    sources: list[Source] = Field(
+        min_length=1, description="The exports of the round, one entry per file."
+    )
+    cleaning: CleaningRules = Field(
+        default_factory=CleaningRules, description="Cleaning rules (every one has a default)."
+    )
+    estimation: EstimationSettings = Field(
+        default_factory=EstimationSettings,
+        description="Estimation and disclosure settings (every one has a default).",
+    )
 
     @field_validator("round_id", "previous_round")
     @classmethod
     def _valid_round_id(cls, value: str | None) -> str | None:
-        if value is not None and not _ROUND_ID.match(value):
+        if value is not None and not _ROUND_ID.fullmatch(value):
             raise ValueError("letters, digits, '.', '_' and '-' only (at most 64)")
         return value
 

@@ -837,10 +837,10 @@ def _register_injection_and_pii() -> None:
     )
     case(
         "formula_as_role",
-        "a formula where the role label should be",
+        "a formula where the role label should be: read as the «other» role (issue #14)",
         {"formula_role.csv": lambda: csv_bytes(role)},
         [source("formula_role.csv")],
-        error("MappingError", "rolle", "row(s) 1", names="formula_role.csv"),
+        ok(8, values=[{"source_row": 1, "column": "role", "value": "annet"}]),
     )
 
 

@@ -44,7 +44,8 @@ from anchoring.cleaning.quality import (
     totals_markdown,
     write_quality_json,
 )
-from anchoring.cleaning.redaction import COUNT_TYPES, redact_codes
+from anchoring.cleaning.redaction import COUNT_TYPES, mask_personal_data, redact_codes
+from anchoring.cleaning.review import REVIEW_KINDS, ReviewRecord, review_records
 from anchoring.cleaning.rules import (
     EXCLUSION_REASONS,
     FLAG_REASONS,
@@ -52,8 +53,10 @@ from anchoring.cleaning.rules import (
     flag_speeders,
     flag_straightliners,
     int8_columns,
+    mark_analyst_exclusions,
     mark_duplicates,
     mark_incomplete,
+    mark_resubmissions,
     mark_tests,
 )
 from anchoring.cleaning.themes import THEME_PREFIX, tag_theme_codes
@@ -63,13 +66,15 @@ from anchoring.groups import GROUPS
 from anchoring.instrument import Instrument, load_instrument
 from anchoring.paths import RoundPaths, find_project_root
 from anchoring.readers import read_export
-from anchoring.round_config import RoundConfig, load_round_config
+from anchoring.round_config import CleaningRules, RoundConfig, load_round_config
 from anchoring.weights import design_weights
 
 log = logging.getLogger(__name__)
 SORT_KEYS = ("group", "org_id", "respondent_key")
 """Row order of ``responses.parquet`` (architecture.md)."""
 _DESIGN_COLUMNS = ("group", "stratum", "org_id")
+_REPEAT_REASONS = ("duplicate", "resubmission")
+"""Exclusion reasons whose row names the kept row in ``duplicate_of_row``."""
 
 
 @dataclass(frozen=True)
@@ -111,6 +116,8 @@ class _SourceOutcome:
     mapped: MappedSource
     reason: np.ndarray  # object array: exclusion reason or None
     duplicate_of: np.ndarray
+    notes: np.ndarray  # object array: the analyst's text of a row excluded as ``analyst``
+    review: dict[str, list[ReviewRecord]]
     kept: pd.DataFrame  # ``_text_code``: the redacted comment, as a position in ``texts``
     redactions: dict[str, int]
     texts: list[str]
@@ -128,23 +135,54 @@ def _round_setup(
             f"{paths.config_file}: round_id is '{config.round_id}' but the "
             f"folder is '{round_id}'. Make them the same."
         )
-    frames = load_frames({g: paths.raw_dir / f for g, f in config.frames.items()})
+    frames = load_frames(paths.resolve_frames(config.frames))
     return paths, config, instrument, frames
 
 
 def _first_pass(
     paths: RoundPaths, config: RoundConfig, instrument: Instrument, item_ids: list[str]
 ) -> list[tuple[MappedSource, np.ndarray, np.ndarray]]:
-    passes, unknown = [], []
+    passes, unknown, problems = [], [], []
     for source in config.sources:
-        raw = read_export(paths.raw_dir / source.file, source)
+        raw = read_export(paths.resolve_export(source.id, source.file), source)
         mapped = map_source(raw, source, instrument, item_ids, str(paths.config_file))
+        problems += mapped.problems
         start = config.fieldwork.start if config.cleaning.drop_before_fieldwork else None
         marked, before = mark_tests(mapped.frame["is_test"], mapped.frame["submitted_at"], start)
-        unknown += mapped.unknown_labels(~(marked | before))
+        listed = analyst_exclusions(mapped)[0]
+        unknown += mapped.unknown_labels(~(marked | before | listed))
         passes.append((mapped, marked, before))
-    raise_unknown_labels(unknown, str(paths.config_file))
+    if problems:  # every source's mapping problems at once, as ``validate`` lists them
+        raise (
+            problems[0]
+            if len(problems) == 1
+            else type(problems[0])("\n".join(str(p) for p in problems))
+        )
+    role_codes = {s.id: group_role_codes(instrument, s.group) for s in config.sources}
+    raise_unknown_labels(unknown, str(paths.config_file), role_codes)
     return passes
+
+
+def analyst_exclusions(mapped: MappedSource) -> tuple[np.ndarray, np.ndarray]:
+    """The rows the analyst excludes (``exclude`` in round.yaml) and their notes, redacted."""
+    listed, notes, _ = mark_analyst_exclusions(
+        mapped.export_ids(), mapped.frame["source_row"], mapped.source.exclude
+    )
+    masked = np.array([mask_personal_data(n) if n else None for n in notes], dtype=object)
+    return listed, masked
+
+
+def group_role_codes(instrument: Instrument, group: str) -> list[str]:
+    """The role codes a source of ``group`` can map to (its roles and the «other» role)."""
+    codes = [r.id for r in instrument.roles[group]]
+    return codes + ([instrument.other_role.id] if instrument.other_role is not None else [])
+
+
+def unfinished_rows(mapped: MappedSource, rules: CleaningRules) -> np.ndarray:
+    """Rows whose ``is_complete`` says unfinished, unless the round includes them."""
+    if rules.include_unfinished:
+        return np.zeros(len(mapped.frame), dtype=bool)
+    return ~mapped.frame["is_complete"].to_numpy(dtype=bool)
 
 
 def _apply_rules(
@@ -168,9 +206,13 @@ def _apply_rules(
     def exclude(mask: np.ndarray, why: str) -> None:
         reason[pd.isna(reason) & mask] = why
 
+    listed, notes = analyst_exclusions(mapped)
+    exclude(listed, "analyst")
     exclude(marked, "test_marked")
     exclude(before, "before_fieldwork")
-    exclude(mark_incomplete(frame[mapped.item_ids], rules.min_answered_share), "incomplete")
+    too_few = mark_incomplete(frame[mapped.item_ids], rules.min_answered_share)
+    exclude(too_few | unfinished_rows(mapped, rules), "incomplete")
+    review = review_records(mapped, pd.isna(reason).astype(bool))
     # organisations of the rows still in play (tolerant matching, so that a resubmission that
     # spells the organisation differently is still recognised as a duplicate)
     in_play = pd.isna(reason) & frame["org_raw"].notna().to_numpy()
@@ -187,6 +229,12 @@ def _apply_rules(
             key_frame, pd.isna(reason), mapped.item_ids, parts.result()
         )
         exclude(duplicate, "duplicate")
+    if rules.resubmissions == "keep_latest":
+        resubmitted, kept_row = mark_resubmissions(
+            frame["identity"], frame["submitted_at"], frame["source_row"], pd.isna(reason)
+        )
+        exclude(resubmitted, "resubmission")
+        duplicate_of = np.where(resubmitted, kept_row, duplicate_of)
     exclude(frame["org_raw"].isna().to_numpy(), "missing_org_id")
     speeder, straight = _flags(config, instrument, mapped, pd.isna(reason))
     if rules.exclude_speeders:
@@ -194,14 +242,14 @@ def _apply_rules(
     if rules.exclude_straightliners:
         exclude(straight, "straightliner")
     keep = pd.isna(reason).astype(bool)
-    kept = frame.drop(columns=["barriers", "org_raw", "is_test"]).assign(
+    kept = frame.drop(columns=["barriers", "org_raw", "is_test", "is_complete", "identity"]).assign(
         org_id=orgs["org_id"],
         stratum=orgs["stratum"],
         is_speeder=speeder,
         is_straightliner=straight,
         _text_code=text_codes,
     )[keep]
-    return _SourceOutcome(mapped, reason, duplicate_of, kept, totals, texts)
+    return _SourceOutcome(mapped, reason, duplicate_of, notes, review, kept, totals, texts)
 
 
 def _flags(
@@ -337,7 +385,9 @@ def _exclusions(config: RoundConfig, outcomes: list[_SourceOutcome]) -> pd.DataF
         dropped = pd.notna(outcome.reason)
         rows = outcome.mapped.frame["source_row"].to_numpy()[dropped]
         reasons = outcome.reason[dropped]
-        dup = np.where(reasons == "duplicate", outcome.duplicate_of[dropped], 0)
+        repeats = np.isin(reasons, list(_REPEAT_REASONS))
+        dup = np.where(repeats, outcome.duplicate_of[dropped], 0)
+        notes = np.where(reasons == "analyst", outcome.notes[dropped], None)
         parts.append(
             pd.DataFrame(
                 {
@@ -346,11 +396,12 @@ def _exclusions(config: RoundConfig, outcomes: list[_SourceOutcome]) -> pd.DataF
                     "source_row": rows.astype("int64"),
                     "reason": reasons.astype(str),
                     "duplicate_of_row": pd.array(np.where(dup > 0, dup, 0), dtype="Int64"),
+                    "note": pd.array(notes, dtype="str"),
                 }
             )
         )
     out = pd.concat(parts, ignore_index=True)
-    out.loc[out["reason"] != "duplicate", "duplicate_of_row"] = pd.NA
+    out.loc[~out["reason"].isin(_REPEAT_REASONS), "duplicate_of_row"] = pd.NA
     return out.sort_values(["source_id", "source_row"], kind="stable", ignore_index=True)
 
 
@@ -380,7 +431,10 @@ def _quality(
                 },
                 "redactions_by_type": o.redactions,
                 "items_not_mapped": [i for i in item_ids if i not in o.mapped.item_ids],
-                "answer_time_from": o.mapped.columns.get("answer_time_ms"),
+                "answer_time_from": o.mapped.columns.get(
+                    "answer_time_ms", o.mapped.columns.get("answer_time_s")
+                ),
+                "warnings": [w.as_record() for w in o.mapped.warnings],
             }
         )
     # in output row order: the weighting efficiency sums the weights in that order
@@ -404,6 +458,10 @@ def _quality(
             "redactions_by_type": total("redactions_by_type", COUNT_TYPES),
         },
         "items": item_rates(responses, item_ids),
+        "warnings": [w for s in sources for w in s["warnings"]],
+        "review": {
+            kind: [r.as_record() for o in outcomes for r in o.review[kind]] for kind in REVIEW_KINDS
+        },
         "response_rates": strata,
         "groups": groups,
     }

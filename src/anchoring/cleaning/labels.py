@@ -79,12 +79,21 @@ def scale_lookup(instrument: Instrument) -> dict[str, int]:
 
 
 def role_lookup(instrument: Instrument, group: str) -> dict[str, str]:
-    """Normalised role code or label (nb, en) → role code, for one stakeholder group."""
+    """Normalised role code or label (nb, en) → role code, for one stakeholder group.
+
+    Includes the instrument's «other» role (``annet``: «Annet», "Other", «Andre» …), which every
+    group can answer (:attr:`~anchoring.instrument.Instrument.other_role`).
+    """
     lookup = {}
-    for role in instrument.roles[group]:
+    other = instrument.other_role
+    roles = instrument.roles[group] + ((other,) if other is not None else ())
+    for role in roles:
         lookup[normalise_label(role.id)] = role.id
         for label in role.label.values():
             lookup[normalise_label(label)] = role.id
+    if other is not None:
+        for alias in instrument.other_role_aliases:
+            lookup.setdefault(normalise_label(alias), other.id)
     return lookup
 
 
@@ -100,28 +109,55 @@ class UnknownLabel:
     rows: tuple[int, ...]
     count: int
 
+    @property
+    def shown_value(self) -> str:
+        """The value as a message may quote it: personal-data shapes masked."""
+        from anchoring.cleaning.redaction import mask_personal_data  # redaction imports labels
+
+        return mask_personal_data(self.value)
+
     def describe(self) -> str:
-        """One line for the error message: file, column, value, example rows."""
+        """One line for the error message: file, column, value (masked), example rows."""
         rows = ", ".join(str(r) for r in self.rows)
         more = f"; {self.count} rows in all" if self.count > len(self.rows) else ""
         return (
-            f"{self.file}: column '{self.column}' ({self.field}): value {self.value!r} in "
+            f"{self.file}: column '{self.column}' ({self.field}): value {self.shown_value!r} in "
             f"data row(s) {rows}{more}"
         )
 
 
-def raise_unknown_labels(unknown: list[UnknownLabel], config_path: str) -> None:
-    """Raise one :class:`MappingError` listing every unknown label, or return if there is none."""
+_ITEM_TARGET = "<code 1-5, 8 Vet ikke or 9 Ikke relevant, or a label>"
+
+
+def raise_unknown_labels(
+    unknown: list[UnknownLabel], config_path: str, role_codes: dict[str, list[str]] | None = None
+) -> None:
+    """Raise one :class:`MappingError` listing every unknown label, or return if there is none.
+
+    The fix names, for each ``values`` section concerned, an example entry with a valid target:
+    an answer code for the items, a role code of the source's group (``role_codes``: source id
+    → codes) for ``role``.
+    """
     if not unknown:
         return
     lines = "\n  ".join(u.describe() for u in unknown)
-    first = unknown[0]
-    section = "items" if "__" in first.field else first.field
+    examples = {}
+    for u in unknown:
+        section = "items" if "__" in u.field else u.field
+        if (u.source_id, section) in examples:
+            continue
+        target = _ITEM_TARGET
+        if section == "role":
+            codes = (role_codes or {}).get(u.source_id, [])
+            target = f"<a role code: {', '.join(codes)}>" if codes else "<a role code>"
+        examples[(u.source_id, section)] = (
+            f"  sources: [{{id: {u.source_id}, values: {{{section}: "
+            f"{{{u.shown_value!r}: {target}}}}}}}]"
+        )
     raise MappingError(
         f"{len(unknown)} answer value(s) match no label of the instrument:\n  {lines}\n"
         f"Fix: map each value in {config_path} under the source's 'values', e.g.\n"
-        f"  sources: [{{id: {first.source_id}, values: {{{section}: {{{first.value!r}: <code 1-5, "
-        "8 Vet ikke or 9 Ikke relevant, or a label>}}}}]"
+        + "\n".join(examples.values())
     )
 
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -31,7 +33,9 @@ from anchoring.cleaning.labels import (
     text_from_codes,
     unknown_labels,
 )
-from anchoring.exceptions import InputFileError, MappingError, RoundConfigError
+from anchoring.cleaning.redaction import mask_personal_data
+from anchoring.cleaning.rules import mark_analyst_exclusions
+from anchoring.exceptions import AnchoringError, InputFileError, MappingError, RoundConfigError
 from anchoring.instrument import Instrument
 from anchoring.readers import RawTable
 from anchoring.round_config import METADATA_FIELDS, Source
@@ -39,6 +43,8 @@ from anchoring.round_config import METADATA_FIELDS, Source
 _OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 _LOCAL_ZONE = "Europe/Oslo"
+_EXAMPLE_VALUES = 5
+T = TypeVar("T")
 _ISO_INSTANT = (
     r"^\d{4}-[01]\d-[0-3]\d[T ](?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,6})?"
     r"(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$"
@@ -60,6 +66,48 @@ START_TIME_HEADERS: tuple[str, ...] = (
 ``submitted_at`` minus this column (Questback, SurveyXact and Forms export both times)."""
 
 
+@dataclass(frozen=True)
+class MappingWarning:
+    """Cells read leniently rather than refused: counted, reported, not an error.
+
+    ``kind`` is ``role_other`` (a role that matches no role of the group, read as the «other»
+    role) or ``not_a_number`` (a numeric field's cell that is no number, read as missing).
+    ``values`` are a few of the raw values, masked (:func:`mask_personal_data`), for messages
+    only: :meth:`as_record` (``quality.json``) leaves them out.
+    """
+
+    source_id: str
+    field: str
+    column: str
+    kind: str
+    rows_n: int
+    values: tuple[str, ...] = ()
+
+    def describe(self, file: str) -> str:
+        """One line for ``validate``: file, column, how many rows, example values, the fix."""
+        shown = ", ".join(repr(v) for v in self.values)
+        if self.kind == "role_other":
+            what = "match no role of the group and are read as the «other» role (annet)"
+            fix = f"map them under sources[{self.source_id}].values.role if they are a role"
+        else:
+            what = "are not numbers and are read as missing"
+            fix = f"map them to numbers under sources[{self.source_id}].values.{self.field}"
+        return (
+            f"{file}: column '{self.column}' ({self.field}): {self.rows_n} row(s) {what} "
+            f"(e.g. {shown}); {fix}."
+        )
+
+    def as_record(self) -> dict[str, object]:
+        """The warning for ``quality.json``: counts and names, no raw value."""
+        return {
+            "source_id": self.source_id,
+            "field": self.field,
+            "column": self.column,
+            "kind": self.kind,
+            "rows_n": self.rows_n,
+        }
+
+
 @dataclass
 class MappedSource:
     """A source mapped onto canonical fields.
@@ -69,10 +117,12 @@ class MappedSource:
     source, raw
         The config entry and the raw table.
     frame
-        ``source_row`` (1-based data row), ``respondent_id``, ``submitted_at`` (UTC),
-        ``answer_time_ms``, ``is_test``, ``org_raw`` (the organisation as written; for GPs the
-        practice's municipality number), ``role``, ``practice_size``, ``barriers`` (raw free
-        text, never written) and one Int8 column per item of the round.
+        ``source_row`` (1-based data row), ``respondent_id``, ``identity`` (a SHA-256 of the
+        respondent's identity as the tool knows it, casefolded: in memory only, never written),
+        ``submitted_at`` (UTC), ``answer_time_ms``, ``is_test``, ``is_complete``, ``org_raw``
+        (the organisation as written; for GPs the practice's municipality number), ``role``,
+        ``practice_size``, ``barriers`` (raw free text, never written) and one Int8 column per
+        item of the round.
     item_ids
         Items of the round this source maps (the others are ``<NA>``).
     columns
@@ -80,6 +130,12 @@ class MappedSource:
     unknown
         Per column: (raw column, field, raw value → 0-based row positions) of answer values that
         match no label; see :meth:`unknown_labels`.
+    problems
+        Every problem found while mapping (a missing column, a date that does not parse, an id
+        under ``exclude`` that is not in the export …), collected so that ``validate`` lists all
+        of them; cleaning raises them (:meth:`raise_problems`).
+    warnings
+        Cells read leniently (:class:`MappingWarning`).
     """
 
     source: Source
@@ -88,6 +144,43 @@ class MappedSource:
     item_ids: list[str]
     columns: dict[str, str]
     unknown: list[tuple[str, str, dict[str, np.ndarray]]] = field(default_factory=list)
+    problems: list[AnchoringError] = field(default_factory=list)
+    warnings: list[MappingWarning] = field(default_factory=list)
+
+    def raise_problems(self) -> None:
+        """Raise the mapping problems as one error of the first one's kind, or return."""
+        if not self.problems:
+            return
+        first = self.problems[0]
+        if len(self.problems) == 1:
+            raise first
+        raise type(first)("\n".join(str(p) for p in self.problems))
+
+    def row_keys(self) -> pd.Series:
+        """Per row the key the analyst uses for it (``exclude``, review lists).
+
+        The respondent id as in the export when it is a plain id (letters, digits, ``._-``, not
+        11 digits), else ``row<N>`` with N the 1-based data row: an e-mail used as id is never
+        shown, and a source without a respondent id column is keyed by row.
+        """
+        rows = self.frame["source_row"].to_numpy()
+        keys = pd.Series([f"row{r}" for r in rows], dtype="str")
+        export_ids = self.export_ids()
+        plain = (
+            export_ids.str.fullmatch(_SAFE_ID.pattern).fillna(False)
+            & ~export_ids.str.fullmatch(r"\d{11}").fillna(False)
+        ).to_numpy(dtype=bool)
+        keys[plain] = export_ids[plain]
+        return keys
+
+    def export_ids(self) -> pd.Series:
+        """The respondent id column as in the export (stripped; ``<NA>`` where none)."""
+        column = self.columns.get("respondent_id")
+        n = len(self.frame)
+        if column is None:
+            return pd.Series([None] * n, dtype="str")
+        ids = self.raw.frame[column].astype("str").str.strip()
+        return ids.where(ids != "").reset_index(drop=True)
 
     def unknown_labels(self, relevant: np.ndarray | None = None) -> list[UnknownLabel]:
         """Unknown answer values in the rows marked ``relevant`` (default: all rows)."""
@@ -118,9 +211,23 @@ def resolve_columns(
     RoundConfigError
         The source maps no item, or not the organisation column its group needs.
     """
+    resolved, problems = collect_columns(raw, source, fields, config_path)
+    if problems:
+        raise problems[0]
+    return resolved
+
+
+def collect_columns(
+    raw: RawTable, source: Source, fields: list[str], config_path: str
+) -> tuple[dict[str, str], list[AnchoringError]]:
+    """As :func:`resolve_columns`, with the problems returned instead of raised.
+
+    The columns found are resolved even when others are missing, so that the checks that need
+    them (labels, organisations) still run and ``validate`` lists every problem at once.
+    """
     header = list(raw.frame.columns)
     by_norm = {_norm_header(c): c for c in header}
-    resolved, missing = {}, []
+    resolved, missing, problems = {}, [], []
     for name, column in source.columns.items():
         found = column if column in header else by_norm.get(_norm_header(column))
         if found is None:
@@ -128,47 +235,72 @@ def resolve_columns(
         else:
             resolved[name] = found
     if missing:
-        shown = ", ".join(repr(c) for c in header[:25]) + (" ..." if len(header) > 25 else "")
-        sheets = ""
-        if raw.sheet is not None and len(raw.sheets) > 1:
-            sheets = (
-                f" of sheet {raw.sheet!r} (the workbook has sheets {list(raw.sheets)}; "
-                "set 'sheet' in round.yaml if the answers are on another)"
-            )
-        raise InputFileError(
-            f"{raw.path}: required column(s) {', '.join(missing)} not found in the header"
-            f"{f' (row {raw.header_row})' if raw.header_row else ''}{sheets}. "
-            f"Columns present: {shown}. "
-            f"Fix sources[{source.id}].columns in {config_path} or export the column."
-        )
+        problems.append(_missing_columns(raw, source, missing, config_path))
     for name in fields:
         if name not in resolved and name in header:
             resolved[name] = name
     if source.group == "gp" and "municipality_id" not in resolved and "org_id" in resolved:
         resolved["municipality_id"] = resolved.pop("org_id")
     org_field = "municipality_id" if source.group == "gp" else "org_id"
-    if org_field not in resolved:
-        raise RoundConfigError(
-            f"{config_path}: sources[{source.id}].columns must map "
-            f"'{org_field}' (the {source.group} organisation) to a column of "
-            f"{raw.path.name}."
+    if org_field not in resolved and org_field not in source.columns:
+        problems.append(
+            RoundConfigError(
+                f"{config_path}: sources[{source.id}].columns must map "
+                f"'{org_field}' (the {source.group} organisation) to a column of "
+                f"{raw.path.name}."
+            )
         )
-    if not any("__" in name for name in resolved):
-        raise RoundConfigError(
-            f"{config_path}: sources[{source.id}].columns maps no item "
-            f"(<measure>__<dimension>) to a column of {raw.path.name}."
+    if not any("__" in name for name in {**source.columns, **resolved}):
+        problems.append(
+            RoundConfigError(
+                f"{config_path}: sources[{source.id}].columns maps no item "
+                f"(<measure>__<dimension>) to a column of {raw.path.name}."
+            )
         )
-    return resolved
+    return resolved, problems
+
+
+def _missing_columns(
+    raw: RawTable, source: Source, missing: list[str], config_path: str
+) -> InputFileError:
+    header = list(raw.frame.columns)
+    shown = ", ".join(repr(c) for c in header[:25]) + (" ..." if len(header) > 25 else "")
+    sheets = ""
+    if raw.sheet is not None and len(raw.sheets) > 1:
+        sheets = (
+            f" of sheet {raw.sheet!r} (the workbook has sheets {list(raw.sheets)}; "
+            "set 'sheet' in round.yaml if the answers are on another)"
+        )
+    return InputFileError(
+        f"{raw.path}: required column(s) {', '.join(missing)} not found in the header"
+        f"{f' (row {raw.header_row})' if raw.header_row else ''}{sheets}. "
+        f"Columns present: {shown}. "
+        f"Fix sources[{source.id}].columns in {config_path} or export the column."
+    )
 
 
 def _configured(
-    source: Source, field_name: str, lookup: dict[str, int], config_path: str
+    source: Source,
+    field_name: str,
+    lookup: dict[str, int],
+    config_path: str,
+    problems: list[AnchoringError],
 ) -> dict[str, int]:
+    """The configured ``values`` of an item (``items`` and its own section).
+
+    An entry with no valid target is left out and recorded in ``problems`` (once).
+    """
     out = {}
     for section in ("items", field_name) if "__" in field_name else (field_name,):
         for raw, value in source.values.get(section, {}).items():
-            where = f"{config_path}: sources[{source.id}].values.{section}[{raw!r}]"
-            code = resolve_configured(value, lookup, where)
+            shown = mask_personal_data(raw)
+            where = f"{config_path}: sources[{source.id}].values.{section}[{shown!r}]"
+            try:
+                code = resolve_configured(value, lookup, where)
+            except RoundConfigError as exc:
+                if str(exc) not in {str(p) for p in problems}:
+                    problems.append(exc)
+                continue
             out[raw] = code
             out[normalise_label(raw)] = code
     return out
@@ -193,6 +325,36 @@ def _numbers(raw: RawTable, series: pd.Series, column: str) -> pd.Series:
             "do not. Fix the column map in round.yaml or the export."
         )
     return numbers
+
+
+def _lenient_numbers(
+    raw: RawTable, series: pd.Series, configured: dict[str, str | int | float]
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Numbers of a numeric field; a cell that is no number (after ``values``) is missing.
+
+    ``configured`` maps raw text to a number (``values: {practice_size: {"ca 6": 6}}``), matched
+    as written or as a normalised label. Returns the numbers and, per raw value that is still
+    no number, its 0-based row positions (counted as a warning by the caller).
+    """
+    by_label = {normalise_label(k): v for k, v in configured.items()}
+    positions, uniques = factorize_text(series)
+    texts = []
+    for value in uniques:
+        mapped = configured.get(value, configured.get(str(value).strip()))
+        if mapped is None:
+            mapped = by_label.get(normalise_label(value))
+        texts.append(str(value) if mapped is None else str(mapped))
+    text = text_from_codes(texts, positions, series.index).str.replace(
+        r"[\s\u00a0\u202f]", "", regex=True
+    )
+    if raw.decimal == ",":
+        text = text.str.replace(",", ".", regex=False)
+    numbers = pd.to_numeric(text, errors="coerce").astype("float64").to_numpy()
+    bad = series.notna().to_numpy() & (text != "").fillna(False).to_numpy() & np.isnan(numbers)
+    unknown = {
+        str(uniques[i]): np.flatnonzero(bad & (positions == i)) for i in np.unique(positions[bad])
+    }
+    return numbers, unknown
 
 
 def _iso_instants(series: pd.Series) -> pd.Series | None:
@@ -250,10 +412,13 @@ def _timestamps(raw: RawTable, series: pd.Series, column: str) -> pd.Series:
 
 
 def _answer_time(raw: RawTable, columns: dict[str, str], submitted: pd.Series) -> np.ndarray:
-    """Answer time in ms: the mapped column, else submission minus a start-time column."""
+    """Answer time in ms: the mapped column (ms, or s × 1000), else submitted minus started."""
     if "answer_time_ms" in columns:
         column = columns["answer_time_ms"]
         return _numbers(raw, raw.frame[column], column).to_numpy()
+    if "answer_time_s" in columns:  # Qualtrics' «Duration (in seconds)»
+        column = columns["answer_time_s"]
+        return _numbers(raw, raw.frame[column], column).to_numpy() * 1000.0
     start = next((c for c in raw.frame.columns if _norm_header(c) in START_TIME_HEADERS), None)
     if start is None or "submitted_at" not in columns:
         return np.full(len(raw.frame), np.nan)
@@ -287,30 +452,67 @@ def _respondent_ids(series: pd.Series | None, n: int) -> pd.Series:
     return ids
 
 
+def identity_hashes(series: pd.Series) -> pd.Series:
+    """SHA-256 (hex) of each identity, casefolded and stripped; ``<NA>`` for none.
+
+    The identity (an e-mail, a recipient reference) is hashed as soon as it is read and only
+    the hash is kept, in memory, to find resubmissions; it is never written. No secret salt: the
+    hash only has to make equal identities equal, and it never leaves the process.
+    """
+    positions, uniques = factorize_text(series)
+    hashed = []
+    for value in uniques:
+        text = " ".join(str(value).split()).casefold()
+        hashed.append(hashlib.sha256(text.encode("utf-8")).hexdigest() if text else None)
+    return text_from_codes(hashed, positions, series.index)
+
+
 def _role_codes(
     source: Source, series: pd.Series, instrument: Instrument, config_path: str
-) -> tuple[pd.Series, dict[str, np.ndarray]]:
+) -> tuple[pd.Series, dict[str, np.ndarray], list[AnchoringError]]:
+    """Role codes; a value that matches no role of the group is the «other» role (``annet``).
+
+    Returns the codes, the raw values read as «other» (value → 0-based positions; with no
+    «other» role in the instrument these stay unknown labels) and the problems of the
+    configured ``values.role`` entries.
+    """
     lookup = role_lookup(instrument, source.group)
-    known = set(lookup.values())
-    configured = {}
+    known = sorted(set(lookup.values()))
+    configured, problems = {}, []
     for raw, value in source.values.get("role", {}).items():
         code = lookup.get(normalise_label(str(value)))
         if code is None:
-            raise RoundConfigError(
-                f"{config_path}: sources[{source.id}].values.role[{raw!r}]: "
-                f"{value!r} is not a role of group {source.group} "
-                f"({sorted(known)})."
+            problems.append(
+                RoundConfigError(
+                    f"{config_path}: sources[{source.id}].values.role[{raw!r}]: "
+                    f"{mask_personal_data(str(value))!r} is not a role of group "
+                    f"{source.group}; use one of the role codes {known}."
+                )
             )
+            continue
         configured[normalise_label(raw)] = code
+    other = instrument.other_role.id if instrument.other_role is not None else None
     positions, uniques = factorize_text(series)
     codes = np.empty(len(uniques) + 1, dtype=object)
-    unknown = {}
+    unmatched = {}
     for i, raw in enumerate(uniques):
         key = normalise_label(raw)
         codes[i] = configured.get(key, lookup.get(key))
-        if codes[i] is None:
-            unknown[str(raw)] = np.flatnonzero(positions == i)
-    return text_from_codes(list(codes[:-1]), positions, series.index), unknown
+        if codes[i] is None and key:
+            unmatched[str(raw)] = np.flatnonzero(positions == i)
+            codes[i] = other
+    return text_from_codes(list(codes[:-1]), positions, series.index), unmatched, problems
+
+
+def _warning(
+    source: Source, field_name: str, column: str, kind: str, by_value: dict[str, np.ndarray]
+) -> list[MappingWarning]:
+    """One :class:`MappingWarning` for the values of a column read leniently (none if empty)."""
+    if not by_value:
+        return []
+    rows_n = int(sum(len(p) for p in by_value.values()))
+    shown = tuple(mask_personal_data(v) for v in sorted(by_value)[:_EXAMPLE_VALUES])
+    return [MappingWarning(source.id, field_name, column, kind, rows_n, shown)]
 
 
 def map_source(
@@ -334,76 +536,158 @@ def map_source(
     Returns
     -------
     MappedSource
-        Typed canonical columns; unknown answer labels collected, not raised.
-
-    Raises
-    ------
-    InputFileError, RoundConfigError, MappingError
-        A mapped column is missing; the config is unusable; a number or date does not parse.
+        Typed canonical columns. Nothing is raised: unknown answer labels, problems (a missing
+        column, a date or answer time that does not parse, a configured value with no valid
+        target, an id under ``exclude`` not in the export) and warnings (a role read as «other»,
+        a number read as missing) are collected on it, so that ``validate`` lists them all in
+        one pass; cleaning raises them (:meth:`MappedSource.raise_problems`).
     """
     fields = [*METADATA_FIELDS, *item_ids]
-    columns = resolve_columns(raw, source, fields, config_path)
-    data = raw.frame
-    n = len(data)
-    source_rows = np.arange(1, n + 1, dtype="int64")
-    out = pd.DataFrame({"source_row": source_rows})
+    columns, problems = collect_columns(raw, source, fields, config_path)
+    frame = _metadata_frame(raw, source, columns, problems)
+    mapped = MappedSource(source, raw, frame, [], columns, problems=problems)
+    _map_role(mapped, instrument, config_path)
+    _map_practice_size(mapped)
+    _map_items(mapped, instrument, item_ids, config_path)
+    _check_exclude(mapped, config_path)
+    return mapped
+
+
+def _attempt(problems: list[AnchoringError], compute: Callable[[], T], fallback: T) -> T:
+    """``compute()``, or ``fallback`` with the problem recorded when it raises."""
+    try:
+        return compute()
+    except AnchoringError as exc:
+        problems.append(exc)
+        return fallback
+
+
+def _metadata_frame(
+    raw: RawTable, source: Source, columns: dict[str, str], problems: list[AnchoringError]
+) -> pd.DataFrame:
+    """``source_row`` and the canonical metadata columns (not role, size or items)."""
+    data, n = raw.frame, len(raw.frame)
+    out = pd.DataFrame({"source_row": np.arange(1, n + 1, dtype="int64")})
     get = lambda name: data[columns[name]] if name in columns else None  # noqa: E731
+    no_text = pd.Series([None] * n, dtype="str")
     out["respondent_id"] = _respondent_ids(get("respondent_id"), n).array
+    out["identity"] = identity_hashes(get("identity")).array if "identity" in columns else no_text
+    never = pd.Series(pd.NaT, index=range(n), dtype="datetime64[us, UTC]")
     out["submitted_at"] = (
-        _timestamps(raw, get("submitted_at"), columns["submitted_at"]).array
+        _attempt(
+            problems,
+            lambda: _timestamps(raw, get("submitted_at"), columns["submitted_at"]),
+            never,
+        ).array
         if "submitted_at" in columns
-        else pd.Series(pd.NaT, index=range(n), dtype="datetime64[us, UTC]")
+        else never
     )
-    out["answer_time_ms"] = _answer_time(raw, columns, out["submitted_at"])
-    tests = {v.casefold() for v in source.test_values}
-    out["is_test"] = (
-        get("is_test").str.strip().str.casefold().isin(tests).to_numpy()
-        if "is_test" in columns
-        else False
+    out["answer_time_ms"] = _attempt(
+        problems,
+        lambda: _answer_time(raw, columns, out["submitted_at"]),
+        np.full(n, np.nan),
     )
+    out["is_test"] = _flag(get("is_test"), source.test_values, default=False, n=n)
+    out["is_complete"] = _flag(get("is_complete"), source.complete_values, default=True, n=n)
     org_field = "municipality_id" if source.group == "gp" else "org_id"
-    out["org_raw"] = get(org_field).array
-    unknown = []
-    if "role" in columns:
-        roles, bad = _role_codes(source, get("role"), instrument, config_path)
-        out["role"] = roles.array
-        unknown.append((columns["role"], "role", bad))
-    else:
+    out["org_raw"] = get(org_field).array if org_field in columns else no_text.array
+    out["barriers"] = get("barriers").array if "barriers" in columns else no_text.array
+    return out
+
+
+def _flag(series: pd.Series | None, true_values: list[str], default: bool, n: int) -> np.ndarray:
+    """Whether each cell is one of ``true_values`` (case-insensitive); ``default`` if unmapped."""
+    if series is None:
+        return np.full(n, default, dtype=bool)
+    values = {v.casefold() for v in true_values}
+    return series.str.strip().str.casefold().isin(values).to_numpy(dtype=bool)
+
+
+def _map_role(mapped: MappedSource, instrument: Instrument, config_path: str) -> None:
+    """The ``role`` column: codes, with unmatched values read as «other» and counted."""
+    source, n = mapped.source, len(mapped.frame)
+    if "role" not in mapped.columns:
         roles = instrument.roles[source.group]
         only = roles[0].id if len(roles) == 1 else None  # e.g. every GP is a «fastlege»
-        out["role"] = pd.Series([only] * n, dtype="str")
-    out["practice_size"] = (
-        _numbers(raw, get("practice_size"), columns["practice_size"]).to_numpy()
-        if "practice_size" in columns
-        else np.nan
+        mapped.frame["role"] = pd.Series([only] * n, dtype="str")
+        return
+    column = mapped.columns["role"]
+    codes, unmatched, problems = _role_codes(
+        source, mapped.raw.frame[column], instrument, config_path
     )
-    out["barriers"] = (
-        get("barriers").array if "barriers" in columns else pd.Series([None] * n, dtype="str").array
-    )
+    mapped.frame["role"] = codes.array
+    mapped.problems.extend(problems)
+    if instrument.other_role is None:
+        mapped.unknown.append((column, "role", unmatched))
+    else:
+        mapped.warnings.extend(_warning(source, "role", column, "role_other", unmatched))
+
+
+def _map_practice_size(mapped: MappedSource) -> None:
+    """``practice_size``: numbers (through ``values``); other cells missing, counted."""
+    if "practice_size" not in mapped.columns:
+        mapped.frame["practice_size"] = np.nan
+        return
+    column = mapped.columns["practice_size"]
+    configured = mapped.source.values.get("practice_size", {})
+    numbers, bad = _lenient_numbers(mapped.raw, mapped.raw.frame[column], configured)
+    mapped.frame["practice_size"] = numbers
+    mapped.warnings.extend(_warning(mapped.source, "practice_size", column, "not_a_number", bad))
+
+
+def _map_items(
+    mapped: MappedSource, instrument: Instrument, item_ids: list[str], config_path: str
+) -> None:
+    """One Int8 column per item of the round; unknown labels collected on ``mapped``."""
+    source, columns, data = mapped.source, mapped.columns, mapped.raw.frame
+    n = len(data)
     lookup = scale_lookup(instrument)
-    mapped = [i for i in item_ids if i in columns]
-    codings = {
-        item: ColumnCoding(
-            _configured(source, item, lookup, config_path),
-            raw.value_labels.get(columns[item], {}),
-            frozenset(raw.user_missing.get(columns[item], ())),
+    mapped.item_ids = [i for i in item_ids if i in columns]
+    codings = {}
+    for item in mapped.item_ids:
+        codings[item] = ColumnCoding(
+            _configured(source, item, lookup, config_path, mapped.problems),
+            mapped.raw.value_labels.get(columns[item], {}),
+            frozenset(mapped.raw.user_missing.get(columns[item], ())),
             lookup,
         )
-        for item in mapped
-    }
     with ThreadPoolExecutor(2) as pool:  # mostly Arrow and numpy: columns side by side
         coded = dict(
             zip(
-                mapped,
-                pool.map(lambda i: code_column(data[columns[i]], codings[i]), mapped),
+                mapped.item_ids,
+                pool.map(lambda i: code_column(data[columns[i]], codings[i]), mapped.item_ids),
                 strict=True,
             )
         )
     for item in item_ids:
         if item not in columns:
-            out[item] = pd.arrays.IntegerArray(np.zeros(n, dtype="int8"), np.ones(n, dtype=bool))
+            mapped.frame[item] = pd.arrays.IntegerArray(
+                np.zeros(n, dtype="int8"), np.ones(n, dtype=bool)
+            )
             continue
         codes, bad = coded[item]
-        out[item] = codes.array
-        unknown.append((columns[item], item, bad))
-    return MappedSource(source, raw, out, mapped, columns, unknown)
+        mapped.frame[item] = codes.array
+        mapped.unknown.append((columns[item], item, bad))
+
+
+def _check_exclude(mapped: MappedSource, config_path: str) -> None:
+    """An id under the source's ``exclude`` that names no row of the export is a problem."""
+    source = mapped.source
+    if not source.exclude:
+        return
+    _, _, missing = mark_analyst_exclusions(
+        mapped.export_ids(), mapped.frame["source_row"], source.exclude
+    )
+    if not missing:
+        return
+    shown = ", ".join(repr(mask_personal_data(m)) for m in missing[:_EXAMPLE_VALUES])
+    more = f" and {len(missing) - _EXAMPLE_VALUES} more" if len(missing) > _EXAMPLE_VALUES else ""
+    column = mapped.columns.get("respondent_id")
+    where = f"its respondent id column '{column}'" if column else "its data rows"
+    mapped.problems.append(
+        RoundConfigError(
+            f"{config_path}: sources[{source.id}].exclude names {len(missing)} id(s) not in "
+            f"{mapped.raw.path.name} ({shown}{more}); an id is the respondent id as in "
+            f"{where}, or row<N> for the N-th data row. Correct or remove them."
+        )
+    )

@@ -44,10 +44,13 @@ EXCLUSION_SCHEMA = pa.schema(
         ("source_row", pa.int64()),
         ("reason", pa.string()),
         ("duplicate_of_row", pa.int64()),
+        ("note", pa.string()),
     ]
 )
 """``exclusions.parquet``: one row per dropped raw row; ``duplicate_of_row`` is the data row
-kept in place of a duplicate (null for other reasons). No personal data."""
+kept in place of a duplicate or a resubmission (null for other reasons); ``note`` the analyst's
+reason for a row excluded as ``analyst`` (from ``exclude`` in round.yaml, personal data masked;
+null for other reasons). No personal data."""
 
 
 def responses_schema(item_ids: list[str], theme_columns: list[str]) -> pa.Schema:

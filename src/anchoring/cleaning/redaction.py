@@ -196,3 +196,22 @@ def _redact_distinct(texts: pd.Series) -> tuple[np.ndarray, pd.Series, np.ndarra
     """Row codes (-1 no text), the redacted column, and the counts of each distinct text."""
     positions, distinct, table = _redact_distinct_texts(texts)
     return positions, text_from_codes(distinct, positions, texts.index), table
+
+
+_ELEVEN_DIGITS = re.compile(r"(?<!\d)\d{6}[ \t]?\d{5}(?!\d)")
+
+
+def mask_personal_data(text: str) -> str:
+    """A raw value made safe to quote in a message: personal-data shapes masked.
+
+    As :func:`redact_text`, and any 11 digits in a row (with or without a space after the sixth)
+    masked as a fødselsnummer even when the first six are no date: a message quoting a raw value
+    (an unknown label, an id under ``exclude``) must never show a person's number, whatever its
+    check digits (domain.md).
+
+    Examples
+    --------
+    >>> mask_personal_data("kari@example.no / 99999999999")
+    '[e-post] / [fødselsnummer]'
+    """
+    return _ELEVEN_DIGITS.sub(PLACEHOLDERS["fodselsnummer"], redact_text(str(text)).text)

@@ -4,10 +4,14 @@ Every rule is vectorised over the whole source and configurable in ``round.yaml`
 (:class:`~anchoring.round_config.CleaningRules`):
 
 - **tests**: rows marked as tests (``is_test``) and rows submitted before fieldwork started;
-- **incomplete**: fewer than ``min_answered_share`` of the source's items answered («Vet ikke»
-  and «Ikke relevant» count as answers; an unanswered item does not);
+- **analyst**: rows the analyst lists under the source's ``exclude`` in ``round.yaml``;
+- **incomplete**: an unfinished answer (``is_complete`` not one of ``complete_values``) unless
+  ``include_unfinished``, or fewer than ``min_answered_share`` of the source's items answered
+  («Vet ikke» and «Ikke relevant» count as answers; an unanswered item does not);
 - **duplicates**: the same respondent id twice, or identical answers (organisation, role and
   every item and comment) submitted twice: the latest complete submission is kept;
+- **resubmissions**: earlier submissions by the same respondent identity (``identity``, hashed)
+  when ``resubmissions: keep_latest``: the latest is kept;
 - **speeders** (flag): answer time below ``speeder_ratio`` × the source's median answer time;
 - **straight-liners** (flag): every item of at least one measure block answered with the same
   scale point (1–5), reverse-keyed item included (a consistent respondent would answer that item
@@ -17,6 +21,7 @@ Every rule is vectorised over the whole source and configurable in ``round.yaml`
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,15 +32,20 @@ import pyarrow.compute as pc
 from anchoring.cleaning.labels import code_arrays, factorize_text
 
 EXCLUSION_REASONS: tuple[str, ...] = (
+    "analyst",
     "test_marked",
     "before_fieldwork",
     "incomplete",
     "duplicate",
+    "resubmission",
     "missing_org_id",
     "speeder",
     "straightliner",
 )
-"""Reasons a raw row is excluded, in the order the rules apply (the first that applies wins)."""
+"""Reasons a raw row is excluded, in the order the rules apply (the first that applies wins):
+``analyst`` is the source's ``exclude`` list in round.yaml; ``incomplete`` covers both too few
+answers and an unfinished answer (``is_complete``); ``resubmission`` an earlier submission by the
+same identity (``identity``) when a later one is kept."""
 
 FLAG_REASONS: tuple[str, ...] = ("speeder", "straightliner")
 """Flags a kept respondent can carry (``is_speeder``, ``is_straightliner``)."""
@@ -57,6 +67,84 @@ def mark_tests(
     start = pd.Timestamp(fieldwork_start).tz_localize("Europe/Oslo").tz_convert("UTC")
     before = (submitted_at < start).fillna(False).to_numpy(dtype=bool)
     return marked, before
+
+
+def mark_analyst_exclusions(
+    export_ids: pd.Series, source_row: pd.Series | np.ndarray, exclude: Mapping[str, str]
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Rows the analyst excludes in round.yaml (``sources[].exclude``).
+
+    Parameters
+    ----------
+    export_ids
+        The respondent id of each row as in the export (stripped; ``<NA>`` where none).
+    source_row
+        The 1-based data row of each row.
+    exclude
+        Id → the analyst's reason. An id is a respondent id as in the export, or ``row<N>`` for
+        the N-th data row (the key of a source without a respondent id column, and of a row whose
+        id is personal data, such as an e-mail).
+
+    Returns
+    -------
+    excluded
+        Boolean array: the rows listed.
+    notes
+        Object array: the analyst's text for each listed row (None else), not yet redacted.
+    missing
+        The ids that name no row, in the order of ``exclude``.
+    """
+    rows = np.asarray(source_row, dtype="int64")
+    ids = export_ids.to_numpy(dtype=object, na_value=None)
+    position = {f"row{r}": i for i, r in enumerate(rows)}
+    position.update({v: i for i, v in enumerate(ids) if v is not None})
+    excluded = np.zeros(len(rows), dtype=bool)
+    notes = np.full(len(rows), None, dtype=object)
+    missing = []
+    for key, reason in exclude.items():
+        i = position.get(str(key).strip())
+        if i is None:
+            missing.append(str(key))
+            continue
+        excluded[i] = True
+        notes[i] = reason
+    return excluded, notes, missing
+
+
+def mark_resubmissions(
+    identity: pd.Series, submitted_at: pd.Series, source_row: pd.Series, candidates: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Earlier submissions by the same identity among the candidate rows: the latest is kept.
+
+    Parameters
+    ----------
+    identity
+        The hashed identity of each row (``<NA>``: unknown, never a resubmission).
+    submitted_at, source_row
+        Submission time (UTC) and 1-based data row; the latest submission is the one with the
+        latest time, ties (and missing times, taken as earliest) by the later data row.
+    candidates
+        Boolean array: rows still in play.
+
+    Returns
+    -------
+    resubmitted
+        Boolean array: the earlier submissions, to drop.
+    kept_row
+        For each dropped row the ``source_row`` of the submission kept (0 else).
+    """
+    n = len(identity)
+    resubmitted = np.zeros(n, dtype=bool)
+    kept_row = np.zeros(n, dtype="int64")
+    rows = source_row.to_numpy(dtype="int64")
+    codes = factorize_text(identity)[0]
+    positions = np.flatnonzero(candidates & (codes >= 0))
+    if len(positions) == 0:
+        return resubmitted, kept_row
+    at = submitted_at.iloc[positions].fillna(pd.Timestamp("1900-01-01", tz="UTC")).array.asi8
+    pool = positions[np.lexsort((rows[positions], at))]
+    _mark_groups(codes[pool], pool, rows, resubmitted, kept_row)
+    return resubmitted, kept_row
 
 
 def answered_share(items: pd.DataFrame) -> np.ndarray:

@@ -139,6 +139,7 @@ class _Parser:
             for i, t in enumerate(self.sequence(self.get(barriers, "themes", "barriers"), "themes"))
         )
         self.unique([t.id for t in themes], "barriers.themes")
+        other_role, other_aliases = self.other_role(background)
         version = self.get(raw, "version", "")
         if not isinstance(version, int):
             raise self.fail("version", "must be an integer.")
@@ -152,6 +153,8 @@ class _Parser:
             agree_codes=agree,
             groups=groups,
             roles=self.roles(background, groups),
+            other_role=other_role,
+            other_role_aliases=other_aliases,
             background_text={
                 name: self.texts(
                     self.mapping(value, f"background.{name}"), "text", f"background.{name}"
@@ -245,6 +248,19 @@ class _Parser:
                 for i, e in enumerate(entries)
             )
         return out
+
+    def other_role(self, background: dict) -> tuple[ScaleLabel | None, tuple[str, ...]]:
+        """``background.role.other``: the «Annet» role of every group (optional), its aliases."""
+        role = self.mapping(self.get(background, "role", "background"), "background.role")
+        if role.get("other") is None:
+            return None, ()
+        key = "background.role.other"
+        other = self.mapping(role["other"], key)
+        code = str(self.get(other, "code", key))
+        also = other.get("also", [])
+        if not isinstance(also, list) or not all(isinstance(a, str) and a.strip() for a in also):
+            raise self.fail(f"{key}.also", "must be a list of labels.")
+        return ScaleLabel(0, self.texts({"label": other}, "label", key), code), tuple(also)
 
     def theme(self, raw: Any, key: str) -> Theme:
         raw = self.mapping(raw, key)

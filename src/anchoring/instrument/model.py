@@ -96,6 +96,11 @@ class Instrument:
     barrier_text: dict[str, str]
     themes: tuple[Theme, ...]
     retired_measures: tuple[Measure, ...] = field(default=())
+    other_role: ScaleLabel | None = None
+    """The «Annet» / "Other" role every group can answer (``background.role.other``); not in
+    :attr:`roles`, which lists each group's named roles (the simulator draws from those)."""
+    other_role_aliases: tuple[str, ...] = ()
+    """Further labels read as :attr:`other_role` («Andre», "Others")."""
 
     @property
     def measure_ids(self) -> list[str]:

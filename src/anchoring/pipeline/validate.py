@@ -11,13 +11,32 @@ that validates does not fail cleaning for these reasons.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from anchoring.exceptions import AnchoringError, RoundConfigError
 from anchoring.paths import RoundPaths
 from anchoring.round_config import RoundConfig, Source, load_round_config
 
+if TYPE_CHECKING:
+    from anchoring.frames import Frames
+    from anchoring.instrument import Instrument
+
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """What ``anchoring validate`` found: problems (the round cannot run) and notes.
+
+    Notes do not stop a run: cells read leniently (a role read as «other», a number read as
+    missing) and the rows listed for the analyst's review (probable tests and resubmissions,
+    :mod:`anchoring.cleaning.review`).
+    """
+
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 def validate_round(root: str | Path, round_id: str) -> list[str]:
@@ -34,8 +53,13 @@ def validate_round(root: str | Path, round_id: str) -> list[str]:
     -------
     list of str
         One readable problem per entry, each naming the file (and row or column) and the fix;
-        empty when the round is valid.
+        empty when the round is valid. :func:`check_round` also gives the notes.
     """
+    return check_round(root, round_id).problems
+
+
+def check_round(root: str | Path, round_id: str) -> ValidationReport:
+    """As :func:`validate_round`, with the notes (warnings, rows to review) as well."""
     from anchoring.frames import load_frames
     from anchoring.instrument import load_instrument
 
@@ -43,10 +67,10 @@ def validate_round(root: str | Path, round_id: str) -> list[str]:
     try:
         config = load_round_config(paths.config_file)
     except RoundConfigError as exc:
-        return [str(exc)]
-    problems = []
+        return ValidationReport([str(exc)])
+    report = ValidationReport()
     if config.round_id != round_id:
-        problems.append(
+        report.problems.append(
             f"{paths.config_file}: round_id is '{config.round_id}' but the folder is "
             f"'{round_id}'. Make them the same."
         )
@@ -54,11 +78,11 @@ def validate_round(root: str | Path, round_id: str) -> list[str]:
     try:
         config.check_against(instrument, paths.config_file)
     except RoundConfigError as exc:
-        problems.append(str(exc))
+        report.problems.append(str(exc))
     try:
-        frames = load_frames({g: paths.raw_dir / f for g, f in config.frames.items()})
+        frames = load_frames(paths.resolve_frames(config.frames))
     except AnchoringError as exc:
-        problems.append(str(exc))
+        report.problems.append(str(exc))
         frames = None
     item_ids = [
         i
@@ -67,48 +91,68 @@ def validate_round(root: str | Path, round_id: str) -> list[str]:
         for i in instrument.item_ids(m)
     ]
     for source in config.sources:
-        problems.extend(_source_problems(paths, config, source, instrument, item_ids, frames))
-    log.info("Round '%s': %d problem(s) found.", round_id, len(problems))
-    return problems
+        _check_source(paths, config, source, instrument, item_ids, frames, report)
+    log.info(
+        "Round '%s': %d problem(s), %d note(s).",
+        round_id,
+        len(report.problems),
+        len(report.notes),
+    )
+    return report
 
 
-def _source_problems(
+def _check_source(
     paths: RoundPaths,
     config: RoundConfig,
     source: Source,
-    instrument: object,
+    instrument: Instrument,
     item_ids: list[str],
-    frames: object | None,
-) -> list[str]:
-    """Problems of one export: readable, columns present, labels mappable, organisations known."""
+    frames: Frames | None,
+    report: ValidationReport,
+) -> None:
+    """Problems and notes of one export.
+
+    Problems: readable, columns present, values mappable, organisations known, ids under
+    ``exclude`` present. Notes: cells read leniently, rows to review.
+    """
+    from anchoring.cleaning.clean import analyst_exclusions, group_role_codes, unfinished_rows
     from anchoring.cleaning.labels import raise_unknown_labels
     from anchoring.cleaning.mapping import map_source
     from anchoring.cleaning.organisations import resolve_organisations
+    from anchoring.cleaning.review import REVIEW_KINDS, review_records
     from anchoring.cleaning.rules import mark_incomplete, mark_tests
     from anchoring.readers import read_export
 
     config_path = str(paths.config_file)
     try:
-        raw = read_export(paths.raw_dir / source.file, source)
-        mapped = map_source(raw, source, instrument, item_ids, config_path)
+        raw = read_export(paths.resolve_export(source.id, source.file), source)
     except AnchoringError as exc:
-        return [str(exc)]
-    problems = []
+        report.problems.append(str(exc))
+        return
+    mapped = map_source(raw, source, instrument, item_ids, config_path)
+    report.problems.extend(str(p) for p in mapped.problems)
     frame = mapped.frame
     start = config.fieldwork.start if config.cleaning.drop_before_fieldwork else None
     marked, before = mark_tests(frame["is_test"], frame["submitted_at"], start)
-    relevant = ~(marked | before)
+    relevant = ~(marked | before | analyst_exclusions(mapped)[0])
     try:
-        raise_unknown_labels(mapped.unknown_labels(relevant), config_path)
+        role_codes = {source.id: group_role_codes(instrument, source.group)}
+        raise_unknown_labels(mapped.unknown_labels(relevant), config_path, role_codes)
     except AnchoringError as exc:
-        problems.append(str(exc))
+        report.problems.append(str(exc))
+    complete = ~mark_incomplete(frame[mapped.item_ids], config.cleaning.min_answered_share)
+    in_play = relevant & complete & ~unfinished_rows(mapped, config.cleaning)
     if frames is not None:
-        complete = ~mark_incomplete(frame[mapped.item_ids], config.cleaning.min_answered_share)
-        rows = relevant & complete & frame["org_raw"].notna().to_numpy()
+        rows = in_play & frame["org_raw"].notna().to_numpy()
         try:
             resolve_organisations(
                 frame.loc[rows, "org_raw"], source, frames, str(raw.path), config_path
             )
         except AnchoringError as exc:
-            problems.append(str(exc))
-    return problems
+            report.problems.append(str(exc))
+    report.notes.extend(w.describe(raw.path.name) for w in mapped.warnings)
+    review = review_records(mapped, in_play)
+    for kind in REVIEW_KINDS:
+        report.notes.extend(
+            f"{kind.replace('_', ' ')}: {r.describe(raw.path.name)}" for r in review[kind]
+        )

@@ -22,10 +22,12 @@ ABOUT_ID = {"nb": "om-undersokelsen", "en": "about"}
 """Id of the «About» heading."""
 
 REASONS: dict[str, dict[str, str]] = {
+    "analyst": {"nb": "Tatt ut av analytikeren", "en": "Excluded by the analyst"},
     "test_marked": {"nb": "Testsvar", "en": "Test submission"},
     "before_fieldwork": {"nb": "Sendt før datainnsamlingen", "en": "Sent before fieldwork"},
     "incomplete": {"nb": "For få spørsmål besvart", "en": "Too few questions answered"},
     "duplicate": {"nb": "Dobbelt innsendt", "en": "Duplicate submission"},
+    "resubmission": {"nb": "Sendt inn på nytt (siste beholdt)", "en": "Resubmitted (latest kept)"},
     "missing_org_id": {
         "nb": "Organisasjon mangler eller er ukjent",
         "en": "Organisation missing or unknown",
