@@ -507,6 +507,7 @@ def _plant_municipal(rows: list[dict], rng: random.Random) -> dict:
     started, submitted = _moment(rng, FIELDWORK[0])
     opening = {
         **rows[1],
+        "items": _items(rng),
         "barriers": "Bare en test, ignorer",
         "started": started,
         "submitted": submitted,

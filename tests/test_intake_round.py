@@ -18,6 +18,7 @@ import pytest
 import yaml
 
 from _tool_exports import write_intake_round
+from anchoring.round_config import RoundConfig
 from test_disclosure import file_text, run_cli
 
 pytestmark = pytest.mark.slow
@@ -96,6 +97,24 @@ def test_the_draft_leaves_only_the_ambiguous_names_to_decide(intake: dict) -> No
     assert municipal["org_id_map"]["Kautokeino"] == "5612"
     assert municipal["org_id_map"]["Bø i Telemark"] == "4020"
     assert municipal["values"]["items"]["Delvis enig"] == 4
+
+
+def test_the_draft_lists_unmarked_tests_and_repeats_for_review(intake: dict) -> None:
+    municipal = intake["planted"]["kommuner.csv"]
+    review = [line for line in intake["draft"].splitlines() if line.startswith("    #   ")]
+    opening, repeat = municipal["ids"]["opening_day_test"][0], municipal["ids"]["repeat"][0]
+    assert any(f'"{opening}": "free text says it is a test"' in line for line in review)
+    assert any(f'"{repeat}": "probable resubmission' in line for line in review)
+    # uncommented as the analyst would, they are the source's valid exclude entries
+    lines = intake["draft"].splitlines()
+    first = lines.index("    # exclude:")
+    last = first + 1
+    while last < len(lines) and lines[last].startswith("    #   "):
+        last += 1
+    edited = [*lines[:first], *(x.replace("# ", "", 1) for x in lines[first:last]), *lines[last:]]
+    config = RoundConfig.model_validate(yaml.safe_load("\n".join(edited)))
+    excluded = {s.id: s.exclude for s in config.sources if s.exclude}
+    assert set(excluded) == {"kommuner"} and opening in excluded["kommuner"]
 
 
 def test_validate_passes_in_one_pass_after_the_two_decisions(intake: dict) -> None:

@@ -24,7 +24,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from anchoring.cleaning.mapping import START_TIME_HEADERS
+from anchoring.cleaning.mapping import START_TIME_HEADERS, map_source
+from anchoring.cleaning.review import REVIEW_KINDS, ReviewRecord, review_records
 from anchoring.drafting.answers import (
     ValueDraft,
     draft_item_values,
@@ -35,10 +36,11 @@ from anchoring.drafting.fields import FieldDraft, find_fields, is_field_header, 
 from anchoring.drafting.items import match_items
 from anchoring.drafting.organisations import OrgDraft, draft_org_map
 from anchoring.drafting.text import norm
-from anchoring.exceptions import InputFileError
+from anchoring.exceptions import AnchoringError, InputFileError
 from anchoring.instrument import Instrument, load_instrument
 from anchoring.organisation_names import OrganisationMatcher
 from anchoring.paths import RoundPaths
+from anchoring.pipeline.validate import rows_in_play
 from anchoring.readers import RawTable, read_export
 from anchoring.round_config import load_round_config
 
@@ -339,7 +341,42 @@ def _source_lines(d: _Draft) -> list[str]:
     return lines
 
 
-def _render(round_id: str, drafts: list[_Draft]) -> str:
+def _review_lines(records: list[ReviewRecord]) -> list[str]:
+    """The rows listed for review, as ``exclude`` entries to uncomment (the analyst's call)."""
+    if not records:
+        return []
+    lines = [
+        "    # REVIEW: rows that look like tests or resubmissions; to drop one, uncomment",
+        "    # 'exclude:' and its line (nothing here is excluded unless you do).",
+        "    # exclude:",
+    ]
+    reasons: dict[tuple[str, int], list[str]] = {}
+    for record in records:
+        reasons.setdefault((record.respondent_id, record.source_row), []).append(record.why)
+    for (key, row), why in reasons.items():
+        lines.append(f"    #   {_q(key)}: {_q('; '.join(why))}  # data row {row}")
+    return lines
+
+
+def _review(paths: RoundPaths, draft_file: Path, instrument: Instrument) -> dict[str, list]:
+    """Per source id, the rows :mod:`anchoring.cleaning.review` lists, on the drafted config."""
+    config = load_round_config(draft_file)
+    item_ids = [i for m in config.measure_ids(instrument) for i in instrument.item_ids(m)]
+    out = {}
+    for source in config.sources:
+        try:
+            raw = read_export(paths.resolve_export(source.id, source.file), source)
+            mapped = map_source(raw, source, instrument, item_ids, str(draft_file))
+        except AnchoringError as exc:  # the draft is not complete enough yet: validate says why
+            log.info("no review list for %s: %s", source.file, exc)
+            continue
+        _, in_play = rows_in_play(mapped, config)
+        found = review_records(mapped, in_play)
+        out[source.id] = [r for kind in REVIEW_KINDS for r in found[kind]]
+    return out
+
+
+def _render(round_id: str, drafts: list[_Draft], review: dict[str, list] | None = None) -> str:
     start, end, note = _fieldwork(drafts)
     lines = [
         "# Draft round configuration written by 'anchoring init-round'.",
@@ -356,7 +393,7 @@ def _render(round_id: str, drafts: list[_Draft]) -> str:
         "sources:",
     ]
     for draft in drafts:
-        lines += _source_lines(draft)
+        lines += _source_lines(draft) + _review_lines((review or {}).get(draft.id, []))
     return "\n".join(lines) + "\n"
 
 
@@ -408,5 +445,7 @@ def init_round(root: Path | str, round_id: str, files: list[Path] | None = None)
         )
     target.write_text(_render(round_id, drafts), encoding="utf-8", newline="\n")
     load_round_config(target).check_against(instrument, target)
+    review = _review(paths, target, instrument)
+    target.write_text(_render(round_id, drafts, review), encoding="utf-8", newline="\n")
     log.info("draft configuration written to %s: check the lines marked CONFIRM", target)
     return target

@@ -20,6 +20,9 @@ from anchoring.paths import RoundPaths
 from anchoring.round_config import RoundConfig, Source, load_round_config
 
 if TYPE_CHECKING:
+    import numpy as np
+
+    from anchoring.cleaning.mapping import MappedSource
     from anchoring.frames import Frames
     from anchoring.instrument import Instrument
 
@@ -101,6 +104,28 @@ def check_round(root: str | Path, round_id: str) -> ValidationReport:
     return report
 
 
+def rows_in_play(mapped: MappedSource, config: RoundConfig) -> tuple[np.ndarray, np.ndarray]:
+    """Which rows of a mapped source the checks look at.
+
+    Returns
+    -------
+    relevant, in_play
+        ``relevant``: not marked as a test, not before fieldwork (when the round drops those),
+        not excluded by the analyst; its answer values must map. ``in_play``: relevant, and
+        complete and finished as well; its organisations must be in the frame, and it is what
+        the review lists (:func:`anchoring.cleaning.review.review_records`) consider.
+    """
+    from anchoring.cleaning.clean import analyst_exclusions, unfinished_rows
+    from anchoring.cleaning.rules import mark_incomplete, mark_tests
+
+    frame = mapped.frame
+    start = config.fieldwork.start if config.cleaning.drop_before_fieldwork else None
+    marked, before = mark_tests(frame["is_test"], frame["submitted_at"], start)
+    relevant = ~(marked | before | analyst_exclusions(mapped)[0])
+    complete = ~mark_incomplete(frame[mapped.item_ids], config.cleaning.min_answered_share)
+    return relevant, relevant & complete & ~unfinished_rows(mapped, config.cleaning)
+
+
 def _check_source(
     paths: RoundPaths,
     config: RoundConfig,
@@ -115,12 +140,11 @@ def _check_source(
     Problems: readable, columns present, values mappable, organisations known, ids under
     ``exclude`` present. Notes: cells read leniently, rows to review.
     """
-    from anchoring.cleaning.clean import analyst_exclusions, group_role_codes, unfinished_rows
+    from anchoring.cleaning.clean import group_role_codes
     from anchoring.cleaning.labels import raise_unknown_labels
     from anchoring.cleaning.mapping import map_source
     from anchoring.cleaning.organisations import resolve_organisations
     from anchoring.cleaning.review import REVIEW_KINDS, review_records
-    from anchoring.cleaning.rules import mark_incomplete, mark_tests
     from anchoring.readers import read_export
 
     config_path = str(paths.config_file)
@@ -132,16 +156,12 @@ def _check_source(
     mapped = map_source(raw, source, instrument, item_ids, config_path)
     report.problems.extend(str(p) for p in mapped.problems)
     frame = mapped.frame
-    start = config.fieldwork.start if config.cleaning.drop_before_fieldwork else None
-    marked, before = mark_tests(frame["is_test"], frame["submitted_at"], start)
-    relevant = ~(marked | before | analyst_exclusions(mapped)[0])
+    relevant, in_play = rows_in_play(mapped, config)
     try:
         role_codes = {source.id: group_role_codes(instrument, source.group)}
         raise_unknown_labels(mapped.unknown_labels(relevant), config_path, role_codes)
     except AnchoringError as exc:
         report.problems.append(str(exc))
-    complete = ~mark_incomplete(frame[mapped.item_ids], config.cleaning.min_answered_share)
-    in_play = relevant & complete & ~unfinished_rows(mapped, config.cleaning)
     if frames is not None:
         rows = in_play & frame["org_raw"].notna().to_numpy()
         try:
