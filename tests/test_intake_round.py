@@ -30,13 +30,21 @@ HEROY = "1515"
 Romsdal; the export alone cannot tell)."""
 
 
-def decide(draft: str, start: str, end: str, decisions: dict[str, str]) -> str:
-    """What the analyst edits in the draft: the fieldwork dates and each ``# DECIDE``."""
+def decide(draft: str, start: str, end: str, decisions: dict[str, dict[str, str]]) -> str:
+    """What the analyst edits in the draft: the fieldwork dates and each ``# DECIDE``.
+
+    ``decisions``: per source id, the frame id of each ambiguous value (``"*"``: every source).
+    """
     draft = re.sub(r"(?m)^  start: .*$", f"  start: {start}", draft)
     draft = re.sub(r"(?m)^  end: .*$", f"  end: {end}", draft)
-    for value, org_id in decisions.items():
-        draft = draft.replace(f'# "{value}": ""', f'"{value}": "{org_id}"')
-    return draft
+    head, *sources = re.split(r"(?m)^(?=  - id: )", draft)
+    decided = []
+    for block in sources:
+        source_id = block.split("\n", 1)[0].removeprefix("  - id: ").strip()
+        for value, org_id in {**decisions.get("*", {}), **decisions.get(source_id, {})}.items():
+            block = block.replace(f'# "{value}": ""', f'"{value}": "{org_id}"')
+        decided.append(block)
+    return head + "".join(decided)
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +60,7 @@ def intake(tmp_path_factory: pytest.TempPathFactory) -> dict:
     config_file = root / "data" / "raw" / ROUND / "round.yaml"
     draft = config_file.read_text(encoding="utf-8")
     start, end = (d.isoformat() for d in planted["fieldwork"])
-    config_file.write_text(decide(draft, start, end, {"Herøy": HEROY}), encoding="utf-8")
+    config_file.write_text(decide(draft, start, end, {"*": {"Herøy": HEROY}}), encoding="utf-8")
     validated = run_cli("validate", *common)
     ran = run_cli("run", *common, "--lang", "both")
     return {
