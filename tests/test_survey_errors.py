@@ -232,3 +232,73 @@ def test_lonely_secondary_unit_fail() -> None:
     # ...unless that respondent is the whole PSU (ssu_fpc = 1), as a GP is
     data = _data().assign(staff=[np.inf, np.inf, 1, 1, 1, 1])
     assert _design(data, ssu="label", ssu_fpc="staff", lonely_psu="fail").mean("y")["se"][0] > 0
+
+
+# -- issue 15: glm, intervals and raking --------------------------------------------------------
+
+MARGINS = {"stratum": {"a": 5, "b": 10}, "label": {"x": 6, "y": 5, "z": 4}}
+
+
+@pytest.mark.parametrize(
+    ("margins", "fragment"),
+    [
+        ({"county": {"a": 5}}, "'county' is not a column"),
+        ({"stratum": {"a": 5}}, "['b'] occur in the data but have no population total"),
+        ({"stratum": {"a": 5, "b": 10, "c": 2}}, "['c'] have a population total but no"),
+        ({"stratum": {"a": 5, "b": 10}, "label": {"x": 6, "y": 5, "z": 5}}, "disagree"),
+        ({"stratum": {"a": 5, "b": -1}}, "positive number"),
+        ({"stratum": {"a": 5, "b": "many"}}, "positive number"),
+        ({"y": {"1.0": 1}}, "missing value"),
+        ({}, "needs margins"),
+        ({"stratum": [5, 10]}, "must map each level"),
+    ],
+)
+def test_rake_refuses_margins_that_do_not_fit(margins: dict, fragment: str) -> None:
+    with pytest.raises(DesignError, match=None) as error:
+        _design().rake(margins)
+    assert fragment in str(error.value)
+
+
+def test_rake_accepts_fitting_margins_and_matches_levels_as_text() -> None:
+    data = _data().assign(code=[3, 3, 4, 4, 4, 3])
+    raked = _design(data).rake({"code": {"3": 7, "4": 8}})
+    assert raked.weights.sum() == pytest.approx(15)
+
+
+def test_rake_refuses_collinear_margins() -> None:
+    data = _data().assign(copy=_data()["stratum"])
+    with pytest.raises(DesignError, match="collinear"):
+        _design(data).rake({"stratum": {"a": 5, "b": 10}, "copy": {"a": 5, "b": 10}})
+
+
+@pytest.mark.parametrize(
+    ("formula", "family", "fragment"),
+    [
+        ("y ~ nothing", "gaussian", "cannot be built"),
+        ("y ~ stratum", "poisson", "not supported"),
+        ("y ~ stratum", "binomial", "response in [0, 1]"),
+        ("y ~ stratum + stratum_copy", "gaussian", "not all estimable"),
+    ],
+)
+def test_glm_refuses_bad_models(formula: str, family: str, fragment: str) -> None:
+    data = _data().assign(stratum_copy=_data()["stratum"])
+    with pytest.raises(DesignError) as error:
+        _design(data).glm(formula, family=family)
+    assert fragment in str(error.value)
+
+
+def test_wald_test_names_the_terms_of_the_model() -> None:
+    model = _design().glm("y ~ stratum")
+    with pytest.raises(DesignError, match=r"'label' is not a term.*\['Intercept', 'stratum'\]"):
+        model.wald_test("label")
+
+
+@pytest.mark.parametrize("df", ["t", 2.5, True])
+def test_mean_refuses_an_unknown_df(df: object) -> None:
+    with pytest.raises(DesignError, match="df="):
+        _design().mean("y", df=df)
+
+
+def test_proportion_refuses_an_unknown_method() -> None:
+    with pytest.raises(DesignError, match="method='wilson' is not supported"):
+        _design().proportion("share", method="wilson")

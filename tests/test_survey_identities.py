@@ -207,3 +207,145 @@ def test_contrast_ignores_domains_with_zero_coefficient() -> None:
     # Different strata: independent.
     se = np.hypot(strata.loc["gp:11", "se"], strata.loc["gp:15", "se"])
     assert contrast["se"] == pytest.approx(se, rel=1e-12)
+
+
+# -- issue 15: regression, intervals, design effects and raking --------------------------------
+
+
+def test_domain_means_via_glm_on_the_domain_indicators() -> None:
+    # svyglm(y ~ 0 + g) has the domain means as coefficients and their linearised covariance
+    # as its sandwich (Lumley 2010, section 5.2): same estimates and SEs as the domain means.
+    model = _design().glm("index ~ 0 + group").coefficients.set_index("term")
+    means = _design().mean("index", by="group").set_index("group")
+    for group in GROUPS:
+        row = model.loc[f"group[{group}]"]
+        assert row["estimate"] == pytest.approx(means.loc[group, "estimate"], rel=1e-12)
+        assert row["se"] == pytest.approx(means.loc[group, "se"], rel=1e-10)
+
+
+def test_intercept_only_glm_is_the_mean_for_both_families() -> None:
+    for variable, family in (("index", "gaussian"), ("agree", "binomial")):
+        model = _design().glm(f"{variable} ~ 1", family=family).coefficients.iloc[0]
+        mean = _design().mean(variable).iloc[0]
+        estimate = model["estimate"]
+        if family == "binomial":
+            estimate = 1 / (1 + np.exp(-estimate))
+        assert estimate == pytest.approx(mean["estimate"], rel=1e-10)
+        # delta method: se(expit(b)) = p (1 - p) se(b)
+        scale = 1 if family == "gaussian" else mean["estimate"] * (1 - mean["estimate"])
+        assert model["se"] * scale == pytest.approx(mean["se"], rel=1e-8)
+
+
+def test_group_contrast_from_glm_equals_difference_of_domain_means() -> None:
+    model = _design().glm("index ~ group").coefficients.set_index("term")
+    difference = _design().contrast("index", "group", {"hospital": 1, "gp": -1}).iloc[0]
+    row = model.loc["group[T.hospital]"]
+    assert row["estimate"] == pytest.approx(difference["estimate"], rel=1e-12)
+    assert row["se"] == pytest.approx(difference["se"], rel=1e-10)
+
+
+def test_t_interval_is_wider_than_normal_and_uses_the_domain_df() -> None:
+    normal = _design().mean("index", by="group").set_index("group")
+    t = _design().mean("index", by="group", df="domain").set_index("group")
+    fixed = _design().mean("index", by="group", df=5).set_index("group")
+    from scipy import stats
+
+    for group in GROUPS:
+        half = t.loc[group, "ci_high"] - t.loc[group, "estimate"]
+        quantile = stats.t.ppf(0.975, t.loc[group, "df"])
+        assert half == pytest.approx(quantile * t.loc[group, "se"], rel=1e-12)
+        assert half > normal.loc[group, "ci_high"] - normal.loc[group, "estimate"]
+    assert fixed.loc["hospital", "ci_low"] == pytest.approx(t.loc["hospital", "ci_low"], rel=1e-12)
+
+
+def test_korn_graubard_on_a_simple_random_sample_is_clopper_pearson() -> None:
+    # Without strata, clusters or unequal weights the linearised variance is p(1-p)/(n-1), so
+    # n* = n - 1 and the interval is Clopper-Pearson's for p(n-1) successes in n-1 trials.
+    from statsmodels.stats.proportion import proportion_confint
+
+    srs = pd.DataFrame({"y": [1] * 7 + [0] * 33, "w": 1.0})
+    row = SurveyDesign(srs, weights="w").proportion("y", method="beta").iloc[0]
+    low, high = proportion_confint(7 / 40 * 39, 39, method="beta")
+    assert row["ci_low"] == pytest.approx(low, rel=1e-10)
+    assert row["ci_high"] == pytest.approx(high, rel=1e-10)
+
+
+def test_korn_graubard_at_zero_is_not_degenerate() -> None:
+    table = _design().proportion("never", by="group", method="beta").set_index("group")
+    hospital = table.loc["hospital"]
+    assert hospital["estimate"] == 0 and hospital["se"] == 0
+    assert hospital["ci_low"] == 0
+    assert 0.02 < hospital["ci_high"] < 0.5
+    logit = _design().proportion("never", by="group").set_index("group").loc["hospital"]
+    assert logit["ci_high"] == 0  # the logit interval stays R's [0, 0]
+
+
+def test_deff_is_one_for_a_simple_random_sample_with_replacement() -> None:
+    srs = pd.DataFrame({"y": np.arange(30.0) % 7, "w": 2.0})
+    row = SurveyDesign(srs, weights="w").mean("y", deff=True).iloc[0]
+    assert row["deff"] == pytest.approx(1.0, rel=1e-12)
+    assert row["effective_n"] == pytest.approx(30.0, rel=1e-12)
+
+
+def test_effective_n_is_n_over_deff() -> None:
+    table = _design().proportion("agree", by="group", deff=True)
+    np.testing.assert_allclose(table["effective_n"], table["n"] / table["deff"], rtol=1e-12)
+
+
+def _current_margins(design: SurveyDesign) -> dict[str, dict[str, float]]:
+    weights = pd.Series(design.weights, index=CASES.index)
+    return {
+        variable: weights.groupby(CASES[variable]).sum().to_dict() for variable in ("group", "role")
+    }
+
+
+def test_raking_to_margins_the_design_already_meets_leaves_estimates_unchanged() -> None:
+    design = _design()
+    raked = design.rake(_current_margins(design))
+    np.testing.assert_allclose(raked.weights, design.weights, rtol=1e-12)
+    before = design.mean("index", by="group")
+    after = raked.mean("index", by="group")
+    np.testing.assert_allclose(after["estimate"], before["estimate"], rtol=1e-12)
+    # the variance changes: the calibration removes the part explained by the margins
+    assert not np.allclose(after["se"], before["se"], rtol=1e-6)
+
+
+def test_raked_weights_meet_the_margins_and_their_totals_have_no_variance() -> None:
+    margins = {
+        "group": {"gp": 470, "hospital": 13, "municipality": 26},
+        "role": {"leader": 189, "staff": 320},
+    }
+    raked = _design().rake(margins)
+    data = CASES.assign(is_staff=(CASES["role"] == "staff").astype(float), one=1.0)
+    weights = pd.Series(raked.weights, index=CASES.index)
+    assert weights.groupby(CASES["role"]).sum().to_dict() == pytest.approx(margins["role"])
+    assert weights.groupby(CASES["group"]).sum().to_dict() == pytest.approx(margins["group"])
+    # a calibration variable's total is known exactly after calibration: SE 0
+    again = SurveyDesign._from_structure(data, raked._structure)
+    total = again.total("is_staff").iloc[0]
+    assert total["estimate"] == pytest.approx(320, rel=1e-10)
+    assert total["se"] == pytest.approx(0, abs=1e-8)
+
+
+def test_raking_twice_to_the_same_margins_leaves_weights_and_estimates() -> None:
+    margins = {
+        "group": {"gp": 470, "hospital": 13, "municipality": 26},
+        "role": {"leader": 189, "staff": 320},
+    }
+    once = _design().rake(margins)
+    twice = once.rake(margins)
+    np.testing.assert_allclose(twice.weights, once.weights, rtol=1e-10)
+    np.testing.assert_allclose(
+        twice.mean("index", by="group")["estimate"],
+        once.mean("index", by="group")["estimate"],
+        rtol=1e-12,
+    )
+
+
+def test_mean_with_covariance_gives_the_same_intervals_as_the_estimators() -> None:
+    design = _design()
+    shares, _ = design.mean_with_covariance("agree", by="group", proportion=True, method="beta")
+    direct = design.proportion("agree", by="group", method="beta")
+    pd.testing.assert_frame_equal(shares, direct)
+    means, _ = design.mean_with_covariance("index", by="group", df="domain")
+    pd.testing.assert_frame_equal(means, design.mean("index", by="group", df="domain"))

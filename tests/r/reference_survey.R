@@ -364,6 +364,173 @@ for (lonely in c("remove", "certainty")) {
 options(survey.lonely.psu = "adjust")
 
 # ---------------------------------------------------------------------------------------------
+# Issue 15: design-based regression, t and Korn-Graubard intervals, design effects, raking.
+
+# A svyglm: per coefficient the estimate, SE, residual df, t interval (confint.svyglm, whose
+# ddf defaults to the model's df.residual = degf + 1 - p) and p-value of summary(); then the
+# Wald test of each term in test_terms (regTermTest's ddf is model$df.residual).
+record_svyglm <- function(case, call, test_terms = character(0)) {
+  model <- run(call)
+  terms <- names(coef(model))
+  record(case, terms, "estimate", coef(model), sprintf("coef(%s)", call))
+  record(case, terms, "se", SE(model), sprintf("SE(%s)", call))
+  record(case, terms, "df", rep(model$df.residual, length(terms)),
+         sprintf("(%s)$df.residual", call))
+  ci <- confint(model)
+  record(case, terms, "ci_low", ci[, 1], sprintf("confint(%s)[, 1]", call))
+  record(case, terms, "ci_high", ci[, 2], sprintf("confint(%s)[, 2]", call))
+  record(case, terms, "p_value", summary(model)$coefficients[, 4],
+         sprintf("summary(%s)$coefficients[, 4]", call))
+  for (term in test_terms) {
+    test_call <- sprintf("regTermTest(%s, ~%s, method = \"Wald\")", call, term)
+    test <- run(test_call)
+    wald <- paste0(case, "_wald")
+    record(wald, term, "F", test$Ftest, sprintf("(%s)$Ftest", test_call))
+    record(wald, term, "df", test$df, sprintf("(%s)$df", test_call))
+    record(wald, term, "ddf", test$ddf, sprintf("(%s)$ddf", test_call))
+    record(wald, term, "p", test$p, sprintf("(%s)$p", test_call))
+  }
+}
+
+# A domain mean with the t interval on the domain's design degrees of freedom.
+record_domain_t <- function(case, design, variable, by, levels) {
+  for (level in levels) {
+    sub <- sprintf("subset(%s, %s == \"%s\")", design, by, level)
+    call <- sprintf("svymean(~%s, %s, na.rm = TRUE)", variable, sub)
+    conf <- sprintf("confint(%s, df = degf(%s))", call, sub)
+    record(case, level, "estimate", coef(run(call)), sprintf("coef(%s)", call))
+    record(case, level, "se", SE(run(call)), sprintf("SE(%s)", call))
+    record(case, level, "ci_low", run(conf)[, 1], paste0(conf, "[, 1]"))
+    record(case, level, "ci_high", run(conf)[, 2], paste0(conf, "[, 2]"))
+  }
+}
+
+# A design effect (deff = "replace"): estimate, se and deff; svyby or one svystat. deff() of
+# a svyby fails when deff = "replace" (survey 4.1.1 tests !deffs), so the svyby's DEff column
+# is read by name.
+record_deff <- function(case, call, by_column = NULL) {
+  result <- run(call)
+  domain <- if (is.null(by_column)) "" else as.character(result[[by_column]])
+  record(case, domain, "estimate", coef(result), sprintf("coef(%s)", call))
+  record(case, domain, "se", SE(result), sprintf("SE(%s)", call))
+  if (is.null(by_column)) {
+    record(case, domain, "deff", deff(result), sprintf("deff(%s)", call))
+  } else {
+    column <- grep("^DEff", names(result), value = TRUE)
+    record(case, domain, "deff", result[[column]], sprintf("(%s)$%s", call, column))
+  }
+}
+
+# svyciprop(method = "beta") of the whole design.
+record_ciprop("apistrat_prop_beta_sch_wide_yes",
+              "svyciprop(~sch_wide_yes, dstrat, method = \"beta\")")
+record_ciprop("cases_prop_beta_agree",
+              "svyciprop(~agree, des, method = \"beta\", na.rm = TRUE)")
+beta_by <- function(v, by, design) {
+  sprintf(paste0("svyby(~%s, ~%s, %s, svyciprop, vartype = c(\"se\", \"ci\"), ",
+                 "method = \"beta\", na.rm = TRUE)"), v, by, design)
+}
+record_svyby_ciprop("apiclus1_prop_beta_sch_wide_yes_by_stype",
+                    beta_by("sch_wide_yes", "stype", "dclus1"), "stype")
+record_svyby_ciprop("apiclus2_prop_beta_sch_wide_yes_by_stype",
+                    beta_by("sch_wide_yes", "stype", "dclus2"), "stype")
+for (v in c("agree", "rare")) {
+  record_svyby_ciprop(sprintf("cases_prop_beta_%s_by_group", v), beta_by(v, "group", "des"),
+                      "group")
+}
+record_svyby_ciprop("cases2_prop_beta_agree_by_group", beta_by("agree", "group", "des2"), "group")
+# p = 0 (hospital) and p = 1 (gp): R's n.eff is 0/0 and its limits NaN; SurveyDesign takes the
+# domain's answered rows as the effective sample size there (Korn & Graubard 1998), checked in
+# the tests against the closed form; the other domains must equal R.
+for (v in c("never", "always")) {
+  record_svyby_ciprop(sprintf("cases_prop_beta_%s_by_group", v),
+                      sprintf("suppressWarnings(%s)", beta_by(v, "group", "des")), "group")
+}
+
+# Means with t intervals on the domain's design degrees of freedom.
+record_domain_t("apiclus1_mean_t_api00_by_stype", "dclus1", "api00", "stype", c("E", "H", "M"))
+record_domain_t("cases_mean_t_index_by_group", "des", "index", "group",
+                c("gp", "hospital", "municipality"))
+record_domain_t("cases2_mean_t_index_by_group", "des2", "index", "group",
+                c("gp", "hospital", "municipality"))
+# municipality:18 (lonely: degf 0, so no t quantile) and municipality:03 (census: SE 0)
+record_domain_t("cases_mean_t_index_by_stratum", "des", "index", "stratum",
+                c("municipality:03", "municipality:11", "municipality:18", "hospital:HV"))
+
+# Design effects against simple random sampling with replacement.
+record_deff("apistrat_deff_api00", "svymean(~api00, dstrat, deff = \"replace\")")
+record_deff("apiclus1_deff_api00_by_stype",
+            "svyby(~api00, ~stype, dclus1, svymean, deff = \"replace\")", "stype")
+record_deff("apiclus2_deff_api00", "svymean(~api00, dclus2, deff = \"replace\")")
+record_deff("cases_deff_index_by_group",
+            "svyby(~index, ~group, des, svymean, deff = \"replace\", na.rm = TRUE)", "group")
+record_deff("cases_deff_agree_by_group",
+            "svyby(~agree, ~group, des, svymean, deff = \"replace\", na.rm = TRUE)", "group")
+record_deff("cases2_deff_index_by_group",
+            "svyby(~index, ~group, des2, svymean, deff = \"replace\", na.rm = TRUE)", "group")
+
+# Design-based regression (svyglm; quasibinomial for 0/1 responses) and Wald tests. The
+# logistic fits iterate to convergence (glm's default stops when the deviance changes by less
+# than 1e-8, which leaves coefficients ~5e-8 and, since svyglm's sandwich uses the working
+# weights of the iteration before last, standard errors ~1e-5 from the solution of the
+# estimating equations; SurveyDesign.glm solves them to 1e-12).
+quasibinomial_call <- function(model) {
+  sprintf("svyglm(%s, family = quasibinomial, control = glm.control(epsilon = 1e-12, maxit = 100))",
+          model)
+}
+record_svyglm("apistrat_glm_api00", "svyglm(api00 ~ api99 + stype, dstrat)", "stype")
+record_svyglm("apistrat_glm_sch_wide_yes",
+              quasibinomial_call("sch_wide_yes ~ api99 + stype, dstrat"),
+              "stype")
+record_svyglm("apiclus1_glm_api00", "svyglm(api00 ~ enroll + stype, dclus1)", "stype")
+record_svyglm("apiclus1_glm_sch_wide_yes",
+              quasibinomial_call("sch_wide_yes ~ api99, dclus1"),
+              "api99")
+# apiclus2: two stages, enroll missing for some schools
+record_svyglm("apiclus2_glm_api00", "svyglm(api00 ~ enroll + stype, dclus2)", "stype")
+record_svyglm("cases_glm_index_group", "svyglm(index ~ group, des)", "group")
+record_svyglm("cases_glm_index_group_role", "svyglm(index ~ group + role, des)",
+              c("group", "role"))
+record_svyglm("cases_glm_agree",
+              quasibinomial_call("agree ~ group + item_a, des"),
+              c("group", "item_a"))
+record_svyglm("cases2_glm_index_group", "svyglm(index ~ group, des2)", "group")
+record_svyglm("cases2_glm_agree",
+              quasibinomial_call("agree ~ group + item_a, des2"),
+              "group")
+
+# Raking (calibrate with calfun = "raking"), then svymean / svyby on the calibrated design.
+rclus1 <- calibrate(dclus1, ~stype + sch_wide,
+                    population = c(`(Intercept)` = 6194, stypeH = 755, stypeM = 1018,
+                                   sch_wideYes = 5122),
+                    calfun = "raking")
+record_svystat("apiclus1_raked_mean_api00", "svymean(~api00, rclus1)")
+record_svyby("apiclus1_raked_mean_api00_by_stype", "svyby(~api00, ~stype, rclus1, svymean)",
+             "stype")
+rstrat <- calibrate(dstrat, ~stype + sch_wide,
+                    population = c(`(Intercept)` = 6194, stypeH = 755, stypeM = 1018,
+                                   sch_wideYes = 5122),
+                    calfun = "raking")
+record_svystat("apistrat_raked_mean_api00", "svymean(~api00, rstrat)")
+record_svyby("apistrat_raked_mean_api00_by_stype", "svyby(~api00, ~stype, rstrat, svymean)",
+             "stype")
+case_population <- c(`(Intercept)` = 509, grouphospital = 13, groupmunicipality = 26,
+                     rolestaff = 320)
+rcases <- calibrate(des, ~group + role, population = case_population, calfun = "raking")
+rcases2 <- calibrate(des2, ~group + role, population = case_population, calfun = "raking")
+record_svystat("cases_raked_mean_index", "svymean(~index, rcases, na.rm = TRUE)")
+record_svyby("cases_raked_mean_index_by_group",
+             "svyby(~index, ~group, rcases, svymean, na.rm = TRUE)", "group")
+record_svyby("cases_raked_mean_index_by_role",
+             "svyby(~index, ~role, rcases, svymean, na.rm = TRUE)", "role")
+record_svyby("cases_raked_total_index_by_group",
+             "svyby(~index, ~group, rcases, svytotal, na.rm = TRUE)", "group")
+record_svyglm("cases_raked_glm_index_group", "svyglm(index ~ group, rcases)", "group")
+record_svystat("cases2_raked_mean_index", "svymean(~index, rcases2, na.rm = TRUE)")
+record_svyby("cases2_raked_mean_index_by_group",
+             "svyby(~index, ~group, rcases2, svymean, na.rm = TRUE)", "group")
+
+# ---------------------------------------------------------------------------------------------
 # Holm's step-down adjustment (anchoring.change.holm_adjust): a family with ties, an NA (a test
 # not made: left out of the family), adjusted values that reach 1, and an unsorted order.
 holm_call <- paste0("p.adjust(c(0.012, 0.04, NA, 0.003, 0.04, 0.2, 0.5, 0.0001, 0.031, 0.9), ",

@@ -10,7 +10,13 @@ Modules
 -------
 design
     :class:`SurveyDesign` and its estimators (means, proportions, totals, contrasts,
-    Cronbach's alpha, Kish's weighting efficiency).
+    Cronbach's alpha, Kish's weighting efficiency, design effects, ``glm``, ``rake``).
+regression
+    Design-based GLMs (R's ``svyglm``): weighted fits with statsmodels, the linearised
+    sandwich variance (Binder 1983) and Wald tests of terms (``regTermTest``).
+calibration
+    Raking to population margins (Deville & Särndal 1992) and the calibration residuals that
+    carry it into the variance (R's ``calibrate(..., calfun = "raking")``).
 columns
     Reading the design columns, with one clear error per problem.
 structure
@@ -26,7 +32,7 @@ descriptive
 variance
     The linearised covariance of domain estimates, summed over the stages.
 intervals
-    Normal and logit confidence intervals.
+    Normal, t, logit and Korn–Graubard confidence intervals.
 """
 
 from __future__ import annotations

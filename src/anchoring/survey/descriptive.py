@@ -1,10 +1,12 @@
-"""Design-weighted statistics reported without a standard error: alpha and Kish's efficiency.
+"""Design-weighted statistics reported without a standard error: alpha, Kish, the SRS variance.
 
 - Cronbach's alpha ``K/(K − 1) · (1 − Σ_k var(x_k) / var(Σ_k x_k))`` from design-weighted
   variances ``Σ w (x − x̄)² / Σ w`` over the rows where every item is answered (R:
   ``svycralpha``; Cronbach 1951).
 - Kish's weighting efficiency ``(Σw)² / (n Σw²)``, the effective share of the sample left after
   weighting (Kish 1965, section 11.7).
+- The variance of a mean under simple random sampling with replacement, the denominator of the
+  design effect (R: ``svymean(..., deff = "replace")``).
 
 Every function works on all domains at once: ``codes`` gives each row's domain.
 
@@ -94,3 +96,32 @@ def kish_efficiency(
     square_sum = np.bincount(codes, weights=weights**2, minlength=n_domains)
     with np.errstate(divide="ignore", invalid="ignore"):
         return weight_sum**2 / (n * square_sum), n
+
+
+def srs_variance_of_mean(
+    values: np.ndarray, weights: np.ndarray, codes: np.ndarray, n_domains: int
+) -> np.ndarray:
+    """Return the variance of each domain mean under simple random sampling with replacement.
+
+    ``s² / n`` with ``s² = n/(n − 1) · Σ w (y − ȳ)² / Σ w`` the design-weighted population
+    variance estimate over the domain's ``n`` rows of non-zero weight: the denominator of R's
+    ``svymean(..., deff = "replace")`` (``svyvar(x, design) / nobs``), so that the design
+    effect ``deff = V_design / (s² / n)`` compares the design with a simple random sample of
+    the same size drawn with replacement (Kish 1965, section 8.2).
+
+    Parameters
+    ----------
+    values, weights, codes : numpy.ndarray
+        Per answered row: the value, its design weight and its domain.
+    n_domains : int
+        Number of domains.
+
+    Returns
+    -------
+    numpy.ndarray
+        NaN for a domain with fewer than two rows.
+    """
+    n = np.bincount(codes[weights > 0], minlength=n_domains).astype(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        corrected = weighted_variance(values, weights, codes, n_domains) * n / (n - 1)
+        return np.where(n > 1, corrected / n, np.nan)

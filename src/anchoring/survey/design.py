@@ -8,7 +8,9 @@ freedom PSUs minus strata (``degf``). With ``ssu=`` it is the two-stage
 ``svydesign(ids = ~psu + ssu, strata = ~stratum, fpc = ~fpc + ssu_fpc, ...)``. Estimates for
 groups are domain estimates (``svyby(..., na.rm = TRUE)``): rows outside the domain, or with
 the variable missing, stay in the design with zero contribution, so strata and PSU counts are
-those of the whole design.
+those of the whole design. Beside means, proportions and totals the design fits GLMs
+(``glm``, R's ``svyglm``) and rakes its weights to population margins (``rake``, R's
+``calibrate(..., calfun = "raking")``), the calibration entering every later variance.
 
 References
 ----------
@@ -16,6 +18,11 @@ Lumley T (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley.
 Lumley T. survey: analysis of complex survey samples. R package, version 4.1.1 (the reference
 numbers of the tests, ``tests/r/reference_survey.R``).
 Kish L (1965). *Survey Sampling*. Wiley, section 11.7 (weighting efficiency).
+Binder DA (1983). On the variances of asymptotically normal estimators from complex surveys.
+*International Statistical Review* 51, 279–292 (the linearised GLM variance).
+Korn EL, Graubard BI (1998). Confidence intervals for proportions with small expected number of
+positive counts estimated from survey data. *Survey Methodology* 24, 193–201.
+Deville JC, Särndal CE (1992). Calibration estimators in survey sampling. *JASA* 87, 376–382.
 Cronbach LJ (1951). Coefficient alpha and the internal structure of tests. *Psychometrika* 16,
 297–334.
 """
@@ -24,13 +31,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
 from anchoring.exceptions import DesignError
+from anchoring.survey.calibration import Margins, rake
 from anchoring.survey.columns import check_columns_exist, first_row_label, numeric_column
-from anchoring.survey.descriptive import cronbach_alpha, kish_efficiency
+from anchoring.survey.descriptive import cronbach_alpha, kish_efficiency, srs_variance_of_mean
 from anchoring.survey.domains import (
     Domains,
     code_domains,
@@ -39,12 +48,21 @@ from anchoring.survey.domains import (
     normalise_by,
 )
 from anchoring.survey.estimators import DomainEstimates, domain_means, domain_totals
-from anchoring.survey.intervals import check_level, logit_interval, normal_interval
-from anchoring.survey.structure import build_structure
+from anchoring.survey.intervals import (
+    beta_interval,
+    check_level,
+    logit_interval,
+    normal_interval,
+    t_interval,
+)
+from anchoring.survey.regression import GlmResult, fit_glm
+from anchoring.survey.structure import DesignStructure, build_structure
 
 logger = logging.getLogger(__name__)
 
 By = str | Sequence[str] | None
+DegreesOfFreedom = str | int | None
+PROPORTION_METHODS = ("logit", "beta")
 
 
 class SurveyDesign:
@@ -139,11 +157,24 @@ class SurveyDesign:
         )
 
     @property
+    def weights(self) -> np.ndarray:
+        """The design's weights (after :meth:`rake`, the calibrated ones), one per row."""
+        return self._structure.weights.copy()
+
+    @property
     def degrees_of_freedom(self) -> int:
         """Design degrees of freedom: PSUs minus strata (R's ``degf``)."""
         return int(self._domains(None).df[0])
 
-    def mean(self, variable: str, by: By = None, level: float = 0.95) -> pd.DataFrame:
+    def mean(
+        self,
+        variable: str,
+        by: By = None,
+        level: float = 0.95,
+        *,
+        df: DegreesOfFreedom = None,
+        deff: bool = False,
+    ) -> pd.DataFrame:
         """Estimate the mean of a variable, overall or in each domain.
 
         Parameters
@@ -154,29 +185,55 @@ class SurveyDesign:
             Domain column(s) (R ``svyby``). Rows with a missing ``by`` value are in no domain.
         level : float, default 0.95
             Confidence level.
+        df : None, "domain" or int, default None
+            None: the normal interval ``estimate ± z·se`` (R's default ``confint``).
+            ``"domain"``: ``estimate ± t·se`` with t on the domain's design degrees of freedom
+            (methodology §2; R: ``confint(svymean(~y, subset(des, dom), na.rm = TRUE),
+            df = degf(subset(des, dom)))``). An integer: t on that many degrees of freedom.
+        deff : bool, default False
+            Add ``deff``, the design effect against simple random sampling with replacement
+            of the same ``n`` (R: ``svymean(..., deff = "replace")``; Kish 1965), and
+            ``effective_n = n / deff``.
 
         Returns
         -------
         pandas.DataFrame
             One row per domain, sorted by the ``by`` values: the ``by`` columns, ``estimate``,
-            ``se``, ``ci_low``, ``ci_high`` (normal: ``estimate ± z·se``, R ``confint``), ``n``
-            (rows with a value and a non-zero weight) and ``df`` (the domain's design degrees
-            of freedom, for information).
+            ``se``, ``ci_low``, ``ci_high``, ``n`` (rows with a value and a non-zero weight)
+            and ``df`` (the domain's design degrees of freedom); with ``deff``, also ``deff``
+            and ``effective_n``.
         """
         level = check_level(level)
         domains = self._domains(by)
-        result = domain_means(self._structure, self._values(variable), domains)
-        low, high = normal_interval(result.estimate, result.se, level)
-        return _table(domains, result, low, high)
+        values = self._values(variable)
+        result = domain_means(self._structure, values, domains)
+        low, high = _mean_interval(result, domains, level, df)
+        table = _table(domains, result, low, high)
+        return self._with_deff(table, values, domains, result) if deff else table
 
-    def proportion(self, variable: str, by: By = None, level: float = 0.95) -> pd.DataFrame:
-        """Estimate the proportion of ones of a 0/1 variable, with a logit interval.
+    def proportion(
+        self,
+        variable: str,
+        by: By = None,
+        level: float = 0.95,
+        *,
+        method: str = "logit",
+        deff: bool = False,
+    ) -> pd.DataFrame:
+        """Estimate the proportion of ones of a 0/1 variable, with a logit or beta interval.
 
-        The estimate and standard error are those of the mean of the 0/1 variable; the
-        interval is ``expit(logit p ± t_df · se / (p (1 − p)))`` with t on the domain's design
-        degrees of freedom, counting every row of the domain including rows where the variable
-        is missing, as R's ``svyby(~y, ~g, des, svyciprop, method = "logit", na.rm = TRUE)``
-        does. When ``p`` is 0 or 1 the interval is ``[p, p]`` (R gives the same to ~1e-11).
+        The estimate and standard error are those of the mean of the 0/1 variable. The
+        interval is on the domain's design degrees of freedom, counting every row of the
+        domain including rows where the variable is missing, as R's ``svyby(~y, ~g, des,
+        svyciprop, ..., na.rm = TRUE)`` does:
+
+        - ``method="logit"``: ``expit(logit p ± t_df · se / (p (1 − p)))``, R's
+          ``svyciprop(method = "logit")``. When ``p`` is 0 or 1 the interval is ``[p, p]``
+          (R gives the same to ~1e-11).
+        - ``method="beta"``: Korn and Graubard's (1998) interval, R's
+          ``svyciprop(method = "beta")``, which the NCHS standards (Parker et al. 2017)
+          recommend for published proportions; at 0 % or 100 % it is not of zero width (see
+          :func:`anchoring.survey.intervals.beta_interval`).
 
         Parameters
         ----------
@@ -186,6 +243,10 @@ class SurveyDesign:
             Domain column(s).
         level : float, default 0.95
             Confidence level.
+        method : {"logit", "beta"}, default "logit"
+            The interval.
+        deff : bool, default False
+            Add ``deff`` and ``effective_n`` as in :meth:`mean`.
 
         Returns
         -------
@@ -195,14 +256,15 @@ class SurveyDesign:
         Raises
         ------
         DesignError
-            If the variable has a value other than 0 and 1.
+            If the variable has a value other than 0 and 1, or the method is unknown.
         """
         level = check_level(level)
         values = self._proportion_values(variable)
         domains = self._domains(by)
         result = domain_means(self._structure, values, domains)
-        low, high = logit_interval(result.estimate, result.se, domains.df, level)
-        return _table(domains, result, low, high)
+        low, high = _proportion_interval(result, domains, values, level, method)
+        table = _table(domains, result, low, high)
+        return self._with_deff(table, values, domains, result) if deff else table
 
     def total(self, variable: str, by: By = None, level: float = 0.95) -> pd.DataFrame:
         """Estimate the population total of a variable, overall or in each domain.
@@ -252,12 +314,19 @@ class SurveyDesign:
         return pd.DataFrame(result.covariance, index=labels, columns=labels.copy())
 
     def mean_with_covariance(
-        self, variable: str, by: By = None, level: float = 0.95, *, proportion: bool = False
+        self,
+        variable: str,
+        by: By = None,
+        level: float = 0.95,
+        *,
+        proportion: bool = False,
+        method: str = "logit",
+        df: DegreesOfFreedom = None,
     ) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Return the domain estimates and their covariance matrix from one estimation.
 
-        The table is that of :meth:`mean` (or of :meth:`proportion`, logit interval, when
-        ``proportion`` is true) and the matrix that of :meth:`mean_covariance`; both come from
+        The table is that of :meth:`mean` (or of :meth:`proportion` when ``proportion`` is
+        true) and the matrix that of :meth:`mean_covariance`; both come from
         the same domain means and influence values (R: ``svyby(~y, ~g, des, svymean,
         covmat = TRUE)``), so asking for both costs one estimation instead of two.
 
@@ -270,7 +339,11 @@ class SurveyDesign:
         level : float, default 0.95
             Confidence level.
         proportion : bool, default False
-            Estimate a proportion with the logit interval of :meth:`proportion`.
+            Estimate a proportion with the interval of :meth:`proportion`.
+        method : {"logit", "beta"}, default "logit"
+            The proportion's interval (with ``proportion``).
+        df : None, "domain" or int, default None
+            The mean's interval (without ``proportion``), as in :meth:`mean`.
 
         Returns
         -------
@@ -282,9 +355,9 @@ class SurveyDesign:
         domains = self._domains(by)
         result = domain_means(self._structure, values, domains)
         if proportion:
-            low, high = logit_interval(result.estimate, result.se, domains.df, level)
+            low, high = _proportion_interval(result, domains, values, level, method)
         else:
-            low, high = normal_interval(result.estimate, result.se, level)
+            low, high = _mean_interval(result, domains, level, df)
         labels = domains.labels()
         covariance = pd.DataFrame(result.covariance, index=labels, columns=labels.copy())
         return _table(domains, result, low, high), covariance
@@ -414,6 +487,101 @@ class SurveyDesign:
         )
         return domains.keys.assign(estimate=estimate, n=n)
 
+    def glm(self, formula: str, family: str = "gaussian", level: float = 0.95) -> GlmResult:
+        """Fit a design-based generalised linear model (R: ``svyglm``).
+
+        Point estimates from the design-weighted fit (statsmodels' ``GLM``), variance by
+        linearisation through the design: the sandwich ``B⁻¹ V(Σ U) B⁻¹`` of the
+        estimating-function scores (Binder 1983), degrees of freedom ``degf + 1 − p``
+        (Lumley 2010, chapter 5). A domain model is a model with the domain as a term (or an
+        interaction); rows with a missing value in the formula's variables count with zero
+        in the variance, keeping the design's PSU counts. See
+        :mod:`anchoring.survey.regression`.
+
+        Parameters
+        ----------
+        formula : str
+            statsmodels (patsy) formula, e.g. ``"index ~ group"``.
+        family : {"gaussian", "binomial"}, default "gaussian"
+            ``binomial`` is R's ``quasibinomial`` (logit link, response in [0, 1]).
+        level : float, default 0.95
+            Confidence level of the coefficient intervals (t on the model's df).
+
+        Returns
+        -------
+        GlmResult
+            ``.coefficients`` (R: ``summary(svyglm(formula, des, family = ...))``), the
+            coefficients' ``.covariance`` (R: ``vcov``), ``.df`` and ``.wald_test(term)``
+            (R: ``regTermTest(model, ~term, method = "Wald")``).
+        """
+        return fit_glm(self._data, self._structure, formula, family, check_level(level))
+
+    def rake(self, margins: Margins) -> SurveyDesign:
+        """Return the design with its weights raked to population margins.
+
+        Raking (Deville & Särndal 1992) multiplies each weight by ``exp(x_i' λ)`` so that the
+        weighted counts of every margin's levels equal the population totals given; the
+        grand total (an intercept) is implied by the margins, which must agree on it. The
+        calibrated design's estimators take the calibration into their variance through the
+        g-weighted residuals of the influence values, as R's
+        ``calibrate(des, ~a + b, population = c(N, ...), calfun = "raking")`` followed by
+        ``svymean``/``svyby`` (Lumley 2010, chapter 7). See
+        :mod:`anchoring.survey.calibration`.
+
+        Parameters
+        ----------
+        margins : mapping
+            ``{variable: {level: population total}}``, e.g. ``{"county": {"03": 1,
+            "11": 23}, "size_class": {"small": 160, "large": 197}}``. Levels are matched by
+            their text (``3`` and ``"3"`` are the same level). Rows of weight 0 stay at 0.
+
+        Returns
+        -------
+        SurveyDesign
+            A new design on the same rows, strata and PSUs with the calibrated weights.
+
+        Raises
+        ------
+        DesignError
+            If a margin variable is not a column or has missing values, a level of the data
+            lacks a total or a total lacks rows, a total is not positive, the margins' grand
+            totals disagree, two margins coincide in the data, or raking does not converge.
+        """
+        weights, calibration = rake(self._data, self._structure.weights, margins)
+        structure = replace(
+            self._structure,
+            weights=weights,
+            calibrations=(*self._structure.calibrations, calibration),
+        )
+        logger.debug("raked %d rows to margins %s", len(self._data), list(margins))
+        return SurveyDesign._from_structure(self._data, structure)
+
+    @classmethod
+    def _from_structure(cls, data: pd.DataFrame, structure: DesignStructure) -> SurveyDesign:
+        """Build a design from validated rows and a computed structure (no checks again)."""
+        design = cls.__new__(cls)
+        design._data = data
+        design._structure = structure
+        design._domain_cache = {}
+        return design
+
+    def _with_deff(
+        self,
+        table: pd.DataFrame,
+        values: np.ndarray,
+        domains: Domains,
+        result: DomainEstimates,
+    ) -> pd.DataFrame:
+        """Add ``deff`` (R: ``deff = "replace"``) and ``effective_n = n / deff``."""
+        rows = np.flatnonzero((domains.codes >= 0) & ~np.isnan(values))
+        srs = srs_variance_of_mean(
+            values[rows], self._structure.weights[rows], domains.codes[rows], domains.count
+        )
+        with np.errstate(divide="ignore", invalid="ignore"):
+            deff = result.se**2 / srs
+            effective_n = result.n / deff
+        return table.assign(deff=deff, effective_n=effective_n)
+
     def _domains(self, by: By) -> Domains:
         columns = normalise_by(by)
         if columns not in self._domain_cache:
@@ -434,6 +602,41 @@ class SurveyDesign:
                 f"{self._data.loc[row, variable]} at row {row!r}; recode it to 0/1 first"
             )
         return values
+
+
+def _mean_interval(
+    result: DomainEstimates, domains: Domains, level: float, df: DegreesOfFreedom
+) -> tuple[np.ndarray, np.ndarray]:
+    """The normal interval (``df=None``) or the t interval on the domain's or a given df."""
+    if df is None:
+        return normal_interval(result.estimate, result.se, level)
+    if isinstance(df, str) and df == "domain":
+        return t_interval(result.estimate, result.se, domains.df, level)
+    if isinstance(df, int | np.integer) and not isinstance(df, bool):
+        return t_interval(result.estimate, result.se, np.full(domains.count, df), level)
+    raise DesignError(
+        f"df={df!r} is not supported; use None (normal interval), 'domain' (t on each "
+        "domain's design degrees of freedom) or a whole number of degrees of freedom"
+    )
+
+
+def _proportion_interval(
+    result: DomainEstimates,
+    domains: Domains,
+    values: np.ndarray,
+    level: float,
+    method: str,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The logit or Korn–Graubard interval of domain proportions."""
+    if method == "logit":
+        return logit_interval(result.estimate, result.se, domains.df, level)
+    if method == "beta":
+        inside = domains.codes[domains.codes >= 0]
+        n_rows = np.bincount(inside, minlength=domains.count)
+        return beta_interval(result.estimate, result.se, result.n, n_rows, domains.df, level)
+    raise DesignError(
+        f"proportion method={method!r} is not supported; use one of {PROPORTION_METHODS}"
+    )
 
 
 def _table(

@@ -1,14 +1,20 @@
-"""Normal and logit confidence intervals for design-based estimates.
+"""Normal, t, logit and Korn–Graubard confidence intervals for design-based estimates.
 
 - :func:`normal_interval`: ``estimate ± z·se`` (R: ``confint()`` of ``svymean``/``svyby``).
+- :func:`t_interval`: ``estimate ± t_df·se`` on the design degrees of freedom (R:
+  ``confint(..., df = degf(subset(des, dom)))``).
 - :func:`logit_interval`: ``expit(logit p ± t_df · se / (p (1 − p)))``, R's
   ``svyciprop(..., method = "logit")``, whose Wald interval on the logit scale uses the t
   quantile on the design degrees of freedom (computed as R's ``confint.svyglm`` does).
+- :func:`beta_interval`: Korn and Graubard's (1998) Clopper–Pearson interval on the
+  effective sample size, R's ``svyciprop(..., method = "beta")``.
 
 References
 ----------
 Lumley T (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley, section 2.3; the R
 help page ``?svyciprop``.
+Korn EL, Graubard BI (1998). Confidence intervals for proportions with small expected number of
+positive counts estimated from survey data. *Survey Methodology* 24, 193–201.
 """
 
 from __future__ import annotations
@@ -94,4 +100,102 @@ def logit_interval(
         low = np.where(varies, special.expit(centre + lower_factor * logit_se), p)
         high = np.where(varies, special.expit(centre + upper_factor * logit_se), p)
     undefined = ~(df > 0) | np.isnan(p)
+    return np.where(undefined, np.nan, low), np.where(undefined, np.nan, high)
+
+
+def t_interval(
+    estimate: np.ndarray, se: np.ndarray, df: np.ndarray, level: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return the interval ``estimate ± t_df · se`` on the design degrees of freedom.
+
+    R: ``confint(svymean(~y, subset(des, dom), na.rm = TRUE), df = degf(subset(des, dom)))``
+    (``confint.svystat`` with ``df``). Where ``df ≤ 0`` the limits are NaN (no variance
+    estimate to speak of), where R's ``qt`` gives NaN too.
+
+    Parameters
+    ----------
+    estimate, se : numpy.ndarray
+        Estimates and their standard errors.
+    df : numpy.ndarray
+        Degrees of freedom of each estimate.
+    level : float
+        Confidence level, e.g. 0.95.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        Lower and upper limits.
+    """
+    df = np.asarray(df, dtype=float)
+    with np.errstate(invalid="ignore"):
+        t = special.stdtrit(np.where(df > 0, df, np.nan), 1 - (1 - level) / 2)
+    return estimate - t * se, estimate + t * se
+
+
+def beta_interval(
+    proportion: np.ndarray,
+    se: np.ndarray,
+    n_answered: np.ndarray,
+    n_rows: np.ndarray,
+    df: np.ndarray,
+    level: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return the Korn–Graubard interval of a proportion (R: ``svyciprop(method = "beta")``).
+
+    The Clopper–Pearson interval on the degrees-of-freedom-adjusted effective sample size
+    (Korn & Graubard 1998): ``n* = p (1 − p) / se² · (t_{n−1} / t_df)²`` with ``n`` the rows
+    of the domain (R's ``nrow(design)``: rows whose item is missing count) and ``df`` the
+    domain's design degrees of freedom; the limits are the beta quantiles
+    ``B(α/2; n* p, n* (1 − p) + 1)`` and ``B(1 − α/2; n* p + 1, n* (1 − p))``.
+
+    Where ``p`` is 0 or 1 the variance is 0 and R's ``n*`` is 0/0 (its limits are NaN). As
+    Korn & Graubard (1998) and the NCHS standards for proportions (Parker et al. 2017) do,
+    the effective sample size is then the actual one (the domain's answered rows, adjusted
+    for the degrees of freedom as above): the interval is ``[0, 1 − (α/2)^{1/n*}]`` at 0 %,
+    never of zero width. Where the variance is 0 with ``0 < p < 1`` (every PSU of the domain
+    in a census stratum) the interval is ``[p, p]``, the limit of the formula as ``n*`` grows
+    (R gives 0.5 for both limits there, from ``qbeta`` with infinite parameters).
+
+    Parameters
+    ----------
+    proportion, se : numpy.ndarray
+        Estimated proportions and their linearised standard errors.
+    n_answered : numpy.ndarray
+        Rows of the domain with an answer and a non-zero weight.
+    n_rows : numpy.ndarray
+        Rows of the domain, answered or not.
+    df : numpy.ndarray
+        Design degrees of freedom of the domain.
+    level : float
+        Confidence level.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        Lower and upper limits; NaN where ``df ≤ 0`` or the domain has one row, as in R.
+
+    References
+    ----------
+    Korn EL, Graubard BI (1998). Confidence intervals for proportions with small expected
+    number of positive counts estimated from survey data. *Survey Methodology* 24, 193–201.
+    Parker JD, Talih M, Malec DJ et al. (2017). National Center for Health Statistics data
+    presentation standards for proportions. *Vital Health Stat* 2(175).
+    """
+    p = np.asarray(proportion, dtype=float)
+    alpha = 1 - level
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t_rows = special.stdtrit(np.where(n_rows > 1, n_rows - 1.0, np.nan), alpha / 2)
+        t_design = special.stdtrit(np.where(df > 0, df, np.nan), alpha / 2)
+        boundary = (p == 0) | (p == 1)
+        variance = np.asarray(se, dtype=float) ** 2
+        n_effective = np.where(boundary, n_answered, p * (1 - p) / variance)
+        n_star = n_effective * (t_rows / t_design) ** 2
+        low = special.betaincinv(n_star * p, n_star * (1 - p) + 1, alpha / 2)
+        high = special.betaincinv(n_star * p + 1, n_star * (1 - p), 1 - alpha / 2)
+    low = np.where(p == 0, 0.0, low)
+    high = np.where(p == 1, 1.0, high)
+    degenerate = ~boundary & (variance == 0)
+    low = np.where(degenerate, p, low)
+    high = np.where(degenerate, p, high)
+    undefined = np.isnan(t_rows) | np.isnan(t_design) | np.isnan(p)
     return np.where(undefined, np.nan, low), np.where(undefined, np.nan, high)

@@ -27,6 +27,7 @@ appendix C (linearisation, lonely PSUs).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -41,6 +42,9 @@ from anchoring.survey.stages import (
     stage_scales,
     stage_variance,
 )
+
+if TYPE_CHECKING:
+    from anchoring.survey.calibration import Calibration
 
 LONELY_PSU_OPTIONS = ("adjust", "fail", "remove", "certainty")
 
@@ -61,6 +65,10 @@ class DesignStructure:
         The stratum label of each code (``""`` when the design has no strata).
     stages : tuple of StageVariance
         The variance terms: PSUs in strata, then (two-stage designs) secondary units in PSUs.
+    calibrations : tuple of Calibration
+        The calibrations the weights went through, in order (empty for design weights); the
+        influence values are replaced by their calibration residuals before the stages sum
+        them (R: the ``postStrata`` of a calibrated design).
     """
 
     weights: np.ndarray
@@ -68,6 +76,7 @@ class DesignStructure:
     stratum_codes: np.ndarray
     stratum_labels: tuple[str, ...]
     stages: tuple[StageVariance, ...]
+    calibrations: tuple[Calibration, ...] = ()
 
     @property
     def n_psu(self) -> int:

@@ -10,7 +10,9 @@ and ``c_g = 1/n_g`` (0 for a lonely unit under "adjust"), and ``V`` is the sum o
 stage is computed in one pass as ``Σ_u s_u t_u t_u' − Σ_g (s_g/n_g) T_g T_g'`` with sparse
 unit × domain matrices, so domains that share units get their covariance and no Python loop runs
 over domains or units. This is R's ``svyrecvar`` (``survey:::multistage`` and
-``survey:::onestrat``).
+``survey:::onestrat``). A calibrated design first replaces the influence values by their
+g-weighted calibration residuals (:mod:`anchoring.survey.calibration`), as ``svyrecvar`` does
+with the design's ``postStrata``.
 """
 
 from __future__ import annotations
@@ -50,6 +52,11 @@ def linearised_covariance(
     numpy.ndarray
         The ``n_domains × n_domains`` covariance matrix.
     """
+    if structure.calibrations:
+        # calibration spreads every domain's influence values over all rows
+        dense = np.zeros((structure.weights.size, n_domains))
+        np.add.at(dense, (rows, domain_codes), influence)
+        return influence_covariance(structure, dense)
     covariance = sum(
         _stage_covariance(stage, rows, influence, domain_codes, n_domains)
         for stage in structure.stages
@@ -99,3 +106,46 @@ def _weighted_gram(totals: sparse.csr_matrix, weights: np.ndarray) -> np.ndarray
         (totals.data * row_weights, totals.indices, totals.indptr), shape=totals.shape
     )
     return (totals.T @ weighted).toarray()
+
+
+def influence_covariance(structure: DesignStructure, influence: np.ndarray) -> np.ndarray:
+    """Return the design covariance of estimates with a dense matrix of influence values.
+
+    The general form of :func:`linearised_covariance` for influence values that a row holds in
+    several columns at once: the estimating-function scores of a regression (one column per
+    coefficient), or any influence values after calibration, which the g-weighted residuals
+    spread to every row (:mod:`anchoring.survey.calibration`). This is R's ``svyrecvar``
+    applied to an ``n × k`` matrix.
+
+    Parameters
+    ----------
+    structure : DesignStructure
+        The design's codes, stages and calibrations.
+    influence : numpy.ndarray
+        ``(n_rows, k)`` influence values, zero for rows that do not contribute.
+
+    Returns
+    -------
+    numpy.ndarray
+        The ``k × k`` covariance matrix.
+    """
+    values = np.asarray(influence, dtype=float)
+    for calibration in structure.calibrations:
+        values = calibration.residuals(values)
+    covariance = sum(_dense_stage_covariance(stage, values) for stage in structure.stages)
+    return (covariance + covariance.T) / 2
+
+
+def _dense_stage_covariance(stage: StageVariance, values: np.ndarray) -> np.ndarray:
+    """One stage's term ``Σ_u s_u t_u t_u' − Σ_g (s_g/n_g) T_g T_g'`` for dense values."""
+    unit_totals = _sum_rows(stage.unit_codes, values, stage.n_units)
+    group_totals = _sum_rows(stage.row_groups, values, stage.n_groups)
+    cross = unit_totals.T @ (unit_totals * stage.unit_scale[:, None])
+    return cross - group_totals.T @ (group_totals * stage.group_centring[:, None])
+
+
+def _sum_rows(codes: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """Sum the rows of ``values`` by code into an ``n × k`` array."""
+    rows = np.arange(codes.size)
+    indicator = sparse.csr_matrix((np.ones(codes.size), (codes, rows)), shape=(n, codes.size))
+    return np.asarray(indicator @ values)
