@@ -4,8 +4,8 @@
 #
 #     Rscript tests/r/reference_survey.R
 #
-# Needs R with the survey package (Debian: apt-get install -y --no-install-recommends
-# r-base-core r-cran-survey). It writes
+# Needs R with the survey package and MASS, which survey's calibrate() loads (Debian:
+# apt-get install -y --no-install-recommends r-base-core r-cran-survey r-cran-mass). It writes
 #
 #     tests/data/apistrat.csv      the columns of survey's data(api) apistrat used here
 #     tests/data/apiclus1.csv      the same for apiclus1
