@@ -83,3 +83,66 @@ def test_log_goes_to_the_current_stderr_even_after_it_was_replaced(capsys):
     finally:
         sys.stderr = first
     assert replaced.getvalue() == "after the swap\n"
+
+
+# --- issue 19: round ids checked before anything touches the disk; no personal data in messages
+
+ODD_IDS = ["../../../esc", "../raw/base", "x y", "a\u202eb"]
+
+
+def _tree(folder):
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*"))
+
+
+@pytest.fixture(scope="module")
+def simulated(tmp_path_factory):
+    """The issue's round ``R``: ``anchoring simulate --round base --seed 1 --root R``."""
+    root = tmp_path_factory.mktemp("sim") / "R"
+    assert main(["simulate", "--round", "base", "--seed", "1", "--root", str(root)]) == 0
+    return root
+
+
+@pytest.mark.parametrize("command", ["simulate", "init-round", "validate", "run", "reproduce"])
+@pytest.mark.parametrize("round_id", ODD_IDS)
+def test_an_odd_round_id_is_refused_before_anything_is_written(
+    command, round_id, simulated, tmp_path, capsys
+):
+    """Defects 1 and 2: a path or odd text as round id wrote outside data/raw or crashed."""
+    root = tmp_path / "R"
+    root.mkdir()
+    (root / "data" / "raw").mkdir(parents=True)
+    export = simulated / "data" / "raw" / "base" / "kommuner.csv"
+    extra = {"simulate": ["--seed", "1"], "init-round": [str(export)]}.get(command, [])
+    status = main([command, "--round", round_id, "--root", str(root), *extra])
+    err = capsys.readouterr().err
+    assert status == 1
+    assert "is not a plain name" in err and "Traceback" not in err
+    assert _tree(tmp_path) == ["R", "R/data", "R/data/raw"]
+
+
+def test_a_round_id_that_is_the_raw_folder_path_is_refused(simulated, capsys):
+    """Defect 2: ``run --round R/data/raw/base`` ended in a traceback and made folders."""
+    before = _tree(simulated)
+    status = main(["run", "--round", f"{simulated}/data/raw/base", "--root", str(simulated)])
+    assert status == 1 and "is not a plain name" in capsys.readouterr().err
+    assert _tree(simulated) == before
+
+
+def test_personal_data_in_an_error_message_is_masked(tmp_path, capsys, monkeypatch):
+    import anchoring.cli as cli
+    from anchoring.exceptions import MappingError
+
+    def _quoting_a_raw_cell(args):
+        raise MappingError(
+            "kommuner.csv row 3: organisation '01019012345' and role 'kari@example.no' "
+            "(tlf 912 34 567) are not in the frame"
+        )
+
+    monkeypatch.setattr(cli, "_cmd_validate", _quoting_a_raw_cell)
+    (tmp_path / "data" / "raw").mkdir(parents=True)
+    assert cli.main(["validate", "--root", str(tmp_path), "--round", "r"]) == 1
+    err = capsys.readouterr().err
+    for personal in ("01019012345", "kari@example.no", "912 34 567"):
+        assert personal not in err
+    assert "[fødselsnummer]" in err and "[e-post]" in err and "[telefon]" in err
+    assert "kommuner.csv row 3" in err

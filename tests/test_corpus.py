@@ -125,6 +125,8 @@ def _check_error(entry: dict, got: dict, root: Path) -> None:
         assert fragment.casefold() in message, f"{fragment!r} not in: {got['message']}"
     if "names" in expected:
         assert expected["names"].casefold() in message, f"file not named: {got['message']}"
+    for text in expected.get("forbidden", []):  # personal data quoted from a raw cell
+        assert text.casefold() not in message, f"{text!r} shown in: {got['message']}"
     assert "traceback" not in message
     processed = root / "data" / "processed"
     left = sorted(p.name for p in processed.iterdir()) if processed.exists() else []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 import anchoring.report
@@ -119,3 +121,61 @@ def test_a_changed_notebook_reruns_its_stage_and_identical_outputs_spare_the_nex
     assert third.skipped_stages == ["clean", "analyse"]
     assert [p.name for p in third.report_paths] == ["rapport.nb.html", "report.en.html"]
     assert all(p.is_file() for p in third.report_paths)
+
+
+# --- issue 19: a tampered manifest.json reruns the stage as if uncached -----------------------
+
+
+def _tamper(manifest_file, change):
+    manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+    change(manifest)
+    manifest_file.write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def _outside_output(tmp_path):
+    """``../../../A/s.txt`` from the project root, recorded with its true SHA-256."""
+    outside = tmp_path / "A" / "s.txt"
+    outside.parent.mkdir()
+    outside.write_text("secret")
+    return "../../../A/s.txt", sha256_file(outside)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("tampering", ["stages_null", "absolute_output", "escaping_output"])
+def test_a_tampered_manifest_reruns_every_stage_and_is_replaced(
+    tampering, tmp_path, monkeypatch, caplog
+):
+    monkeypatch.setattr(anchoring.report, "render_report", fake_render_report, raising=False)
+    root = tmp_path / "a" / "b" / "c"
+    notebooks = write_tiny_notebooks(tmp_path / "notebooks")
+    write_tiny_round(root)
+    run_round(root, "r1", lang="nb", notebooks_dir=notebooks)
+    paths = RoundPaths(root, "r1")
+    relative, digest = _outside_output(tmp_path)
+    estimates = str(paths.estimates_file)
+    changes = {
+        "stages_null": lambda m: m.update(stages=None),
+        "absolute_output": lambda m: m["stages"][1]["outputs"].update({estimates: "x"}),
+        "escaping_output": lambda m: m["stages"][0]["outputs"].update({relative: digest}),
+    }
+    _tamper(paths.manifest_file, changes[tampering])
+    with caplog.at_level("WARNING", logger="anchoring.pipeline.manifest"):
+        again = run_round(root, "r1", lang="nb", notebooks_dir=notebooks)
+    assert again.skipped_stages == []
+    assert caplog.text.count("Ignoring damaged manifest") == 1
+    written = paths.manifest_file.read_text(encoding="utf-8")
+    assert "s.txt" not in written and estimates not in written
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["A", "a", "notebooks"]
+    assert sorted(p.name for p in (tmp_path / "A").iterdir()) == ["s.txt"]
+
+
+def test_recorded_outputs_outside_the_root_are_never_reused(tmp_path):
+    root = tmp_path / "root"
+    root.mkdir()
+    relative, digest = _outside_output(tmp_path)
+    recorded = {"fingerprint": "f", "outputs": {"../A/s.txt": digest}}
+    assert reusable_outputs(recorded, "f", root) is None
+    (root / "link.txt").symlink_to(tmp_path / "A" / "s.txt")
+    recorded = {"fingerprint": "f", "outputs": {"link.txt": digest}}
+    assert reusable_outputs(recorded, "f", root) is None
+    assert relative.startswith("../")

@@ -86,3 +86,66 @@ def test_unreadable_export_and_missing_config_are_reported(simulated, tmp_path):
     problems = validate_round(root, "v1")
     assert len(problems) == 1 and export.name in problems[0]
     assert "round configuration not found" in validate_round(root, "nothing-here")[0]
+
+
+# --- issue 19: configured paths resolve the same way in validate, cleaning and run ------------
+
+
+def _with_config(root, change):
+    paths = RoundPaths(root, "v1")
+    config = yaml.safe_load(paths.config_file.read_text(encoding="utf-8"))
+    change(config)
+    paths.config_file.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return paths
+
+
+@pytest.mark.parametrize(
+    ("frame", "fragment"),
+    [("../shared/gp.csv", "leaves the round folder"), ("/etc/passwd", "absolute path")],
+)
+def test_frames_outside_the_round_folder_fail_validate_clean_and_run_alike(
+    simulated, tmp_path, frame, fragment
+):
+    """Defect 3: a ``../`` frame validated (raw folder) but failed in run (staging folder)."""
+    from anchoring.cleaning import clean_round
+    from anchoring.exceptions import InputFileError
+    from anchoring.pipeline.cache import collect_round_inputs
+
+    root = tmp_path / "copy"
+    shutil.copytree(simulated, root)
+    shared = root / "data" / "raw" / "shared"
+    shared.mkdir()
+    (shared / "gp.csv").write_text("x\n", encoding="utf-8")
+    paths = _with_config(root, lambda c: c.update(frames={"gp": frame}))
+    problems = validate_round(root, "v1")
+    assert any(fragment in p and "frames.gp" in p for p in problems), problems
+    with pytest.raises(InputFileError, match=fragment):
+        clean_round(root, "v1")
+    with pytest.raises(InputFileError, match=fragment):  # run: before the staging root is made
+        collect_round_inputs(paths, load_round_config(paths.config_file))
+    assert not (root / "data" / "processed").exists()
+
+
+def test_an_export_linking_outside_the_round_folder_is_refused_everywhere(simulated, tmp_path):
+    """An export that is a symbolic link to a file outside the round folder was read silently."""
+    import os
+
+    from anchoring.cleaning import clean_round
+    from anchoring.exceptions import InputFileError
+    from anchoring.pipeline import run_round
+
+    root = tmp_path / "copy"
+    shutil.copytree(simulated, root)
+    paths = RoundPaths(root, "v1")
+    _, source = _csv_source(root)
+    outside = tmp_path / "elsewhere.csv"
+    os.replace(paths.raw_dir / source.file, outside)
+    os.symlink(outside, paths.raw_dir / source.file)
+    problems = validate_round(root, "v1")
+    assert any("symbolic link to a file outside" in p for p in problems), problems
+    with pytest.raises(InputFileError, match="symbolic link to a file outside"):
+        clean_round(root, "v1")
+    with pytest.raises(InputFileError, match="symbolic link to a file outside"):
+        run_round(root, "v1", lang="nb")
+    assert not (root / "data" / "processed").exists()
+    assert not (root / ".anchoring-staging").exists()

@@ -1,5 +1,6 @@
 """The round configuration: schema, defaults, clear errors, deterministic writing."""
 
+import copy
 from pathlib import Path
 
 import pytest
@@ -94,3 +95,21 @@ def test_missing_and_non_yaml_config(tmp_path):
     path.write_text("round_id: [x", encoding="utf-8")
     with pytest.raises(RoundConfigError, match="not valid YAML"):
         load_round_config(path)
+
+
+def test_a_huge_title_is_refused(tmp_path):
+    """Issue 19: a 50 MB title was accepted and produced a 105 MB report."""
+    data = copy.deepcopy(MINIMAL)
+    data["title"]["en"] = "x" * 201
+    with pytest.raises(RoundConfigError, match="title"):
+        load_round_config(_write(tmp_path, data))
+    data["title"]["en"] = "x" * 200
+    assert load_round_config(_write(tmp_path, data)).title.en == "x" * 200
+
+
+@pytest.mark.parametrize("round_id", ["base\n", "../x", "a\u202eb", ".hidden"])
+def test_round_id_in_the_config_follows_the_one_rule(tmp_path, round_id):
+    data = copy.deepcopy(MINIMAL)
+    data["round_id"] = round_id
+    with pytest.raises(RoundConfigError, match="round_id"):
+        load_round_config(_write(tmp_path, data))

@@ -2,14 +2,24 @@
 
 The command line turns an :class:`AnchoringError` into one readable message and
 exit status 1 (no traceback). Messages name the file, row or column and say
-what to do.
+what to do, and never show personal data (:class:`AnchoringError` masks it).
 """
 
 from __future__ import annotations
 
 
 class AnchoringError(Exception):
-    """Base class of every error the project raises on purpose."""
+    """Base class of every error the project raises on purpose.
+
+    Its message is shown with personal-data shapes masked (:func:`anchoring.masking.mask_message`):
+    a message quoting a raw cell never shows an e-mail, phone number or fødselsnummer, wherever
+    it is printed (the command line, ``anchoring validate``, a notebook's traceback, ``run.log``).
+    """
+
+    def __str__(self) -> str:
+        from anchoring.masking import mask_message
+
+        return mask_message(super().__str__())
 
 
 class InstrumentError(AnchoringError):

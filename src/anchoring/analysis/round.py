@@ -193,11 +193,7 @@ def _read_responses(path: Path, items: list[str]) -> pd.DataFrame:
 
 
 def _frame_psu_n(config: RoundConfig, paths: RoundPaths) -> pd.DataFrame:
-    overrides = {
-        group: (Path(file) if Path(file).is_absolute() else paths.raw_dir / file)
-        for group, file in config.frames.items()
-    }
-    frames = load_frames(overrides)
+    frames = load_frames(paths.resolve_frames(config.frames))
     parts = [frames[g].strata.loc[:, [STRATUM, "psu_n"]].assign(group=g) for g in GROUPS]
     table = pd.concat(parts, ignore_index=True)
     table["psu_n"] = table["psu_n"].astype("int64")

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import json
 import math
+import re
+import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -134,8 +136,8 @@ def quality_markdown(quality: dict) -> str:
     for s in quality["sources"]:
         excluded = sum(s["excluded_by_reason"].values())
         lines.append(
-            f"| {s['source_id']} | {s['group']} | {s['file']} | {s['format']} "
-            f"| {s['encoding'] or '–'} | {_show_delimiter(s['delimiter'])} "
+            f"| {s['source_id']} | {s['group']} | {markdown_text(s['file'])} | {s['format']} "
+            f"| {markdown_text(s['encoding'] or '–')} | {_show_delimiter(s['delimiter'])} "
             f"| {s['header_row'] or '–'} | {s['rows_read']} | {s['kept']} "
             f"| {excluded} ({_reasons(s['excluded_by_reason'])}) "
             f"| {_reasons(s['flagged_by_reason'])} | {_reasons(s['redactions_by_type'])} |"
@@ -175,5 +177,27 @@ def totals_markdown(quality: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def markdown_text(text: str) -> str:
+    r"""``text`` shown literally in Markdown (a table cell): no markup, link, HTML or line break.
+
+    Every ASCII punctuation character is backslash-escaped (CommonMark, «Backslash escapes»:
+    https://spec.commonmark.org/0.31.2/#backslash-escapes; GitHub-flavoured tables also take
+    ``\|``), and control and format characters (line breaks, right-to-left overrides) become
+    spaces. A file name comes from the analyst's folder and may hold ``|``, ``<script>`` or
+    ``[x](javascript:...)``.
+
+    Examples
+    --------
+    >>> markdown_text("a|<b>.csv")
+    'a\\|\\<b\\>\\.csv'
+    """
+    plain = "".join(" " if unicodedata.category(c) in {"Cc", "Cf"} else c for c in str(text))
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\g<0>", plain)
+
+
+_MARKDOWN_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
+
+
 def _show_delimiter(delimiter: str | None) -> str:
-    return {None: "–", ";": "`;`", ",": "`,`", "\t": "tab"}.get(delimiter, f"`{delimiter}`")
+    known = {None: "–", ";": "`;`", ",": "`,`", "\t": "tab"}
+    return known.get(delimiter) or markdown_text(str(delimiter))

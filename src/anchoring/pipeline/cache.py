@@ -25,6 +25,7 @@ import yaml
 from anchoring import __version__
 from anchoring.paths import RoundPaths, package_root
 from anchoring.pipeline.hashing import sha256_file, sha256_record, sha256_tree
+from anchoring.pipeline.manifest import is_confined_path
 from anchoring.round_config import RoundConfig
 
 _MAX_EARLIER = 20
@@ -72,11 +73,31 @@ class RoundInputs:
 
 
 def frame_override_paths(paths: RoundPaths, config: RoundConfig) -> dict[str, Path]:
-    """Round-supplied frame files (``frames:`` in ``round.yaml``), resolved against the raw folder.
+    """Round-supplied frame files (``frames:`` in ``round.yaml``), resolved inside the raw folder.
 
-    A relative path is taken relative to ``data/raw/<round>/``.
+    Resolved by :meth:`anchoring.paths.RoundPaths.resolve_frames`, as ``validate`` and cleaning
+    resolve them: a relative path is taken from ``data/raw/<round>/``; an absolute path, a ``..``
+    escape or a symbolic link leaving the folder raises
+    :class:`~anchoring.exceptions.InputFileError`.
     """
-    return {group: (paths.raw_dir / file) for group, file in config.frames.items()}
+    return paths.resolve_frames(config.frames)
+
+
+def check_configured_inputs(paths: RoundPaths, config: RoundConfig) -> None:
+    """Refuse a round whose exports or frames resolve outside its raw folder, before a run.
+
+    A run mirrors ``data/raw/<round>/`` into a staging root with hard links, which would turn a
+    symbolic link to an outside file into a plain file; so the live folder is checked first, with
+    the resolver every stage uses (:meth:`anchoring.paths.RoundPaths.resolve_input`).
+
+    Raises
+    ------
+    InputFileError
+        A configured path is absolute, climbs out with ``..`` or is a link leaving the folder.
+    """
+    for source in config.sources:
+        paths.resolve_export(source.id, source.file)
+    frame_override_paths(paths, config)
 
 
 def earlier_rounds(paths: RoundPaths, config: RoundConfig) -> list[str]:
@@ -122,6 +143,7 @@ def collect_round_inputs(
         :func:`earlier_rounds` of the round when the caller has it already (their
         ``round.yaml`` files are then not parsed again); computed when None.
     """
+    check_configured_inputs(paths, config)
     package = package_root()
     instrument_file = package / "instrument" / "instrument.yaml"
     frames = {
@@ -196,15 +218,22 @@ def reusable_outputs(recorded: dict | None, fingerprint: str, root: Path) -> dic
     fingerprint
         The stage's fingerprint now.
     root
-        The real root; every recorded output must still be there with its recorded SHA-256.
+        The real root; every recorded output must still be there with its recorded SHA-256,
+        as a file under the root (a path leaving the root, or a link to outside, is never
+        reused: the manifest is untrusted, see :func:`~anchoring.pipeline.manifest.read_manifest`).
     """
     if not recorded or recorded.get("fingerprint") != fingerprint:
         return None
     outputs = recorded.get("outputs")
     if not isinstance(outputs, dict) or not outputs:
         return None
+    inside = root.resolve()
     for relative, digest in outputs.items():
+        if not is_confined_path(relative):
+            return None
         path = root / relative
-        if not path.is_file() or sha256_file(path) != digest:
+        if not path.resolve().is_relative_to(inside) or not path.is_file():
+            return None
+        if sha256_file(path) != digest:
             return None
     return dict(outputs)

@@ -16,7 +16,7 @@ import platform
 import subprocess
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from anchoring import __version__
 from anchoring.paths import package_root
@@ -156,7 +156,14 @@ def write_manifest(manifest: dict, path: Path) -> None:
 
 
 def read_manifest(path: Path) -> dict | None:
-    """The manifest at ``path``, or ``None`` if missing or unreadable (then nothing is cached)."""
+    """The manifest at ``path``, or ``None`` if missing, unreadable or damaged.
+
+    The file is read as untrusted data: anyone who can write ``reports/`` can edit it. It must
+    have the shape :func:`build_manifest` writes (:func:`manifest_problem`), and every path it
+    records must be a plain relative path under the project root. A damaged manifest is logged
+    once, with what is wrong, and treated as absent: every stage reruns as if uncached, and the
+    next successful run replaces it.
+    """
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -164,9 +171,80 @@ def read_manifest(path: Path) -> dict | None:
     except (OSError, ValueError) as exc:
         log.warning("Ignoring unreadable manifest %s (%s): every stage will run.", path, exc)
         return None
-    if not isinstance(manifest, dict) or manifest.get("manifest_version") != MANIFEST_VERSION:
+    problem = manifest_problem(manifest)
+    if problem is not None:
+        log.warning(
+            "Ignoring damaged manifest %s (%s): every stage will run as if uncached, and the "
+            "next successful run replaces the file.",
+            path,
+            problem,
+        )
         return None
     return manifest
+
+
+def is_confined_path(relative: object) -> bool:
+    """True if ``relative`` is a plain relative path that stays under the root it is joined to.
+
+    Refused: a non-string, an empty or absolute path (``/x``, ``C:/x``), a
+    ``..`` part, a backslash or a NUL character.
+    """
+    if not isinstance(relative, str) or not relative or "\\" in relative or "\0" in relative:
+        return False
+    path = PurePosixPath(relative)
+    if path.is_absolute() or not path.parts or ".." in path.parts:
+        return False
+    return ":" not in path.parts[0]  # not a drive (C:)
+
+
+def manifest_problem(manifest: object) -> str | None:
+    """What is wrong with a manifest read from disk, or ``None`` if it has the expected shape.
+
+    Checked: a JSON object of :data:`MANIFEST_VERSION`; ``stages`` a list of objects with a
+    string ``name`` and ``fingerprint`` and an ``outputs`` map; ``outputs`` and ``inputs`` maps;
+    every map of recorded files from path to SHA-256 text, every path confined
+    (:func:`is_confined_path`).
+    """
+    if not isinstance(manifest, dict):
+        return "not a JSON object"
+    if manifest.get("manifest_version") != MANIFEST_VERSION:
+        return f"manifest_version is not {MANIFEST_VERSION}"
+    stages = manifest.get("stages")
+    if not isinstance(stages, list):
+        return "'stages' is not a list"
+    for index, stage in enumerate(stages):
+        problem = _stage_problem(stage)
+        if problem is not None:
+            return f"stages[{index}]: {problem}"
+    inputs = manifest.get("inputs")
+    if not isinstance(inputs, dict):
+        return "'inputs' is not an object"
+    for key in ("raw", "previous_round"):
+        problem = _files_problem(inputs.get(key, {}), f"inputs.{key}")
+        if problem is not None:
+            return problem
+    return _files_problem(manifest.get("outputs"), "outputs")
+
+
+def _stage_problem(stage: object) -> str | None:
+    if not isinstance(stage, dict):
+        return "not an object"
+    for key in ("name", "fingerprint"):
+        if not isinstance(stage.get(key), str):
+            return f"'{key}' is not text"
+    return _files_problem(stage.get("outputs"), "outputs")
+
+
+def _files_problem(files: object, where: str) -> str | None:
+    """A map of recorded files (relative path → SHA-256): its problem, or None."""
+    if not isinstance(files, dict):
+        return f"'{where}' is not an object"
+    for relative, digest in files.items():
+        if not is_confined_path(relative):
+            return f"'{where}' records the path {relative!r}, which is not under the project root"
+        if not isinstance(digest, str):
+            return f"'{where}' records {relative!r} without a SHA-256 text"
+    return None
 
 
 def recorded_stage(manifest: dict | None, name: str) -> dict | None:

@@ -1,25 +1,33 @@
 """Reproduce a round from its raw exports alone and compare with the recorded outputs.
 
-:func:`reproduce_round` copies ``data/raw/<round>/`` into a fresh temporary root, reruns every
-stage there, and compares each processed table and estimate (every file under
-``data/processed/<round>/``) byte for byte with the recorded one. If the round has a previous
-round, that round's *recorded* processed files are copied into the temporary root after their
-SHA-256 has been checked against the previous round's manifest (the change estimates need them);
-a verdict line says so. Byte identity holds because every stage is deterministic (fixed seeds,
-stable order, no timestamps in data files, ``PYTHONHASHSEED=0`` in the kernels).
+:func:`reproduce_round` first compares the raw exports (every file under ``data/raw/<round>/``)
+with the SHA-256 recorded in the round's manifest: an export changed, added or removed since the
+run means the outputs cannot be reproduced, and the verdict names the file without rerunning.
+Otherwise it copies ``data/raw/<round>/`` into a fresh temporary root (removed on every exit path,
+also on SIGINT and SIGTERM), reruns every stage there, and compares each processed table and
+estimate (every file under ``data/processed/<round>/``) byte for byte with the recorded one. If
+the round has a previous round, that round's *recorded* processed files are copied into the
+temporary root after their SHA-256 has been checked against the previous round's manifest (the
+change estimates need them); a verdict line says so. Byte identity holds because every stage is
+deterministic (fixed seeds, stable order, no timestamps in data files, ``PYTHONHASHSEED=0`` in the
+kernels).
 """
 
 from __future__ import annotations
 
 import logging
 import shutil
+import signal
 import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from anchoring.exceptions import ReproductionError
 from anchoring.paths import RoundPaths
-from anchoring.pipeline.hashing import list_files, sha256_file
+from anchoring.pipeline.hashing import list_files, sha256_file, sha256_tree
 from anchoring.pipeline.lock import round_lock
 from anchoring.pipeline.manifest import read_manifest
 from anchoring.pipeline.run import run_round
@@ -49,20 +57,35 @@ class FileVerdict:
 
 @dataclass
 class ReproduceResult:
-    """Outcome of :func:`reproduce_round`: one verdict per processed file, plus notes."""
+    """Outcome of :func:`reproduce_round`: one verdict per processed file, plus notes.
+
+    ``changed_inputs`` lists the raw files that differ from the manifest (then nothing was
+    rerun and ``verdicts`` is empty).
+    """
 
     round_id: str
     verdicts: list[FileVerdict]
     notes: list[str] = field(default_factory=list)
+    changed_inputs: list[FileVerdict] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        """True only if there is at least one file and every file is identical."""
+        """True only if no input changed, there is at least one file and every file is identical."""
+        if self.changed_inputs:
+            return False
         return bool(self.verdicts) and all(v.verdict == IDENTICAL for v in self.verdicts)
 
     def verdict_lines(self) -> list[str]:
         """Notes, one line per file (``identical``/``differs``/``missing``), and a summary."""
         lines = [f"note: {note}" for note in self.notes]
+        if self.changed_inputs:
+            lines += [f"input {v.verdict}: {v.path}" for v in self.changed_inputs]
+            lines.append(
+                f"round '{self.round_id}' NOT reproduced: {len(self.changed_inputs)} raw input "
+                "file(s) differ from the SHA-256 recorded in its manifest (listed above); the "
+                "outputs were not rerun."
+            )
+            return lines
         lines += [f"{v.verdict}: {v.path}" for v in self.verdicts]
         same = sum(v.verdict == IDENTICAL for v in self.verdicts)
         outcome = "reproduced" if self.ok else "NOT reproduced"
@@ -97,8 +120,8 @@ def reproduce_round(
     Raises
     ------
     ReproductionError
-        The round has no recorded outputs, or the previous round's recorded files do not match
-        its manifest (or it has none).
+        The round has no recorded outputs or no (readable) manifest, or the previous round's
+        recorded files do not match its manifest (or it has none).
     PipelineError
         The rerun itself failed.
     """
@@ -111,8 +134,13 @@ def reproduce_round(
                 f"round '{round_id}' has no recorded outputs in {paths.processed_dir}; run "
                 f"'anchoring run --round {round_id}' first."
             )
-        with tempfile.TemporaryDirectory(prefix=f"anchoring-reproduce-{round_id}-") as tmp:
-            rerun = RoundPaths(Path(tmp), round_id)
+        changed = changed_inputs(paths)
+        if changed:
+            result = ReproduceResult(round_id, [], changed_inputs=changed)
+            log.info("%s", result.verdict_lines()[-1])
+            return result
+        with temporary_root(round_id) as tmp:
+            rerun = RoundPaths(tmp, round_id)
             shutil.copytree(paths.raw_dir, rerun.raw_dir)
             notes = []
             if config.previous_round:
@@ -128,6 +156,62 @@ def reproduce_round(
     result = ReproduceResult(round_id, verdicts, notes)
     log.info("%s", result.verdict_lines()[-1])
     return result
+
+
+def changed_inputs(paths: RoundPaths) -> list[FileVerdict]:
+    """Raw files of the round that differ from the SHA-256 recorded in its manifest.
+
+    Raises
+    ------
+    ReproductionError
+        The round has no manifest, or it is damaged (see
+        :func:`~anchoring.pipeline.manifest.read_manifest`).
+    """
+    manifest = read_manifest(paths.manifest_file)
+    if manifest is None:
+        raise ReproductionError(
+            f"round '{paths.round_id}' has no readable manifest ({paths.manifest_file}), so its "
+            f"raw inputs cannot be checked; run 'anchoring run --round {paths.round_id}' first."
+        )
+    recorded = manifest["inputs"].get("raw", {})
+    now = sha256_tree(paths.raw_dir, paths.root)
+    verdicts = []
+    for relative in sorted(set(recorded) | set(now)):
+        if relative not in now:
+            verdicts.append(FileVerdict(relative, MISSING))
+        elif relative not in recorded:
+            verdicts.append(FileVerdict(relative, UNRECORDED))
+        elif now[relative] != recorded[relative]:
+            verdicts.append(FileVerdict(relative, DIFFERS))
+    return verdicts
+
+
+@contextmanager
+def temporary_root(round_id: str) -> Iterator[Path]:
+    """A fresh ``anchoring-reproduce-<round>-*`` folder, removed on every exit path.
+
+    While the block runs, SIGTERM is turned into :class:`KeyboardInterrupt` (as SIGINT already
+    is), so a terminated ``reproduce`` unwinds like an interrupted one: the rerun stops, the lock
+    is released and the temporary root (a full copy of the raw exports) is removed. Further
+    SIGINT and SIGTERM are held off while the folder is removed.
+    """
+    tmp = Path(tempfile.mkdtemp(prefix=f"anchoring-reproduce-{round_id}-"))
+    in_main = threading.current_thread() is threading.main_thread()  # signals: main thread only
+    on_term = signal.signal(signal.SIGTERM, _interrupt) if in_main else None
+    try:
+        yield tmp
+    finally:
+        on_int = signal.signal(signal.SIGINT, signal.SIG_IGN) if in_main else None
+        if in_main:
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        shutil.rmtree(tmp, ignore_errors=True)
+        if in_main:
+            signal.signal(signal.SIGINT, on_int)
+            signal.signal(signal.SIGTERM, on_term)
+
+
+def _interrupt(signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt(f"stopped by {signal.Signals(signum).name}")
 
 
 def _relative_files(folder: Path, root: Path) -> list[str]:

@@ -15,13 +15,16 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import json
 import logging
 import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 from anchoring.exceptions import PipelineError
+from anchoring.masking import mask_message
 from anchoring.paths import RoundPaths
 
 log = logging.getLogger(__name__)
@@ -138,29 +141,82 @@ class Staging:
         return sorted(path for path, state in now.items() if before.get(path) != state)
 
     def promote(self) -> None:
-        """Swap the staged output folders into place, then remove the staging root.
+        """Swap both staged output folders into place, all or nothing; remove the staging root.
+
+        ``data/processed/<round>`` is swapped first, ``reports/<round>`` second. When the second
+        swap fails the first is rolled back (the new processed folder moved out, the previous one
+        moved back), so both folders hold the previous outputs; the failed run's reports folder
+        is kept as ``.anchoring-staging/<round>.failed`` and nothing else of the staging root.
 
         Raises
         ------
         PipelineError
-            A rename failed (e.g. the data folder is on another file system than the root).
+            A rename failed (e.g. a folder made immutable, or on another file system than the
+            root); the message says exactly which outputs each folder now holds.
         """
-        pairs = (
-            (self.staged.processed_dir, self.live.processed_dir),
-            (self.staged.reports_dir, self.live.reports_dir),
-        )
-        for staged, live in pairs:
-            _swap_in(staged, live)
-        log.debug("Promoted %s and %s.", self.live.processed_dir, self.live.reports_dir)
+        processed, reports = self.live.processed_dir, self.live.reports_dir
+        try:
+            processed_trash = _swap_in(self.staged.processed_dir, processed)
+        except OSError as exc:
+            self._fail(f"could not move the new outputs into place at {processed} ({exc}).")
+        try:
+            reports_trash = _swap_in(self.staged.reports_dir, reports)
+        except OSError as exc:
+            what = f"could not move the new reports into place at {reports} ({exc})."
+            self._fail(what, self._roll_back(processed_trash))
+        for trash in (processed_trash, reports_trash):
+            if trash is not None:
+                shutil.rmtree(trash, ignore_errors=True)
+        log.debug("Promoted %s and %s.", processed, reports)
         self.discard()
 
+    def _roll_back(self, trash: Path | None) -> str:
+        """Undo the swap of the processed folder (new out, ``trash`` back); the state, in words."""
+        live = self.live.processed_dir
+        try:
+            os.replace(live, self.staged.processed_dir)
+            if trash is not None:
+                os.replace(trash, live)
+        except OSError as exc:
+            return (
+                f"Rolling it back failed ({exc}): {live} holds the NEW outputs while "
+                f"{self.live.reports_dir} holds the PREVIOUS ones, with the previous manifest "
+                f"(which no longer matches, so the next run reruns every stage); the previous "
+                f"processed outputs are in {trash}."
+            )
+        return (
+            f"The new {live} was rolled back: it and {self.live.reports_dir} hold the previous "
+            "outputs, unchanged."
+        )
+
+    def _fail(self, what: str, state: str | None = None) -> NoReturn:
+        """Keep the failed run's reports as ``<round>.failed``, log and raise what happened."""
+        kept = self.keep_failed()
+        if state is None:
+            state = (
+                f"{self.live.processed_dir} and {self.live.reports_dir} hold the previous "
+                "outputs, unchanged."
+            )
+        message = (
+            f"{what} {state} The failed run's reports and executed notebooks are kept in "
+            f"{kept}. Keep data/ and reports/ writable and on the same file system as the "
+            "project root, then run again."
+        )
+        log.error("%s", message)
+        raise PipelineError(message) from None
+
     def keep_failed(self) -> Path:
-        """Keep the failed run's reports folder (executed notebooks, run.log); drop the rest."""
+        """Keep the failed run's reports folder (executed notebooks, run.log); drop the rest.
+
+        The kept notebooks' outputs and ``run.log`` are masked
+        (:func:`mask_failed_run_records`): a failing cell's error may quote a raw cell.
+        """
         kept = failed_run_dir(self.live)
         if kept.exists():
             shutil.rmtree(kept)
         if self.staged.reports_dir.is_dir():
             os.replace(self.staged.reports_dir, kept)
+            mask_failed_run_records(kept)
         self.discard()
         return kept
 
@@ -169,6 +225,39 @@ class Staging:
         shutil.rmtree(self.root, ignore_errors=True)
         with contextlib.suppress(OSError):  # only when no other run or failed run is kept there
             self.root.parent.rmdir()
+
+
+def mask_failed_run_records(folder: Path) -> None:
+    """Mask personal-data shapes in the outputs of the notebooks and the logs under ``folder``.
+
+    An :class:`~anchoring.exceptions.AnchoringError` masks its own message, but a failing cell
+    can also raise another library's error quoting a raw value (a ``KeyError('kari@...')``);
+    every text of every cell output (the error's value and traceback, printed streams) passes
+    through :func:`anchoring.masking.mask_message`, as does ``run.log``.
+    """
+    for notebook in sorted(folder.rglob("*.ipynb")):
+        try:
+            content = json.loads(notebook.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        cells = content.get("cells", []) if isinstance(content, dict) else []
+        for cell in cells:
+            if isinstance(cell, dict) and "outputs" in cell:
+                cell["outputs"] = _masked(cell["outputs"])
+        notebook.write_text(json.dumps(content, indent=1, ensure_ascii=False) + "\n", "utf-8")
+    for log_file in sorted(folder.rglob("*.log")):
+        text = log_file.read_text(encoding="utf-8", errors="replace")
+        log_file.write_text(mask_message(text), encoding="utf-8")
+
+
+def _masked(value: object) -> object:
+    if isinstance(value, str):
+        return mask_message(value)
+    if isinstance(value, list):
+        return [_masked(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _masked(v) for k, v in value.items()}
+    return value
 
 
 def _remove_abandoned_staging(live: RoundPaths) -> None:
@@ -187,22 +276,22 @@ def _trash_name(live: Path) -> Path:
     return live.with_name(f"{_TRASH_PREFIX}{live.name}-{os.getpid()}")
 
 
-def _swap_in(staged: Path, live: Path) -> None:
+def _swap_in(staged: Path, live: Path) -> Path | None:
+    """Rename ``live`` aside and ``staged`` into its place; the aside name (None: no ``live``).
+
+    On failure ``live`` is put back as it was and the :class:`OSError` propagates.
+    """
     live.parent.mkdir(parents=True, exist_ok=True)
-    trash = _trash_name(live)
+    trash = _trash_name(live) if live.exists() else None
     try:
-        if live.exists():
+        if trash is not None:
             os.replace(live, trash)
         os.replace(staged, live)
-    except OSError as exc:
-        if trash.exists() and not live.exists():
+    except OSError:
+        if trash is not None and trash.exists() and not live.exists():
             os.replace(trash, live)
-        raise PipelineError(
-            f"could not move the new outputs {staged} into place at {live} ({exc}). "
-            "The previous outputs are unchanged; keep data/ and reports/ on the same file "
-            "system as the project root."
-        ) from None
-    shutil.rmtree(trash, ignore_errors=True)
+        raise
+    return trash
 
 
 def _is_trash_of(trash: Path, live: Path) -> bool:

@@ -210,7 +210,7 @@ def load_report(root: str | Path | None, round_id: str, lang: str) -> Report:
     paths = RoundPaths(root_path, round_id)
     config = load_round_config(paths.config_file)
     instrument = load_instrument()
-    frames = load_frames({g: paths.raw_dir / f for g, f in config.frames.items()})
+    frames = load_frames(paths.resolve_frames(config.frames))
     estimates_table = _read_parquet(paths.estimates_file, required=True)
     status = _read_parquet(paths.status_file, required=True)
     change = _read_parquet(paths.processed_dir / "change.parquet", required=False)
