@@ -358,15 +358,17 @@ def _review_lines(records: list[ReviewRecord]) -> list[str]:
     return lines
 
 
-def _review(paths: RoundPaths, draft_file: Path, instrument: Instrument) -> dict[str, list]:
+def _review(drafts: list[_Draft], draft_file: Path, instrument: Instrument) -> dict[str, list]:
     """Per source id, the rows :mod:`anchoring.cleaning.review` lists, on the drafted config."""
     config = load_round_config(draft_file)
     item_ids = [i for m in config.measure_ids(instrument) for i in instrument.item_ids(m)]
+    raw_tables = {d.id: d.raw for d in drafts}
     out = {}
     for source in config.sources:
         try:
-            raw = read_export(paths.resolve_export(source.id, source.file), source)
-            mapped = map_source(raw, source, instrument, item_ids, str(draft_file))
+            mapped = map_source(
+                raw_tables[source.id], source, instrument, item_ids, str(draft_file)
+            )
         except AnchoringError as exc:  # the draft is not complete enough yet: validate says why
             log.info("no review list for %s: %s", source.file, exc)
             continue
@@ -445,7 +447,7 @@ def init_round(root: Path | str, round_id: str, files: list[Path] | None = None)
         )
     target.write_text(_render(round_id, drafts), encoding="utf-8", newline="\n")
     load_round_config(target).check_against(instrument, target)
-    review = _review(paths, target, instrument)
+    review = _review(drafts, target, instrument)
     target.write_text(_render(round_id, drafts, review), encoding="utf-8", newline="\n")
     log.info("draft configuration written to %s: check the lines marked CONFIRM", target)
     return target
