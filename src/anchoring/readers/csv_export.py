@@ -33,6 +33,7 @@ from anchoring.readers.detect import (
     read_sample,
     sample_records,
 )
+from anchoring.readers.limits import MAX_COLUMNS, check_file_size
 from anchoring.readers.raw_table import RawTable
 from anchoring.readers.tools import (
     QUALTRICS_HEADER_ROWS,
@@ -165,7 +166,41 @@ def _to_utf8(
         ) from None
 
 
+def _header_not_found(
+    path: Path, sample: str, cut: bool, index: int, delimiter: str
+) -> InputFileError:
+    """The error for a header row not among the whole rows of the sample (issue #19)."""
+    if not cut:
+        return InputFileError(
+            f"{path}: header row {index + 1} is past the end of the file. "
+            "Fix 'header_row' in round.yaml."
+        )
+    first_line = re.split("[\r\n]", sample, maxsplit=1)[0]
+    if first_line.count(delimiter) >= MAX_COLUMNS:
+        return InputFileError(
+            f"{path}: the header has more than {MAX_COLUMNS:,} columns (delimiter "
+            f"{delimiter!r}); the readers accept at most {MAX_COLUMNS:,}. Export the answers "
+            "again with the survey's questions only."
+        )
+    if first_line == sample:
+        return InputFileError(
+            f"{path}: the file has no line break in its first {_SAMPLE_CHARS // 1024} KiB, so it "
+            "is not a table export (one answer per line). Export the answers from the survey "
+            "tool again as CSV or xlsx."
+        )
+    return InputFileError(
+        f"{path}: row {index + 1} does not end within the first {_SAMPLE_CHARS // 1024} KiB of "
+        "the file (a line that long is not a survey export's header). Fix 'header_row' in "
+        "round.yaml or export the answers again."
+    )
+
+
 def _header_names(path: Path, record: list[str]) -> list[str]:
+    if len(record) > MAX_COLUMNS:
+        raise InputFileError(
+            f"{path}: the header has {len(record):,} columns; the readers accept at most "
+            f"{MAX_COLUMNS:,}. Export the answers again with the survey's questions only."
+        )
     names = [name.strip() or f"column_{i + 1}" for i, name in enumerate(record)]
     repeated = sorted({n for n in names if names.count(n) > 1})
     if repeated:
@@ -184,16 +219,17 @@ def _read_delimited(
     decimal: str | None,
     header_row: int | None,
 ) -> RawTable:
+    if path.is_file():
+        check_file_size(path)
     data, encoding = _to_utf8(path, _read_bytes(path), encoding)
     sample = data[:_SAMPLE_CHARS].decode("utf-8", errors="ignore")
     delimiter = delimiter or detect_delimiter(sample)
     records = sample_records(sample, delimiter)
+    if len(data) > _SAMPLE_CHARS and len(records) == 1 and not sample.endswith(("\n", "\r")):
+        records = []  # one record cut off by the end of the sample: not a whole row
     header_index = find_header_index(records) if header_row is None else header_row - 1
     if header_index >= len(records):
-        raise InputFileError(
-            f"{path}: header row {header_index + 1} is past the end of the "
-            "file. Fix 'header_row' in round.yaml."
-        )
+        raise _header_not_found(path, sample, len(data) > _SAMPLE_CHARS, header_index, delimiter)
     names = _header_names(path, records[header_index])
     # Qualtrics: the question text and ImportId rows below the header are header rows too
     extra = QUALTRICS_HEADER_ROWS - 1 if is_qualtrics_header(records, header_index) else 0

@@ -48,6 +48,7 @@ import python_calamine
 
 from anchoring.exceptions import InputFileError
 from anchoring.readers.detect import existing_export, find_header_index
+from anchoring.readers.limits import check_file_size, check_package, check_sheet_extent
 from anchoring.readers.raw_table import RawTable
 from anchoring.readers.tools import (
     QUALTRICS_HEADER_ROWS,
@@ -176,6 +177,7 @@ def _read_sheet(path: Path, sheet: str | int | None) -> tuple[str, tuple[str, ..
             f"{path}: not a readable .xlsx workbook (the name ends in {path.suffix!r}, not "
             f"{', '.join(_SUFFIXES)}). Open it in Excel and save it as .xlsx again."
         )
+    _check_package(path)
     try:
         book = python_calamine.CalamineWorkbook.from_path(path)
     except Exception as exc:  # a damaged workbook fails in calamine's zip or XML code
@@ -186,6 +188,7 @@ def _read_sheet(path: Path, sheet: str | int | None) -> tuple[str, tuple[str, ..
     try:
         names = list(book.sheet_names)
         title = _sheet(path, names, sheet)
+        _check_sheet(path, title)
         rows = book.get_sheet_by_name(title).to_python(skip_empty_area=False)
         errors = _error_cells(path, title)
     except InputFileError:
@@ -203,6 +206,29 @@ def _read_sheet(path: Path, sheet: str | int | None) -> tuple[str, tuple[str, ..
         cells.extend("" for _ in range(column - len(cells)))
         cells[column - 1] = value
     return title, tuple(names), rows
+
+
+def _check_package(path: Path) -> None:
+    """The workbook's size and parts within :mod:`anchoring.readers.limits` (before calamine)."""
+    check_file_size(path)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            check_package(path, archive)
+    except InputFileError:
+        raise
+    except Exception as exc:  # not a zip, or a damaged one
+        raise InputFileError(
+            f"{path}: not a readable .xlsx workbook ({type(exc).__name__}). "
+            "Open it in Excel and save it as .xlsx again."
+        ) from None
+
+
+def _check_sheet(path: Path, title: str) -> None:
+    """The sheet's used range within the limits, before calamine allocates it (issue #19)."""
+    with zipfile.ZipFile(path) as archive:
+        part = _sheet_part(archive, title)
+        if part is not None and part in archive.namelist():
+            check_sheet_extent(path, archive, part, title)
 
 
 def _sheet(path: Path, names: list[str], sheet: str | int | None) -> str:

@@ -19,6 +19,7 @@ import pyreadstat
 
 from anchoring.exceptions import InputFileError
 from anchoring.readers.detect import existing_export
+from anchoring.readers.limits import MAX_CELLS, check_file_size, check_table_shape
 from anchoring.readers.raw_table import RawTable
 
 log = logging.getLogger(__name__)
@@ -64,8 +65,18 @@ def read_sav(path: str | Path) -> RawTable:
         Missing, unreadable or empty file; the message names the file.
     """
     path = existing_export(path)
+    check_file_size(path)
     try:
-        data, meta = pyreadstat.read_sav(str(path), user_missing=True, apply_value_formats=False)
+        _, shape = pyreadstat.read_sav(str(path), metadataonly=True)
+        check_table_shape(path, max(shape.number_rows or 0, 0), shape.number_columns)
+        # a file that does not declare its rows (or lies) is read no further than the limit
+        rows = MAX_CELLS // max(shape.number_columns, 1) + 1
+        data, meta = pyreadstat.read_sav(
+            str(path), user_missing=True, apply_value_formats=False, row_limit=rows
+        )
+        check_table_shape(path, data.shape[0], data.shape[1])
+    except InputFileError:
+        raise
     except Exception as exc:  # pyreadstat raises its own ReadstatError and others
         raise InputFileError(
             f"{path}: not a readable SPSS .sav file ({type(exc).__name__}). "
