@@ -67,6 +67,11 @@ FIELD_PURPOSES = {
 }
 """Fields every source should map, and what each is for (the comment of a missing one)."""
 START_TIMES = frozenset(norm(h) for h in START_TIME_HEADERS)
+REVIEW_WORDS = {
+    "probable_tests": "probable test",
+    "probable_resubmissions": "probable resubmission",
+}
+"""How a review list's entry is introduced in the draft (the ``exclude`` note it becomes)."""
 TOOL_NAMES = {
     "nettskjema": "Nettskjema report with codebook names",
     "nettskjema-text": "Nettskjema report without codebook (question text as headers)",
@@ -341,7 +346,7 @@ def _source_lines(d: _Draft) -> list[str]:
     return lines
 
 
-def _review_lines(records: list[ReviewRecord]) -> list[str]:
+def _review_lines(records: list[tuple[str, ReviewRecord]]) -> list[str]:
     """The rows listed for review, as ``exclude`` entries to uncomment (the analyst's call)."""
     if not records:
         return []
@@ -351,14 +356,19 @@ def _review_lines(records: list[ReviewRecord]) -> list[str]:
         "    # exclude:",
     ]
     reasons: dict[tuple[str, int], list[str]] = {}
-    for record in records:
-        reasons.setdefault((record.respondent_id, record.source_row), []).append(record.why)
+    for kind, record in records:
+        what = REVIEW_WORDS[kind]
+        reasons.setdefault((record.respondent_id, record.source_row), []).append(
+            f"{what}: {record.why}"
+        )
     for (key, row), why in reasons.items():
         lines.append(f"    #   {_q(key)}: {_q('; '.join(why))}  # data row {row}")
     return lines
 
 
-def _review(drafts: list[_Draft], draft_file: Path, instrument: Instrument) -> dict[str, list]:
+def _review(
+    drafts: list[_Draft], draft_file: Path, instrument: Instrument
+) -> dict[str, list[tuple[str, ReviewRecord]]]:
     """Per source id, the rows :mod:`anchoring.cleaning.review` lists, on the drafted config."""
     config = load_round_config(draft_file)
     item_ids = [i for m in config.measure_ids(instrument) for i in instrument.item_ids(m)]
@@ -374,11 +384,15 @@ def _review(drafts: list[_Draft], draft_file: Path, instrument: Instrument) -> d
             continue
         _, in_play = rows_in_play(mapped, config)
         found = review_records(mapped, in_play)
-        out[source.id] = [r for kind in REVIEW_KINDS for r in found[kind]]
+        out[source.id] = [(kind, r) for kind in REVIEW_KINDS for r in found[kind]]
     return out
 
 
-def _render(round_id: str, drafts: list[_Draft], review: dict[str, list] | None = None) -> str:
+def _render(
+    round_id: str,
+    drafts: list[_Draft],
+    review: dict[str, list[tuple[str, ReviewRecord]]] | None = None,
+) -> str:
     start, end, note = _fieldwork(drafts)
     lines = [
         "# Draft round configuration written by 'anchoring init-round'.",

@@ -181,7 +181,7 @@ def find_probable_resubmissions(
             if len(hits):
                 first = later[hits[0]]
                 found[int(earlier)] = (
-                    f"probable resubmission: data row {rows[first]} (same organisation and "
+                    f"data row {rows[first]} (same organisation and "
                     f"role) repeats {share[hits[0]]:.0%} of its answers"
                 )
     return [ReviewRecord(mapped.source.id, keys[i], int(rows[i]), found[i]) for i in sorted(found)]
