@@ -235,11 +235,15 @@ def ok(
     return {"outcome": "ok", "kept": kept, "excluded": excluded, "values": values or [], **more}
 
 
-def error(error_class: str, *fragments: str, names: str | None = None) -> dict:
-    """An expected error: the class, message fragments, and the file it must name."""
+def error(
+    error_class: str, *fragments: str, names: str | None = None, forbidden: list[str] | None = None
+) -> dict:
+    """An expected error: class, message fragments, the file it names, texts it must not show."""
     out = {"outcome": "error", "error_class": error_class, "message": list(fragments)}
     if names is not None:
         out["names"] = names
+    if forbidden:
+        out["forbidden"] = forbidden
     return out
 
 
@@ -841,6 +845,22 @@ def _register_injection_and_pii() -> None:
         {"formula_role.csv": lambda: csv_bytes(role)},
         [source("formula_role.csv")],
         ok(8, values=[{"source_row": 1, "column": "role", "value": "annet"}]),
+    )
+    orgs = records_col(records, "kommunenr")
+    personal_orgs = _replace_column(records, "kommunenr", ["14077595091", "912 34 567", *orgs[2:]])
+    case(
+        "pii_in_organisation_column",
+        "a fødselsnummer and a phone number typed as the organisation: the error masks them "
+        "(issue #19)",
+        {"pii_orgs.csv": lambda: csv_bytes(personal_orgs)},
+        [source("pii_orgs.csv")],
+        error(
+            "FrameError",
+            "[fødselsnummer]",
+            "row(s) 1",
+            names="pii_orgs.csv",
+            forbidden=["14077595091", "912 34 567"],
+        ),
     )
 
 
