@@ -302,7 +302,8 @@ def test_missing_required_column(small_round):
     with pytest.raises(InputFileError) as error:
         clean_round(small_round, ROUND)
     message = str(error.value)
-    assert "kommuner.csv" in message and "'kommunenummer' (for org_id)" in message
+    assert "kommuner.csv" in message and "'kommunenummer' (for org_id;" in message
+    assert "did you mean 'kommunenr'?" in message  # the closest header, named
     assert "Fix sources[kommuner].columns" in message
     _assert_nothing_written(small_round)
 

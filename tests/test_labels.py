@@ -113,6 +113,21 @@ def test_unknown_labels_raised_all_at_once_with_file_column_rows():
     raise_unknown_labels([], "round.yaml")  # nothing unknown: no error
 
 
+def test_a_value_unknown_in_many_item_columns_is_one_line():
+    unknown = [
+        UnknownLabel("a.csv", "kommuner", f"q{i}", f"pll__d{i}", "Delvis enig", (i, i + 1), 10)
+        for i in range(1, 29)
+    ]
+    unknown.append(UnknownLabel("a.csv", "kommuner", "rolle", "role", "Sjef", (3,), 1))
+    with pytest.raises(MappingError) as error:
+        raise_unknown_labels(unknown, "round.yaml")
+    message = str(error.value)
+    assert message.startswith("2 answer value(s)")
+    assert "a.csv: value 'Delvis enig' in 28 item columns (pll__d1, pll__d2, pll__d3, …)" in message
+    assert "280 answers in all, e.g. data row(s) 1, 2 of column 'q1'" in message
+    assert "a.csv: column 'rolle' (role): value 'Sjef'" in message
+
+
 def test_resolve_configured_accepts_codes_and_labels():
     assert resolve_configured(8, LOOKUP, "x") == DONT_KNOW
     assert resolve_configured("Vet ikke", LOOKUP, "x") == DONT_KNOW

@@ -127,6 +127,34 @@ class UnknownLabel:
 
 
 _ITEM_TARGET = "<code 1-5, 8 Vet ikke or 9 Ikke relevant, or a label>"
+_SHOWN_ITEMS = 3
+
+
+def describe_unknown_labels(unknown: list[UnknownLabel]) -> list[str]:
+    """One line per unknown value: a value unknown in several item columns of a file is one line.
+
+    A label set the instrument does not know («Delvis enig» in all 28 item columns) is then one
+    line naming the columns' items and the rows in all, not 28 lines.
+    """
+    by_value: dict[tuple[str, str, str], list[UnknownLabel]] = {}
+    for u in unknown:
+        kind = "items" if "__" in u.field else u.field
+        by_value.setdefault((u.file, kind, u.value), []).append(u)
+    lines = []
+    for (file, kind, _), found in by_value.items():
+        if len(found) == 1 or kind != "items":
+            lines += [u.describe() for u in found]
+            continue
+        first = found[0]
+        items = ", ".join(u.field for u in found[:_SHOWN_ITEMS])
+        more = ", …" if len(found) > _SHOWN_ITEMS else ""
+        rows = ", ".join(str(r) for r in first.rows)
+        lines.append(
+            f"{file}: value {first.shown_value!r} in {len(found)} item columns ({items}{more}): "
+            f"{sum(u.count for u in found)} answers in all, e.g. data row(s) {rows} of column "
+            f"'{first.column}'"
+        )
+    return lines
 
 
 def raise_unknown_labels(
@@ -140,7 +168,8 @@ def raise_unknown_labels(
     """
     if not unknown:
         return
-    lines = "\n  ".join(u.describe() for u in unknown)
+    described = describe_unknown_labels(unknown)
+    lines = "\n  ".join(described)
     examples = {}
     for u in unknown:
         section = "items" if "__" in u.field else u.field
@@ -155,7 +184,7 @@ def raise_unknown_labels(
             f"{{{u.shown_value!r}: {target}}}}}}}]"
         )
     raise MappingError(
-        f"{len(unknown)} answer value(s) match no label of the instrument:\n  {lines}\n"
+        f"{len(described)} answer value(s) match no label of the instrument:\n  {lines}\n"
         f"Fix: map each value in {config_path} under the source's 'values', e.g.\n"
         + "\n".join(examples.values())
     )

@@ -9,6 +9,7 @@ canonical columns; free text stays in memory only, for redaction and theme taggi
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 from collections.abc import Callable
@@ -231,7 +232,7 @@ def collect_columns(
     for name, column in source.columns.items():
         found = column if column in header else by_norm.get(_norm_header(column))
         if found is None:
-            missing.append(f"'{column}' (for {name})")
+            missing.append((column, name))
         else:
             resolved[name] = found
     if missing:
@@ -261,10 +262,18 @@ def collect_columns(
 
 
 def _missing_columns(
-    raw: RawTable, source: Source, missing: list[str], config_path: str
+    raw: RawTable, source: Source, missing: list[tuple[str, str]], config_path: str
 ) -> InputFileError:
+    """The error for configured columns not in the header, each with the closest header named."""
     header = list(raw.frame.columns)
-    shown = ", ".join(repr(c) for c in header[:25]) + (" ..." if len(header) > 25 else "")
+    named = []
+    for column, field_name in missing:
+        close = difflib.get_close_matches(column, header, n=1, cutoff=0.8)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        named.append(f"{column!r} (for {field_name}{hint})")
+    shown_n = 10 if all("did you mean" in n for n in named) else 25
+    shown = ", ".join(repr(c) for c in header[:shown_n])
+    shown += " ..." if len(header) > shown_n else ""
     sheets = ""
     if raw.sheet is not None and len(raw.sheets) > 1:
         sheets = (
@@ -272,7 +281,7 @@ def _missing_columns(
             "set 'sheet' in round.yaml if the answers are on another)"
         )
     return InputFileError(
-        f"{raw.path}: required column(s) {', '.join(missing)} not found in the header"
+        f"{raw.path}: required column(s) {', '.join(named)} not found in the header"
         f"{f' (row {raw.header_row})' if raw.header_row else ''}{sheets}. "
         f"Columns present: {shown}. "
         f"Fix sources[{source.id}].columns in {config_path} or export the column."
