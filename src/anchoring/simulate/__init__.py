@@ -31,7 +31,7 @@ from anchoring.groups import GROUPS
 from anchoring.paths import RoundPaths
 from anchoring.simulate import settings
 from anchoring.simulate.assembly import RoundSpec, assemble_round
-from anchoring.simulate.formats import DEFAULT_FORMATS, check_formats
+from anchoring.simulate.formats import DEFAULT_FORMATS, TOOL_FORMATS, check_formats
 from anchoring.simulate.writer import compare_folders, write_round_files
 
 log = logging.getLogger(__name__)
@@ -113,7 +113,11 @@ def simulate_demo_rounds(root: Path) -> list[str]:
 
     Both rounds share one population (the same municipalities, trusts and GPs with the same
     attitudes); ``demo`` names ``demo-previous`` as its previous round and moves the true values
-    by :data:`DEMO_SHIFT`, so the demo report shows real change. Rerunning is a no-op.
+    by :data:`DEMO_SHIFT`, so the demo report shows real change. ``demo-previous`` is exported
+    in the simulator's original formats, ``demo`` as Nettskjema (without codebook), Microsoft
+    Forms and Qualtrics write exports (:data:`~anchoring.simulate.formats.TOOL_FORMATS`), with
+    the analyst's decisions in its ``round.yaml``; the same people answer either way. Rerunning
+    is a no-op.
 
     Returns
     -------
@@ -138,6 +142,7 @@ def simulate_demo_rounds(root: Path) -> list[str]:
             DEMO_SHIFT,
             2026,
             DEMO_POPULATION_SEED,
+            TOOL_FORMATS,
         ),
     ]
     for spec in specs:

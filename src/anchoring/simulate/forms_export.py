@@ -26,6 +26,7 @@ from anchoring.simulate.assembly import SimulatedSource
 from anchoring.simulate.excel_export import save_workbook
 from anchoring.simulate.exports import local_times
 from anchoring.simulate.tool_exports import (
+    analyst_exclusions,
     answer_cells,
     background_cells,
     background_headers,
@@ -106,4 +107,5 @@ def write_forms_xlsx(
         columns=columns,
         values=source_values(source, instrument, FORMAT),
         org_id_map=org_id_map(source),
+        exclude=analyst_exclusions(source, [str(k) for k in range(1, len(table) + 1)]),
     )

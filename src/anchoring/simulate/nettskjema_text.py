@@ -25,6 +25,7 @@ from anchoring.simulate.exports import CHECKBOX_OPTIONS, increasing_ids, local_t
 from anchoring.simulate.tool_exports import (
     CHECKBOX_LABELS,
     CHECKBOX_QUESTION,
+    analyst_exclusions,
     answer_cells,
     background_cells,
     background_headers,
@@ -103,4 +104,5 @@ def write_nettskjema_text(
         columns=columns,
         values=source_values(source, instrument, FORMAT),
         org_id_map=org_id_map(source),
+        exclude=analyst_exclusions(source, [str(i) for i in ids.tolist()]),
     )

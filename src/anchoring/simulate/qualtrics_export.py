@@ -35,6 +35,7 @@ from anchoring.round_config import Source
 from anchoring.simulate.assembly import SimulatedSource
 from anchoring.simulate.exports import local_times
 from anchoring.simulate.tool_exports import (
+    analyst_exclusions,
     answer_cells,
     background_cells,
     background_headers,
@@ -183,6 +184,7 @@ def write_qualtrics_csv(
         columns=columns,
         values=source_values(source, instrument, FORMAT),
         org_id_map=org_id_map(source),
+        exclude=analyst_exclusions(source, meta["ResponseId"].tolist()),
         test_values=[STATUS["preview"]],
         complete_values=["True"],
     )

@@ -17,6 +17,7 @@ import pandas as pd
 
 from anchoring.instrument import DONT_KNOW, NOT_APPLICABLE, Instrument
 from anchoring.simulate.assembly import SimulatedSource
+from anchoring.simulate.intake import OPENING_DAY_TEST
 from anchoring.simulate.population import OTHER_ROLE, simulated_roles
 from anchoring.simulate.respondents import BLANK
 
@@ -132,6 +133,29 @@ def org_id_map(source: SimulatedSource) -> dict[str, str]:
         return {}
     ambiguous = source.intake.organisations.ambiguous
     return {raw: ambiguous[raw]["org_id"] for raw in sorted(ambiguous)}
+
+
+def analyst_exclusions(source: SimulatedSource, ids: list[str]) -> dict[str, str]:
+    """``exclude`` of the source: what the analyst drops after reviewing the listed rows.
+
+    The test on opening day (its comment says so) and, where the tool records no identity, the
+    earlier answer of a planted resubmission (same organisation and role, most answers repeated);
+    ``ids`` are the rows' respondent ids as written, in table order. Resubmissions by the same
+    identity need no entry: cleaning's ``resubmissions`` rule drops them.
+    """
+    if source.intake is None:
+        return {}
+    table = source.table
+    id_of = dict(zip(table["seq"].tolist(), ids, strict=True))
+    out = {
+        id_of[s]: "test submission: its comment says «ikke ta med»"
+        for s in table.loc[table["barriers"] == OPENING_DAY_TEST, "seq"]
+    }
+    for resubmission in source.intake.resubmissions:
+        if resubmission["basis"] == "organisation_and_role":
+            kept = id_of[resubmission["kept_seq"]]
+            out[id_of[resubmission["seq"]]] = f"answered again as {kept}"
+    return dict(sorted(out.items()))
 
 
 def background_headers(instrument: Instrument, group: str) -> dict[str, str]:
