@@ -732,10 +732,20 @@ def _register_organisations_and_dates() -> None:
     old = _replace_column(records, "kommunenr", ["3005", "3005", *orgs[2:]])
     case(
         "pre_2024_number_without_map",
-        "3005 (Drammen before 2024) with no org_id_map",
+        "3005 (Drammen before 2024) with no org_id_map: read from SSB's history as 3301 "
+        "(issue #14)",
         {"old_numbers.csv": lambda: csv_bytes(old)},
         [source("old_numbers.csv")],
-        error("FrameError", "3005", "org_id_map", "1, 2", names="old_numbers.csv"),
+        ok(8, 0, [_record(1, "org_id", "3301"), _record(2, "stratum", "municipality:33")]),
+    )
+    old_ambiguous = _replace_column(records, "kommunenr", ["Herøy", *orgs[1:]])
+    case(
+        "ambiguous_name_without_map",
+        "«Herøy» names two municipalities: the error lists both and asks for org_id_map "
+        "(issue #14)",
+        {"ambiguous_name.csv": lambda: csv_bytes(old_ambiguous)},
+        [source("ambiguous_name.csv")],
+        error("FrameError", "Herøy", "1515", "1818", "org_id_map", names="ambiguous_name.csv"),
     )
     case(
         "pre_2024_number_with_map",
