@@ -494,24 +494,24 @@ def test_answers_on_another_sheet_name_the_sheets(small_round):
 
 def test_iso_instants_fast_path_agrees_with_the_general_parser():
     # Arrow parses plain ISO 8601 instants with an offset; anything else goes to pandas
-    from anchoring.cleaning import mapping
+    from anchoring.cleaning import cells
 
     aware = pd.Series(
         ["2026-09-02 06:00:57Z", "2026-09-02T06:00:57+02:00", None, "2026-03-29 01:30:00.25-01:30"],
         dtype="str",
     )
-    fast = mapping._iso_instants(aware)
+    fast = cells.iso_instants(aware)
     assert fast is not None
     # what the general path does with values that carry an offset
     slow = pd.to_datetime(aware, utc=True, format="ISO8601").astype("datetime64[us, UTC]")
     pd.testing.assert_series_equal(fast, slow)
     # local times, surrounding spaces and impossible dates are left to the general parser
     for other in (["2026-09-02 06:00:57"], [" 2026-09-02 06:00:57Z"], ["2026-02-30 06:00:57Z"]):
-        assert mapping._iso_instants(pd.Series(other, dtype="str")) is None
+        assert cells.iso_instants(pd.Series(other, dtype="str")) is None
 
 
 def test_plain_respondent_ids_kept_and_others_hashed():
-    from anchoring.cleaning.mapping import _respondent_ids
+    from anchoring.cleaning.cells import stored_respondent_ids as _respondent_ids
 
     plain = pd.Series(["31400011", "a-1.b_2", None], dtype="str")
     assert _respondent_ids(plain, 3).tolist()[:2] == ["31400011", "a-1.b_2"]

@@ -111,7 +111,8 @@ def test_the_draft_lists_unmarked_tests_and_repeats_for_review(intake: dict) -> 
     municipal = intake["planted"]["kommuner.csv"]
     review = [line for line in intake["draft"].splitlines() if line.startswith("    #   ")]
     opening, repeat = municipal["ids"]["opening_day_test"][0], municipal["ids"]["repeat"][0]
-    assert any(f'"{opening}": "probable test: free text says it is a test"' in line for line in review)
+    test_entry = f'"{opening}": "probable test: free text says it is a test"'
+    assert any(test_entry in line for line in review)
     assert any(f'"{repeat}": "probable resubmission' in line for line in review)
     # uncommented as the analyst would, they are the source's valid exclude entries
     lines = intake["draft"].splitlines()

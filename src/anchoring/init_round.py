@@ -24,7 +24,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from anchoring.cleaning.mapping import START_TIME_HEADERS, map_source
+from anchoring.cleaning.columns import start_time_column
+from anchoring.cleaning.mapping import map_source
 from anchoring.cleaning.review import REVIEW_KINDS, ReviewRecord, review_records
 from anchoring.drafting.answers import (
     ValueDraft,
@@ -66,7 +67,6 @@ FIELD_PURPOSES = {
     "barriers": "the free-text question on barriers",
 }
 """Fields every source should map, and what each is for (the comment of a missing one)."""
-START_TIMES = frozenset(norm(h) for h in START_TIME_HEADERS)
 REVIEW_WORDS = {
     "probable_tests": "probable test",
     "probable_resubmissions": "probable resubmission",
@@ -292,15 +292,10 @@ def _column_lines(d: _Draft) -> list[str]:
     return lines
 
 
-def _start_column(d: _Draft) -> str | None:
-    """The start-time column cleaning takes the answer time from, when none is mapped."""
-    return next((c for c in d.raw.frame.columns if norm(c) in START_TIMES), None)
-
-
 def _has_answer_time(d: _Draft) -> bool:
     if "answer_time_ms" in d.columns or "answer_time_s" in d.columns:
         return True
-    return "submitted_at" in d.columns and _start_column(d) is not None
+    return "submitted_at" in d.columns and start_time_column(d.raw) is not None
 
 
 def _value_lines(d: _Draft) -> list[str]:
@@ -338,7 +333,7 @@ def _org_lines(d: _Draft) -> list[str]:
 
 def _source_lines(d: _Draft) -> list[str]:
     lines = _file_lines(d) + _column_lines(d) + _value_lines(d) + _org_lines(d)
-    start = _start_column(d) if "answer_time_ms" not in d.columns else None
+    start = start_time_column(d.raw) if "answer_time_ms" not in d.columns else None
     if start is not None and "answer_time_s" not in d.columns and "submitted_at" in d.columns:
         lines.append(f"    # The answer time is {_q(d.columns['submitted_at'])} minus {_q(start)}.")
     if d.unmapped:

@@ -9,9 +9,6 @@ canonical columns; free text stays in memory only, for redaction and theme taggi
 
 from __future__ import annotations
 
-import difflib
-import hashlib
-import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -19,9 +16,16 @@ from typing import TypeVar
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
+from anchoring.cleaning.cells import (
+    SAFE_ID,
+    identity_hashes,
+    lenient_numbers,
+    parse_numbers,
+    parse_timestamps,
+    stored_respondent_ids,
+)
+from anchoring.cleaning.columns import collect_columns, start_time_column
 from anchoring.cleaning.labels import (
     ColumnCoding,
     UnknownLabel,
@@ -36,35 +40,13 @@ from anchoring.cleaning.labels import (
 )
 from anchoring.cleaning.redaction import mask_personal_data
 from anchoring.cleaning.rules import mark_analyst_exclusions
-from anchoring.exceptions import AnchoringError, InputFileError, MappingError, RoundConfigError
+from anchoring.exceptions import AnchoringError, RoundConfigError
 from anchoring.instrument import Instrument
 from anchoring.readers import RawTable
 from anchoring.round_config import METADATA_FIELDS, Source
 
-_OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
-_SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-_LOCAL_ZONE = "Europe/Oslo"
 _EXAMPLE_VALUES = 5
 T = TypeVar("T")
-_ISO_INSTANT = (
-    r"^\d{4}-[01]\d-[0-3]\d[T ](?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,6})?"
-    r"(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$"
-)
-START_TIME_HEADERS: tuple[str, ...] = (
-    "starttid",
-    "start time",
-    "starttime",
-    "start date",
-    "startdate",
-    "started",
-    "started at",
-    "started_at",
-    "$started",
-    "påbegynt",
-    "startet",
-)
-"""Headers of a start-time column: when a source maps no ``answer_time_ms``, the answer time is
-``submitted_at`` minus this column (Questback, SurveyXact and Forms export both times)."""
 
 
 @dataclass(frozen=True)
@@ -168,7 +150,7 @@ class MappedSource:
         keys = pd.Series([f"row{r}" for r in rows], dtype="str")
         export_ids = self.export_ids()
         plain = (
-            export_ids.str.fullmatch(_SAFE_ID.pattern).fillna(False)
+            export_ids.str.fullmatch(SAFE_ID.pattern).fillna(False)
             & ~export_ids.str.fullmatch(r"\d{11}").fillna(False)
         ).to_numpy(dtype=bool)
         keys[plain] = export_ids[plain]
@@ -194,98 +176,6 @@ class MappedSource:
                 kept, self.raw.path.name, self.source.id, column, field_name, rows
             )
         return out
-
-
-def _norm_header(name: str) -> str:
-    return " ".join(str(name).split()).casefold()
-
-
-def resolve_columns(
-    raw: RawTable, source: Source, fields: list[str], config_path: str
-) -> dict[str, str]:
-    """Canonical field → raw column, checked against the file's header.
-
-    Raises
-    ------
-    InputFileError
-        A column the config names is not in the file (all such columns listed).
-    RoundConfigError
-        The source maps no item, or not the organisation column its group needs.
-    """
-    resolved, problems = collect_columns(raw, source, fields, config_path)
-    if problems:
-        raise problems[0]
-    return resolved
-
-
-def collect_columns(
-    raw: RawTable, source: Source, fields: list[str], config_path: str
-) -> tuple[dict[str, str], list[AnchoringError]]:
-    """As :func:`resolve_columns`, with the problems returned instead of raised.
-
-    The columns found are resolved even when others are missing, so that the checks that need
-    them (labels, organisations) still run and ``validate`` lists every problem at once.
-    """
-    header = list(raw.frame.columns)
-    by_norm = {_norm_header(c): c for c in header}
-    resolved, missing, problems = {}, [], []
-    for name, column in source.columns.items():
-        found = column if column in header else by_norm.get(_norm_header(column))
-        if found is None:
-            missing.append((column, name))
-        else:
-            resolved[name] = found
-    if missing:
-        problems.append(_missing_columns(raw, source, missing, config_path))
-    for name in fields:
-        if name not in resolved and name in header:
-            resolved[name] = name
-    if source.group == "gp" and "municipality_id" not in resolved and "org_id" in resolved:
-        resolved["municipality_id"] = resolved.pop("org_id")
-    org_field = "municipality_id" if source.group == "gp" else "org_id"
-    if org_field not in resolved and org_field not in source.columns:
-        problems.append(
-            RoundConfigError(
-                f"{config_path}: sources[{source.id}].columns must map "
-                f"'{org_field}' (the {source.group} organisation) to a column of "
-                f"{raw.path.name}."
-            )
-        )
-    if not any("__" in name for name in {**source.columns, **resolved}):
-        problems.append(
-            RoundConfigError(
-                f"{config_path}: sources[{source.id}].columns maps no item "
-                f"(<measure>__<dimension>) to a column of {raw.path.name}."
-            )
-        )
-    return resolved, problems
-
-
-def _missing_columns(
-    raw: RawTable, source: Source, missing: list[tuple[str, str]], config_path: str
-) -> InputFileError:
-    """The error for configured columns not in the header, each with the closest header named."""
-    header = list(raw.frame.columns)
-    named = []
-    for column, field_name in missing:
-        close = difflib.get_close_matches(column, header, n=1, cutoff=0.8)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        named.append(f"{column!r} (for {field_name}{hint})")
-    shown_n = 10 if all("did you mean" in n for n in named) else 25
-    shown = ", ".join(repr(c) for c in header[:shown_n])
-    shown += " ..." if len(header) > shown_n else ""
-    sheets = ""
-    if raw.sheet is not None and len(raw.sheets) > 1:
-        sheets = (
-            f" of sheet {raw.sheet!r} (the workbook has sheets {list(raw.sheets)}; "
-            "set 'sheet' in round.yaml if the answers are on another)"
-        )
-    return InputFileError(
-        f"{raw.path}: required column(s) {', '.join(named)} not found in the header"
-        f"{f' (row {raw.header_row})' if raw.header_row else ''}{sheets}. "
-        f"Columns present: {shown}. "
-        f"Fix sources[{source.id}].columns in {config_path} or export the column."
-    )
 
 
 def _configured(
@@ -315,165 +205,21 @@ def _configured(
     return out
 
 
-def _numbers(raw: RawTable, series: pd.Series, column: str) -> pd.Series:
-    try:  # fast path: plain numbers (pyarrow cast, vectorised)
-        values = pa.array(series, type=pa.string())
-        cast = pc.cast(values, pa.float64()).to_numpy(zero_copy_only=False)
-        return pd.Series(cast, index=series.index, dtype="float64")
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        pass
-    text = series.str.replace(r"[\s\u00a0\u202f]", "", regex=True)
-    if raw.decimal == ",":
-        text = text.str.replace(",", ".", regex=False)
-    numbers = pd.to_numeric(text, errors="coerce").astype("float64")
-    bad = np.flatnonzero(series.notna().to_numpy() & np.isnan(numbers.to_numpy()))
-    if len(bad):
-        rows = ", ".join(str(r + 1) for r in bad[:5])
-        raise MappingError(
-            f"{raw.path}: column '{column}' must hold numbers; data row(s) {rows} "
-            "do not. Fix the column map in round.yaml or the export."
-        )
-    return numbers
-
-
-def _lenient_numbers(
-    raw: RawTable, series: pd.Series, configured: dict[str, str | int | float]
-) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Numbers of a numeric field; a cell that is no number (after ``values``) is missing.
-
-    ``configured`` maps raw text to a number (``values: {practice_size: {"ca 6": 6}}``), matched
-    as written or as a normalised label. Returns the numbers and, per raw value that is still
-    no number, its 0-based row positions (counted as a warning by the caller).
-    """
-    by_label = {normalise_label(k): v for k, v in configured.items()}
-    positions, uniques = factorize_text(series)
-    texts = []
-    for value in uniques:
-        mapped = configured.get(value, configured.get(str(value).strip()))
-        if mapped is None:
-            mapped = by_label.get(normalise_label(value))
-        texts.append(str(value) if mapped is None else str(mapped))
-    text = text_from_codes(texts, positions, series.index).str.replace(
-        r"[\s\u00a0\u202f]", "", regex=True
-    )
-    if raw.decimal == ",":
-        text = text.str.replace(",", ".", regex=False)
-    numbers = pd.to_numeric(text, errors="coerce").astype("float64").to_numpy()
-    bad = series.notna().to_numpy() & (text != "").fillna(False).to_numpy() & np.isnan(numbers)
-    unknown = {
-        str(uniques[i]): np.flatnonzero(bad & (positions == i)) for i in np.unique(positions[bad])
-    }
-    return numbers, unknown
-
-
-def _iso_instants(series: pd.Series) -> pd.Series | None:
-    """Fast path of :func:`_timestamps`: every value a plain ISO 8601 instant with an offset.
-
-    ``YYYY-MM-DD[T ]HH:MM:SS[.ffffff]`` and ``Z`` or ``±HH:MM``, nothing around it (as Nettskjema
-    writes ``$created``): parsed by Arrow, the same instants as pandas gives. ``None`` if any
-    value has another form (or an impossible date): then the general parser decides.
-    """
-    text = pa.array(series)
-    if not (pa.types.is_string(text.type) or pa.types.is_large_string(text.type)):
-        return None
-    if (
-        text.null_count == len(text)
-        or not pc.all(pc.match_substring_regex(text, _ISO_INSTANT)).as_py()
-    ):
-        return None
-    try:
-        parsed = pc.cast(text, pa.timestamp("us", tz="UTC"))
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return None
-    return pd.Series(parsed.to_pandas(), index=series.index, dtype="datetime64[us, UTC]")
-
-
-def _timestamps(raw: RawTable, series: pd.Series, column: str) -> pd.Series:
-    fast = _iso_instants(series)
-    if fast is not None:
-        return fast
-    series = series.str.strip().replace("", None)
-    out = pd.Series(pd.NaT, index=series.index, dtype="datetime64[us, UTC]")
-    present = series.notna()
-    aware = present & series.str.contains(_OFFSET.pattern, regex=True, na=False)
-    naive = present & ~aware
-    if aware.any():
-        out[aware] = pd.to_datetime(series[aware], utc=True, format="ISO8601", errors="coerce")
-    if naive.any():
-        text = series[naive]
-        parsed = pd.to_datetime(text, format="ISO8601", errors="coerce")
-        retry = parsed.isna()
-        if retry.any():
-            parsed[retry] = pd.to_datetime(
-                text[retry], dayfirst=True, format="mixed", errors="coerce"
-            )
-        out[naive] = parsed.dt.tz_localize(
-            _LOCAL_ZONE, ambiguous="NaT", nonexistent="shift_forward"
-        ).dt.tz_convert("UTC")
-    bad = np.flatnonzero(present.to_numpy() & out.isna().to_numpy())
-    if len(bad):
-        rows = ", ".join(str(r + 1) for r in bad[:5])
-        raise MappingError(
-            f"{raw.path}: column '{column}' must hold dates with time (ISO 8601 "
-            f"or DD.MM.YYYY HH:MM); data row(s) {rows} do not."
-        )
-    return out
-
-
 def _answer_time(raw: RawTable, columns: dict[str, str], submitted: pd.Series) -> np.ndarray:
     """Answer time in ms: the mapped column (ms, or s × 1000), else submitted minus started."""
     if "answer_time_ms" in columns:
         column = columns["answer_time_ms"]
-        return _numbers(raw, raw.frame[column], column).to_numpy()
+        return parse_numbers(raw, raw.frame[column], column).to_numpy()
     if "answer_time_s" in columns:  # Qualtrics' «Duration (in seconds)»
         column = columns["answer_time_s"]
-        return _numbers(raw, raw.frame[column], column).to_numpy() * 1000.0
-    start = next((c for c in raw.frame.columns if _norm_header(c) in START_TIME_HEADERS), None)
+        return parse_numbers(raw, raw.frame[column], column).to_numpy() * 1000.0
+    start = start_time_column(raw)
     if start is None or "submitted_at" not in columns:
         return np.full(len(raw.frame), np.nan)
-    started = _timestamps(raw, raw.frame[start], start)
+    started = parse_timestamps(raw, raw.frame[start], start)
     elapsed = (submitted - started.set_axis(submitted.index)).dt.total_seconds() * 1000.0
     columns["answer_time_ms"] = f"{columns['submitted_at']} - {start}"
     return elapsed.to_numpy(dtype="float64", na_value=np.nan)
-
-
-def _respondent_ids(series: pd.Series | None, n: int) -> pd.Series:
-    """Respondent ids safe to store: plain ids as is, anything else (an e-mail …) hashed."""
-    if series is None:
-        return pd.Series([None] * n, dtype="str")
-    text = pa.array(series)
-    if (
-        (pa.types.is_string(text.type) or pa.types.is_large_string(text.type))
-        and pc.all(pc.match_substring_regex(text, _SAFE_ID.pattern)).as_py()
-        and not pc.any(pc.match_substring_regex(text, r"^\d{11}$")).as_py()
-    ):  # every id plain already (checked by Arrow): nothing to strip or hash
-        return series.astype("str")
-    series = series.str.strip().replace("", None)
-    plain = (
-        series.str.fullmatch(_SAFE_ID.pattern).fillna(False)
-        & ~series.str.fullmatch(r"\d{11}").fillna(False)
-    ) | series.isna()
-    if plain.all():
-        return series.astype("str")
-    ids = series.astype("str").copy()
-    unsafe = ~plain.to_numpy()
-    ids[unsafe] = ["h" + hashlib.sha256(u.encode("utf-8")).hexdigest()[:16] for u in series[unsafe]]
-    return ids
-
-
-def identity_hashes(series: pd.Series) -> pd.Series:
-    """SHA-256 (hex) of each identity, casefolded and stripped; ``<NA>`` for none.
-
-    The identity (an e-mail, a recipient reference) is hashed as soon as it is read and only
-    the hash is kept, in memory, to find resubmissions; it is never written. No secret salt: the
-    hash only has to make equal identities equal, and it never leaves the process.
-    """
-    positions, uniques = factorize_text(series)
-    hashed = []
-    for value in uniques:
-        text = " ".join(str(value).split()).casefold()
-        hashed.append(hashlib.sha256(text.encode("utf-8")).hexdigest() if text else None)
-    return text_from_codes(hashed, positions, series.index)
 
 
 def _role_codes(
@@ -579,13 +325,13 @@ def _metadata_frame(
     out = pd.DataFrame({"source_row": np.arange(1, n + 1, dtype="int64")})
     get = lambda name: data[columns[name]] if name in columns else None  # noqa: E731
     no_text = pd.Series([None] * n, dtype="str")
-    out["respondent_id"] = _respondent_ids(get("respondent_id"), n).array
+    out["respondent_id"] = stored_respondent_ids(get("respondent_id"), n).array
     out["identity"] = identity_hashes(get("identity")).array if "identity" in columns else no_text
     never = pd.Series(pd.NaT, index=range(n), dtype="datetime64[us, UTC]")
     out["submitted_at"] = (
         _attempt(
             problems,
-            lambda: _timestamps(raw, get("submitted_at"), columns["submitted_at"]),
+            lambda: parse_timestamps(raw, get("submitted_at"), columns["submitted_at"]),
             never,
         ).array
         if "submitted_at" in columns
@@ -639,7 +385,7 @@ def _map_practice_size(mapped: MappedSource) -> None:
         return
     column = mapped.columns["practice_size"]
     configured = mapped.source.values.get("practice_size", {})
-    numbers, bad = _lenient_numbers(mapped.raw, mapped.raw.frame[column], configured)
+    numbers, bad = lenient_numbers(mapped.raw, mapped.raw.frame[column], configured)
     mapped.frame["practice_size"] = numbers
     mapped.warnings.extend(_warning(mapped.source, "practice_size", column, "not_a_number", bad))
 

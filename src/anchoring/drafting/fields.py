@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from anchoring.cleaning.cells import ANONYMOUS_IDENTITIES
 from anchoring.drafting.items import column_texts
 from anchoring.drafting.text import norm, similarity
 from anchoring.instrument import Instrument
@@ -141,8 +142,6 @@ FIELD_WORDS: dict[str, tuple[str, ...]] = {
 MS_MEDIAN_FLOOR = 10_000
 """A duration column whose median is at least this is in milliseconds (10,000 s would be 2.8 h)."""
 FIELD_SCORE_FLOOR = 0.75
-ANONYMOUS = frozenset({"anonymous", "anonym", "anonymt"})
-"""What Microsoft Forms writes in ``Email`` for an anonymous form."""
 
 
 @dataclass
@@ -169,7 +168,7 @@ def _word_score(raw: RawTable, column: str, words: tuple[str, ...]) -> float:
 
 def _has_identities(values: pd.Series) -> bool:
     present = values.dropna().astype(str).str.strip()
-    present = present[(present != "") & ~present.str.casefold().isin(ANONYMOUS)]
+    present = present[(present != "") & ~present.str.casefold().isin(ANONYMOUS_IDENTITIES)]
     return len(present) > 0
 
 
