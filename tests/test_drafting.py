@@ -158,9 +158,12 @@ def test_unmatched_answers_are_left_for_the_analyst():
     assert draft.values == {} and "'Kanskje'" in draft.note
 
 
-def test_nettskjema_codes_8_and_9_are_a_guess_to_confirm():
-    draft = draft_item_values(_items(["1", "5", "9", "8"]), ["q1"], INSTRUMENT)
-    assert draft.values == {"9": 8, "8": 9} and "codebook" in draft.note
+def test_nettskjema_codes_8_and_9_are_a_guess_to_confirm_elsewhere_a_decision():
+    values = {"q1": ["1", "5", "9", "8"]}
+    nettskjema = draft_item_values(_raw(values, tool="nettskjema"), ["q1"], INSTRUMENT)
+    assert nettskjema.values == {"9": 8, "8": 9} and "codebook" in nettskjema.note
+    generic = draft_item_values(_raw(values), ["q1"], INSTRUMENT)
+    assert generic.values == {} and "'8', '9' carry no label" in generic.decide
 
 
 def test_roles_close_to_the_instruments_are_mapped_the_rest_are_other():

@@ -90,3 +90,37 @@ def test_missing_file_and_no_exports(tmp_path):
         init_round(tmp_path, "r1", [tmp_path / "nope.csv"])
     with pytest.raises(InputFileError, match="no survey export"):
         init_round(tmp_path, "r2", [])
+
+
+def test_generic_questback_and_surveyxact_exports_are_drafted(tmp_path):
+    # Excel with a title row and label cells; Windows-1252 CSV with code cells (tests/_tool_exports)
+    import random
+
+    import _tool_exports as tx
+    from anchoring.pipeline.validate import validate_round
+
+    rows = tx._municipal_rows(random.Random(3), 30)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    files = [
+        tx.write_questback_xlsx(folder / "kommuner_questback.xlsx", rows),
+        tx.write_surveyxact_csv(folder / "kommuner_surveyxact.csv", rows),
+    ]
+    draft = init_round(tmp_path, "g1", files)
+    text = draft.read_text(encoding="utf-8")
+    config = load_round_config(draft)
+    for source in config.sources:
+        assert source.columns["respondent_id"] == "Respondent"
+        assert source.columns["submitted_at"] == "Fullført"
+        assert sum("__" in name for name in source.columns) == 28
+    by_file = {s.file: s for s in config.sources}
+    assert by_file["kommuner_questback.xlsx"].header_row == 3  # below the title rows
+    assert by_file["kommuner_questback.xlsx"].values["items"]["Delvis enig"] == 4
+    # bare codes 8 and 9 without labels: not guessed outside Nettskjema, left to the analyst
+    assert "items" not in by_file["kommuner_surveyxact.csv"].values
+    assert "# DECIDE (items): answer codes '8', '9' carry no label" in text
+    decided = text.replace('# "Herøy": ""', '"Herøy": "1515"').replace(
+        "    # DECIDE (items):", '    values: {items: {"8": 8, "9": 9}}\n    # (decided):'
+    )
+    draft.write_text(decided, encoding="utf-8")
+    assert validate_round(tmp_path, "g1") == []

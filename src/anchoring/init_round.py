@@ -309,6 +309,8 @@ def _value_lines(d: _Draft) -> list[str]:
     for name, draft in d.values.items():
         if draft.note and not draft.values:
             lines.append(f"    # CONFIRM ({name}): {draft.note}")
+        if draft.decide:
+            lines.append(f"    # DECIDE ({name}): {draft.decide}")
     return lines
 
 

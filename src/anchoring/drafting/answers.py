@@ -50,6 +50,7 @@ class ValueDraft:
 
     values: dict[str, int | float | str] = field(default_factory=dict)
     note: str = ""
+    decide: str = ""
 
 
 @cache
@@ -105,11 +106,17 @@ def draft_item_values(raw: RawTable, columns: list[str], instrument: Instrument)
     draft = ValueDraft()
     notes = []
     codes = {v for v in unknown if unknown[v] in NETTSKJEMA_CODES and answers[v] == v}
-    if codes:
+    if codes and raw.tool.startswith("nettskjema"):
         draft.values.update(dict(NETTSKJEMA_CODES))
         notes.append(
             "codes 8/9 found: Nettskjema forms often code «Vet ikke» 9 and «Ikke relevant» 8; "
             "check the form's codebook"
+        )
+    elif codes:
+        shown = ", ".join(repr(c) for c in sorted(codes))
+        draft.decide = (
+            f"answer codes {shown} carry no label: map each under values.items to 8 (Vet ikke) "
+            "or 9 (Ikke relevant), as the form's codebook says"
         )
     words = {v: key for v, key in unknown.items() if v not in codes}
     best = max(sets, key=lambda s: sum(key in s.codes for key in words.values()), default=None)

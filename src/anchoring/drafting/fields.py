@@ -63,6 +63,9 @@ FIELD_WORDS: dict[str, tuple[str, ...]] = {
         "submission id",
         "respondent id",
         "respondentid",
+        "respondent",
+        "respondentnummer",
+        "svarnummer",
         "response id",
         "responseid",
         "svar id",
@@ -78,6 +81,7 @@ FIELD_WORDS: dict[str, tuple[str, ...]] = {
         "completion time",
         "completed",
         "fullføringstidspunkt",
+        "fullført",
         "innsendt",
         "end date",
         "enddate",
@@ -98,7 +102,7 @@ FIELD_WORDS: dict[str, tuple[str, ...]] = {
     ),
     "answer_time": ("answer time", "svartid", "duration", "varighet"),
     "is_test": ("test", "is test", "testsvar", "er test"),
-    "is_complete": ("finished", "is complete", "er fullført", "ferdig"),
+    "is_complete": ("finished", "is complete", "er fullført", "fullført", "ferdig", "completed"),
     "identity": (
         "email",
         "e-mail",
@@ -138,6 +142,33 @@ FIELD_WORDS: dict[str, tuple[str, ...]] = {
     "barriers": ("barrierer", "barriere", "barriers", "hindringer", "fritekst", "kommentar"),
 }
 """Header words of each field, exact (score 1) or as whole words inside the header (0.8)."""
+
+CONTENT_SHARE = 0.8
+"""Share of a column's values that must fit a field's content (:data:`FIELD_CONTENT`)."""
+_YES_NO = frozenset({"true", "false", "1", "0", "ja", "nei", "yes", "no", "sann", "usann"})
+
+
+def _share(values: pd.Series, fits) -> float:
+    present = values.dropna().astype(str).str.strip()
+    present = present[present != ""]
+    return float(fits(present).mean()) if len(present) else 0.0
+
+
+def _date_times(present: pd.Series) -> pd.Series:
+    parsed = pd.to_datetime(present, errors="coerce", format="mixed", dayfirst=True)
+    return parsed.notna() & present.str.contains(r"\d{1,2}[:.]\d{2}", regex=True)
+
+
+FIELD_CONTENT = {
+    "respondent_id": lambda present: ~present.duplicated(keep=False),
+    "submitted_at": _date_times,
+    "is_complete": lambda present: present.str.casefold().isin(_YES_NO),
+    "answer_time": lambda present: pd.to_numeric(present, errors="coerce").notna(),
+    "answer_time_ms": lambda present: pd.to_numeric(present, errors="coerce").notna(),
+    "answer_time_s": lambda present: pd.to_numeric(present, errors="coerce").notna(),
+}
+"""What a column found by its header words must hold to be taken for the field: ids that do
+not repeat, date-times, yes/no, numbers («Fullført» can head a time or a yes/no)."""
 
 MS_MEDIAN_FLOOR = 10_000
 """A duration column whose median is at least this is in milliseconds (10,000 s would be 2.8 h)."""
@@ -194,6 +225,9 @@ def _best_column(
         if column in taken:
             continue
         score = _word_score(raw, column, words)
+        fits = FIELD_CONTENT.get(name)
+        if score and fits is not None and _share(raw.frame[column], fits) < CONTENT_SHARE:
+            continue
         if extra:
             score = max(
                 score,
