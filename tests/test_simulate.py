@@ -436,3 +436,23 @@ def test_scale_five_gives_about_five_times_the_rows(simulated, tmp_path):
     frame = load_frames({"gp": raw_dir / "fastleger-ramme.csv"})["gp"]
     assert sum(frame.psu_n().values()) == pytest.approx(5 * 5224, rel=0.01)
     assert big["design"]["gp"]["gp:03"]["frame_n"] == frame.psu_n()["gp:03"]
+
+
+@pytest.mark.parametrize("scale", [0.05, 0.01])
+def test_a_small_scale_simulates_a_round_that_cleans(tmp_path, scale):
+    from anchoring.cleaning import clean_round
+
+    simulate_round(tmp_path, "small", seed=4, scale=scale)
+    clean_round(tmp_path, "small")
+    responses = pd.read_parquet(RoundPaths(tmp_path, "small").responses_file)
+    assert set(responses["group"]) == {"municipality", "hospital", "gp"}
+
+
+def test_a_group_can_be_cut_down_and_is_recorded(tmp_path):
+    raw = simulate_round(tmp_path, "hidden", seed=5, responding={"hospital": 2})
+    truth = json.loads((raw / "truth.json").read_text(encoding="utf-8"))
+    assert truth["responding"] == {"hospital": 2}
+    planned = truth["design"]["hospital"]
+    assert sum(s["responding_n"] for s in planned.values()) == 2
+    with pytest.raises(AnchoringError, match="at least 1"):
+        simulate_round(tmp_path, "none", seed=5, responding={"hospital": 0})

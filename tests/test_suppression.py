@@ -142,3 +142,22 @@ def test_no_size_combination_leaves_a_recoverable_cell():
         assert not _recoverable(out)
         assert out.loc[out["is_suppressed"], "estimate"].isna().all()
         assert out["is_suppressed"].any() == any(n < 5 or o < 3 for n, o in combination)
+
+
+def test_a_simulated_round_with_two_trusts_hides_them_and_the_sector(tmp_path):
+    """A round simulated with two responding trusts (``simulate_round(responding=...)``)."""
+    from anchoring.analysis import analyse_round
+    from anchoring.cleaning import clean_round
+    from anchoring.simulate import simulate_round
+
+    (tmp_path / "notebooks").mkdir()
+    simulate_round(tmp_path, "hidden", seed=5, responding={"hospital": 2})
+    clean_round(tmp_path, "hidden")
+    table = analyse_round(tmp_path, "hidden").estimates
+    index = table[(table["breakdown"] == "") & (table["dimension"] == "index")]
+    index = index[index["statistic"] == "mean"].set_index(["measure", "group"])
+    for measure in index.index.get_level_values("measure").unique():
+        assert index.at[(measure, "hospital"), "suppression_reason"] == "too_few_organisations"
+        assert index.at[(measure, "sector"), "is_suppressed"]
+        assert pd.isna(index.at[(measure, "hospital"), "estimate"])
+        assert not index.at[(measure, "municipality"), "is_suppressed"]

@@ -3,9 +3,13 @@
 import numpy as np
 import pandas as pd
 import pytest
+from pydantic import ValidationError
 
-from anchoring.exceptions import DesignError
-from anchoring.weights import design_weights, kish_efficiency, rake_weights
+from anchoring.exceptions import DesignError, FrameError
+from anchoring.frames import load_frames
+from anchoring.round_config import EstimationSettings
+from anchoring.survey import SurveyDesign
+from anchoring.weights import design_weights, kish_efficiency, prepare_raking
 
 
 def _rows():
@@ -67,12 +71,57 @@ def test_kish_efficiency():
     assert np.isnan(kish_efficiency([]))
 
 
-def test_raking_meets_both_margins():
-    frame = pd.DataFrame({"county": ["a", "a", "b", "b"], "size": ["s", "l", "s", "l"]})
-    weights = pd.Series([1.0, 1.0, 1.0, 1.0])
-    margins = {"county": {"a": 30, "b": 70}, "size": {"s": 40, "l": 60}}
-    raked = rake_weights(frame, weights, margins)
-    assert raked.groupby(frame["county"]).sum().to_dict() == pytest.approx({"a": 30, "b": 70})
-    assert raked.groupby(frame["size"]).sum().to_dict() == pytest.approx({"s": 40, "l": 60})
-    with pytest.raises(DesignError, match="no population total"):
-        rake_weights(frame, weights, {"county": {"a": 1}})
+def _raking_round(tmp_path, size_class=("small", "large")):
+    """Two groups: six municipalities of two counties (one a size class column), two GPs."""
+    frame = tmp_path / "kommuner.csv"
+    lines = ["kommunenummer,kommunenavn,fylkesnummer,fylkesnavn,size_class"]
+    for k in range(6):
+        county = "11" if k < 3 else "15"
+        lines.append(f"{1101 + k},K{k},{county},F{county},{size_class[k % 2]}")
+    frame.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    frames = load_frames({"municipality": frame})
+    data = pd.DataFrame(
+        {
+            "group": ["municipality"] * 5 + ["gp"] * 2,
+            "org_id": ["1101", "1102", "1102", "1104", "1105", "gp:1", "gp:2"],
+            "stratum": ["municipality:11"] * 3 + ["municipality:15"] * 2 + ["gp:03"] * 2,
+            "weight": [1.5, 0.75, 0.75, 1.5, 1.5, 300.0, 300.0],
+        }
+    )
+    return data, frames
+
+
+def test_raking_meets_the_frame_counts_and_keeps_other_groups(tmp_path):
+    data, frames = _raking_round(tmp_path)
+    rows, margins = prepare_raking(data, {"municipality": ["size_class"]}, frames)
+    column = "margin__municipality__size_class"
+    # each organisation of the frame counts once: 3 small, 3 large; the GPs keep their 600
+    assert margins[column] == {"municipality:small": 3.0, "municipality:large": 3.0, "gp": 600.0}
+    design = SurveyDesign(rows, weights="weight", psu="org_id", strata="stratum").rake(margins)
+    raked = pd.Series(design.weights).groupby(rows[column].to_numpy()).sum()
+    assert raked.to_dict() == pytest.approx(margins[column], rel=1e-9)
+    np.testing.assert_allclose(design.weights[5:], [300.0, 300.0], rtol=1e-12)
+
+
+def test_raking_refuses_what_it_cannot_do(tmp_path):
+    data, frames = _raking_round(tmp_path, size_class=("small", "tiny"))
+    with pytest.raises(FrameError, match="no column 'size'"):
+        prepare_raking(data, {"municipality": ["size"]}, frames)
+    # the "tiny" municipalities are 1102, 1104, 1106: without 1102 and 1104 none answered
+    data = data[data["org_id"] != "1102"].reset_index(drop=True)
+    data = data[data["org_id"] != "1104"].reset_index(drop=True)
+    with pytest.raises(DesignError, match="no respondents"):
+        prepare_raking(data, {"municipality": ["size_class"]}, frames)
+
+
+@pytest.mark.parametrize(
+    ("estimation", "message"),
+    [
+        ({"weighting": "raked"}, "needs margins"),
+        ({"margins": {"municipality": ["fylkesnummer"]}}, "would be ignored"),
+        ({"weighting": "raked", "margins": {"gp": ["fylkesnummer"]}}, "margins.gp"),
+    ],
+)
+def test_round_config_refuses_raking_without_usable_margins(estimation, message):
+    with pytest.raises(ValidationError, match=message):
+        EstimationSettings.model_validate(estimation)

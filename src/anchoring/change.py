@@ -3,21 +3,42 @@
 - **Gap between groups**: highest minus lowest group index of a measure, with a two-sided
   z-test of that difference. Its variance ``v_hh + v_ll − 2 v_hl`` comes from the design's
   covariance of the group estimates (zero covariance across groups, which are separate strata).
-- **Change between rounds**: for each measure × group, ``Δ = est₂ − est₁``,
-  ``se = sqrt(se₁² + se₂²)`` (independent samples; conservative when the same organisations
-  answer again), normal interval and two-sided normal p-value.
+- **Change between rounds**: for each measure × group, ``Δ = est₂ − est₁`` with a normal
+  interval and two-sided normal p-value. Most municipalities and trusts answer in both rounds,
+  so the rounds are not independent: when both rounds' cleaned responses exist the standard
+  error comes from the *stacked* design (:func:`stack_rounds`, :func:`estimate_panel_change`):
+  the two rounds' rows in one design with the organisation as the common PSU, R's
+  ``svyby(~index, ~round, stacked_des, svymean, covmat = TRUE)`` then
+  ``svycontrast(..., c(-1, 1))`` (``method = "panel"``). The independent form
+  ``sqrt(se₁² + se₂²)`` of the published standard errors is kept as ``se_independent``; it is
+  the one used (``method = "independent"``) when the previous round's responses are not there.
 - **Many tests**: Holm's step-down adjustment over the family of all measures × groups of one
-  comparison (Holm, not statsmodels' default Holm–Šidák). The sector rows form their own family
-  over measures, so the group family is exactly the methodology's. The adjustment is the four
-  array operations of R's ``p.adjust(method = "holm")``; importing
-  ``statsmodels.stats.multitest`` for them cost every run about a second (it imports
-  ``scipy.stats``). Tests check it against R's ``p.adjust`` and against
-  ``multipletests(method="holm")`` on random families with ties.
+  comparison, statsmodels' ``multipletests(method="holm")`` (Holm, not its default
+  Holm–Šidák). The sector rows form their own family over measures, so the group family is
+  exactly the methodology's.
+
+The stacked design
+------------------
+Strata are the rounds' strata (the same frame in both rounds: a county, an RHF); PSUs are the
+organisations, so a municipality or trust that answers in both rounds is *one* PSU whose two
+rounds' contributions enter its total together and its own lasting position cancels from the
+change. A GP is their own PSU, identified by the respondent key, which is a submission number of
+the round's export and not a person: the same key in two rounds is a coincidence, so GP PSUs are
+qualified by the round and never carry over (for GPs the stacked and the independent forms
+agree). The stacked design has no finite population correction and no second stage: the
+with-replacement ("ultimate cluster") estimator, whose PSU totals carry the respondents' spread.
+An fpc would count the organisations of *both* rounds as one sample (``1 − n_union/N_h``) and
+call a county where every municipality answered in one round or the other a census, although
+each round is a sample of its own; without it the variance is about the independent one when the
+same organisations answer again only as often as chance makes them, and smaller the more the
+same organisations answer again (docs/decisions.md).
 
 References
 ----------
 Holm, S. (1979). A simple sequentially rejective multiple test procedure. *Scandinavian Journal
 of Statistics* 6(2), 65–70.
+Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley, sections 2.3 (with
+replacement PSUs) and 3.4 (contrasts of domain means).
 """
 
 from __future__ import annotations
@@ -28,11 +49,22 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 from scipy import special
+from statsmodels.stats.multitest import multipletests
 
 from anchoring.exceptions import DesignError
 from anchoring.groups import GROUPS, SECTOR
+from anchoring.survey import SurveyDesign
 
 logger = logging.getLogger(__name__)
+
+GROUP = "group"
+ORG = "org_id"
+STRATUM = "stratum"
+WEIGHT = "weight"
+PANEL_PSU = "panel_psu"
+"""The stacked design's PSU column (:func:`stack_rounds`)."""
+CHANGE_METHODS: tuple[str, ...] = ("panel", "independent")
+"""Values of ``change.parquet``'s ``method``: which standard error ``se`` is."""
 
 CHANGE_COLUMNS: tuple[str, ...] = (
     "round_id",
@@ -47,6 +79,8 @@ CHANGE_COLUMNS: tuple[str, ...] = (
     "se_current",
     "change",
     "se",
+    "se_independent",
+    "method",
     "ci_low",
     "ci_high",
     "z",
@@ -66,10 +100,8 @@ def two_sided_normal_p(z: np.ndarray | float) -> np.ndarray:
 def holm_adjust(p_values: Sequence[float] | np.ndarray) -> np.ndarray:
     """Holm-adjusted p-values over one family; NaN entries are left out of the family.
 
-    Holm (1979): with the ``m`` p-values of the family sorted, ``p₍₁₎ ≤ … ≤ p₍ₘ₎``, the adjusted
-    value of ``p₍ᵢ₎`` is ``min(1, maxⱼ≤ᵢ (m − j + 1)·p₍ⱼ₎)``, as R's
-    ``pmin(1, cummax((n - i + 1L) * p[o]))[ro]`` in ``p.adjust(method = "holm")``. Tied
-    p-values get equal adjusted values whatever their order.
+    Holm (1979) step-down adjustment by statsmodels' ``multipletests(method="holm")`` (named
+    explicitly: its default is Holm–Šidák), equal to R's ``p.adjust(method = "holm")``.
 
     Parameters
     ----------
@@ -83,10 +115,9 @@ def holm_adjust(p_values: Sequence[float] | np.ndarray) -> np.ndarray:
     """
     p = np.asarray(p_values, dtype="float64")
     adjusted = np.full_like(p, np.nan)
-    present = np.flatnonzero(~np.isnan(p))
-    order = present[np.argsort(p[present], kind="stable")]
-    steps = np.arange(order.size, 0, -1, dtype="float64")  # m, m − 1, …, 1
-    adjusted[order] = np.minimum(np.maximum.accumulate(steps * p[order]), 1.0)
+    present = ~np.isnan(p)
+    if present.any():
+        adjusted[present] = multipletests(p[present], method="holm")[1]
     return adjusted
 
 
@@ -157,6 +188,7 @@ def estimate_change(
     round_id: str,
     previous_round_id: str,
     level: float = 0.95,
+    panel: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Change of the anchoring index per measure × group between two rounds, Holm-adjusted.
 
@@ -171,13 +203,18 @@ def estimate_change(
         The two rounds.
     level
         Confidence level of the normal interval of Δ.
+    panel
+        The stacked design's standard errors (:func:`estimate_panel_change`: ``measure,
+        group, se``); ``None`` uses the independent form for every row.
 
     Returns
     -------
     pandas.DataFrame
         One row per measure × group (sector included), sorted by measure and group, with the
-        columns of :data:`CHANGE_COLUMNS`. A change involving a suppressed (absent) value is
-        itself absent (``is_suppressed``, reason ``suppressed_in_current`` /
+        columns of :data:`CHANGE_COLUMNS`. ``se`` is the stacked design's standard error
+        where ``panel`` has one (``method = "panel"``), else ``se_independent``
+        (``sqrt(se₁² + se₂²)``, ``method = "independent"``). A change involving a suppressed
+        (absent) value is itself absent (``is_suppressed``, reason ``suppressed_in_current`` /
         ``suppressed_in_previous``) and not part of the Holm family. ``holm_family`` is
         ``groups`` or ``sector``.
     """
@@ -188,7 +225,8 @@ def estimate_change(
     )
     table = now.merge(before, on=keys, how="inner")
     table["change"] = table["estimate_current"] - table["estimate_previous"]
-    table["se"] = np.sqrt(table["se_current"] ** 2 + table["se_previous"] ** 2)
+    table["se_independent"] = np.sqrt(table["se_current"] ** 2 + table["se_previous"] ** 2)
+    table = _choose_se(table, panel)
     z_crit = special.ndtri(0.5 + level / 2.0)
     table["ci_low"] = table["change"] - z_crit * table["se"]
     table["ci_high"] = table["change"] + z_crit * table["se"]
@@ -202,7 +240,7 @@ def estimate_change(
     )
     table["suppression_reason"] = pd.Series(reason, index=table.index, dtype="str")
     table["is_suppressed"] = table["suppression_reason"] != ""
-    value_columns = ["change", "se", "ci_low", "ci_high", "z", "p_value"]
+    value_columns = ["change", "se", "se_independent", "ci_low", "ci_high", "z", "p_value"]
     table[value_columns] = table[value_columns].mask(table["is_suppressed"], np.nan)
     table["holm_family"] = np.where(table["group"] == SECTOR, "sector", "groups")
     table["p_value_holm"] = np.nan
@@ -214,8 +252,129 @@ def estimate_change(
     table["dimension"] = "index"
     table["statistic"] = "mean"
     table = table.sort_values(keys, kind="mergesort")
-    logger.info("change %s → %s: %d comparisons", previous_round_id, round_id, len(table))
+    logger.info(
+        "change %s → %s: %d comparisons (%s)",
+        previous_round_id,
+        round_id,
+        len(table),
+        ", ".join(sorted(set(table["method"]))),
+    )
     return table.loc[:, list(CHANGE_COLUMNS)].reset_index(drop=True)
+
+
+def _choose_se(table: pd.DataFrame, panel: pd.DataFrame | None) -> pd.DataFrame:
+    """``se`` and ``method``: the stacked design's where it has a value, else independent."""
+    if panel is None:
+        panel_se = pd.Series(np.nan, index=table.index)
+    else:
+        lookup = panel.set_index(["measure", "group"])["se"]
+        keys = pd.MultiIndex.from_frame(table[["measure", "group"]])
+        panel_se = pd.Series(lookup.reindex(keys).to_numpy(dtype="float64"), index=table.index)
+    has_panel = panel_se.notna()
+    table["se"] = panel_se.where(has_panel, table["se_independent"])
+    table["method"] = pd.Series(
+        np.where(has_panel, "panel", "independent"), index=table.index, dtype="str"
+    )
+    return table
+
+
+def stack_rounds(
+    current: pd.DataFrame, previous: pd.DataFrame, round_id: str, previous_round_id: str
+) -> pd.DataFrame:
+    """The two rounds' scored respondent rows in one table for the stacked design.
+
+    Parameters
+    ----------
+    current, previous
+        Respondent rows of each round with ``group``, ``org_id``, ``stratum``, ``weight``
+        and the index columns (:func:`anchoring.scoring.score_responses`).
+    round_id, previous_round_id
+        The rounds, written into a ``round`` column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The previous round's rows, then the current round's, with ``round`` and ``panel_psu``:
+        the organisation for municipalities and trusts (common to both rounds), the round and
+        the respondent key for GPs (never common; module docstring).
+
+    Raises
+    ------
+    DesignError
+        An organisation is in different strata in the two rounds (the frames disagree).
+    """
+    columns = sorted(set(current.columns) & set(previous.columns))
+    both = pd.concat(
+        [
+            previous.loc[:, columns].assign(round=previous_round_id),
+            current.loc[:, columns].assign(round=round_id),
+        ],
+        ignore_index=True,
+    )
+    org = both[ORG].astype("str")
+    is_gp = both[GROUP] == "gp"
+    both[PANEL_PSU] = org.where(~is_gp, both["round"] + "/" + org)
+    strata = both.loc[~is_gp].groupby(PANEL_PSU)[STRATUM].nunique()
+    moved = sorted(strata.index[strata > 1])
+    if moved:
+        raise DesignError(
+            f"change: organisation(s) {moved[:5]} are in different strata in rounds "
+            f"{previous_round_id} and {round_id}; give both rounds the same frame."
+        )
+    return both
+
+
+def estimate_panel_change(
+    stacked: pd.DataFrame, variables: dict[str, str], round_id: str, previous_round_id: str
+) -> pd.DataFrame:
+    """Change per measure × group (and sector) and its standard error from the stacked design.
+
+    The design is R's ``svydesign(ids = ~panel_psu, strata = ~stratum, weights = ~weight,
+    nest = TRUE, data = stacked)`` (module docstring: no fpc, with replacement, lonely PSUs
+    "adjust"); the change of a group is the contrast of its two domain means,
+    ``svycontrast(svyby(~index, ~interaction(group, round), stacked_des, svymean,
+    na.rm = TRUE, covmat = TRUE), c(-1, 1))``, and of the sector the contrast of the
+    equal-weight means of the three groups (coefficients ±1/3).
+
+    Parameters
+    ----------
+    stacked
+        :func:`stack_rounds`.
+    variables
+        Measure → its index column.
+    round_id, previous_round_id
+        The rounds (values of ``round``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``measure, group, change, se``; NaN where a domain has no rows in one round.
+    """
+    design = SurveyDesign(
+        stacked, weights=WEIGHT, psu=PANEL_PSU, strata=STRATUM, lonely_psu="adjust"
+    )
+    rows = []
+    for measure, variable in variables.items():
+        table, covariance = design.mean_with_covariance(variable, by=[GROUP, "round"])
+        position = {key: k for k, key in enumerate(covariance.index)}
+        estimate = table["estimate"].to_numpy(dtype="float64")
+        matrix = covariance.to_numpy(dtype="float64")
+        targets = {g: {g: 1.0} for g in GROUPS} | {SECTOR: dict.fromkeys(GROUPS, 1 / 3)}
+        for group, weights in targets.items():
+            vector = np.zeros(len(position))
+            for g, c in weights.items():
+                now, before = (g, round_id), (g, previous_round_id)
+                if now not in position or before not in position:
+                    vector[:] = np.nan
+                    break
+                vector[position[now]] += c
+                vector[position[before]] -= c
+            change = float(vector @ estimate) if not np.isnan(vector).any() else np.nan
+            variance = float(vector @ matrix @ vector) if not np.isnan(change) else np.nan
+            rows.append(
+                {"measure": measure, "group": group, "change": change, "se": np.sqrt(variance)}
+            )
+    return pd.DataFrame(rows, columns=["measure", "group", "change", "se"])
 
 
 def _index_means(estimates: pd.DataFrame) -> pd.DataFrame:

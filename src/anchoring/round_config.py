@@ -279,7 +279,22 @@ class EstimationSettings(_Strict):
         default=3, ge=1, description="Fewest organisations behind a published estimate."
     )
     weighting: Literal["design", "raked"] = Field(
-        default="design", description="Design weights, or raked to the frame's margins."
+        default="design",
+        description="`design`: the design weights (N_h/n_h)·(1/m_j). `raked`: those weights "
+        "raked to the frame's margins named in `margins` (R's `calibrate(..., calfun = "
+        '"raking")`, the calibration taken into every standard error); a round that asks '
+        "for raking without margins is refused.",
+    )
+    margins: dict[Literal["municipality", "hospital"], list[str]] | None = Field(
+        default=None,
+        description="With `weighting: raked`: per group, the columns of its frame file whose "
+        "counts of organisations the weights are raked to (each organisation of the frame "
+        "counting once), e.g. the county `fylkesnummer` and an extra column such as "
+        "`size_class` that a round-supplied frame (`frames`) carries. Only municipalities and "
+        "hospital trusts (the GP frame counts GPs per county and lists none); a group not named "
+        "keeps its design weights. Analysis refuses a column the frame lacks and a level "
+        "of the frame without respondents.",
+        examples=[{"municipality": ["fylkesnummer", "size_class"]}],
     )
     variance: VarianceDesign = Field(
         default="two_stage",
@@ -289,6 +304,24 @@ class EstimationSettings(_Strict):
     status: StatusRule = Field(
         default_factory=StatusRule, description="Thresholds of the anchoring status."
     )
+
+    @model_validator(mode="after")
+    def _margins_with_raking(self) -> EstimationSettings:
+        named = {g: columns for g, columns in (self.margins or {}).items() if columns}
+        if self.weighting == "raked" and not named:
+            raise ValueError(
+                "weighting 'raked' needs margins: name per group the frame columns to rake "
+                "to under estimation.margins, e.g. {municipality: [fylkesnummer, size_class]}"
+            )
+        if self.weighting == "design" and named:
+            raise ValueError(
+                "margins are named but weighting is 'design', so they would be ignored: set "
+                "estimation.weighting: raked, or remove estimation.margins"
+            )
+        for group, columns in named.items():
+            if len(set(columns)) < len(columns):
+                raise ValueError(f"margins.{group} names a column twice: {columns}")
+        return self
 
 
 class RoundConfig(_Strict):

@@ -11,18 +11,21 @@ their own PSU). The weights of a stratum sum to ``N_h``. This is the design of R
 
 Weighting efficiency (Kish): ``(Σw)² / (n Σw²)``, 1 for equal weights.
 
-Raking (optional, methodology §1): iterative proportional fitting of the weights to known margins
-(e.g. county × size class), :func:`rake_weights`.
+Raking (optional, methodology §1, ``estimation.weighting: raked``): the design weights raked to
+the frame's counts of organisations by the columns the round names (``estimation.margins``),
+:func:`prepare_raking` then :meth:`anchoring.survey.SurveyDesign.rake`, which takes the
+calibration into every standard error.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from anchoring.exceptions import DesignError
+from anchoring.frames import Frames
 
 
 def design_weights(frame: pd.DataFrame, psu_n: Mapping[str, int]) -> pd.DataFrame:
@@ -99,52 +102,80 @@ def kish_efficiency(weights: pd.Series | np.ndarray) -> float:
     return float(w.sum() ** 2 / (len(w) * np.square(w).sum()))
 
 
-def rake_weights(
-    frame: pd.DataFrame,
-    weights: pd.Series,
-    margins: Mapping[str, Mapping[str, float]],
-    max_iterations: int = 100,
-    tolerance: float = 1e-10,
-) -> pd.Series:
-    """Rake weights to population margins by iterative proportional fitting.
+def prepare_raking(
+    data: pd.DataFrame,
+    margins: Mapping[str, Sequence[str]],
+    frames: Frames,
+) -> tuple[pd.DataFrame, dict[str, dict[str, float]]]:
+    """The margin columns and population totals that rake a round (``estimation.margins``).
+
+    Each organisation of the frame counts once, so a margin's population totals are the
+    frame's counts of organisations per level of the named column. The round's design holds
+    all three groups while a margin belongs to one, so each named ``(group, column)`` becomes
+    one calibration variable ``margin__<group>__<column>``: the level ``<group>:<value>`` for
+    the group's rows, and the group id for every other group's rows, whose total is what those
+    rows already sum to (their frame's count when they are raked too, else their design
+    weights). Every margin then has the same grand total and a group that is not raked keeps
+    its weights (calibrating a group to its own total changes neither its weights nor, since
+    a domain mean's influence values sum to zero within the group, its variance). The result
+    goes to :meth:`anchoring.survey.SurveyDesign.rake`, which is R's
+    ``calibrate(des, ~margin__municipality__fylkesnummer + ..., population = ...,
+    calfun = "raking")`` (``tests/r/reference_change_raking.R``).
 
     Parameters
     ----------
-    frame
-        Respondent rows holding one column per margin variable.
-    weights
-        Starting (design) weights.
+    data
+        Respondent rows with ``group``, ``org_id`` and ``weight`` (design weights).
     margins
-        Variable → level → population total. Every level present in ``frame`` needs a total.
-    max_iterations, tolerance
-        Stop when the largest relative margin error is below ``tolerance``.
+        Group → frame columns to rake to (``RoundConfig.estimation.margins``).
+    frames
+        The round's frames (:func:`anchoring.frames.load_frames`).
 
     Returns
     -------
-    pandas.Series
-        Raked weights, index as ``frame``.
+    (pandas.DataFrame, dict)
+        ``data`` with one margin column per named group and column, and the margins
+        ``{column: {level: total}}``.
 
     Raises
     ------
+    FrameError
+        A named column is not in the group's frame (or the group's frame lists no units).
     DesignError
-        A level has no total, or the fitting does not converge.
+        A level of the frame has no respondents (raking cannot give it weight).
     """
-    raked = weights.astype("float64").copy()
-    for variable, totals in margins.items():
-        missing = sorted(set(frame[variable].astype(str)) - {str(k) for k in totals})
-        if missing:
-            raise DesignError(f"raking: margin '{variable}' has no population total for {missing}.")
-    for _ in range(max_iterations):
-        worst = 0.0
-        for variable, totals in margins.items():
-            levels = frame[variable].astype(str)
-            target = levels.map({str(k): float(v) for k, v in totals.items()})
-            current = raked.groupby(levels).transform("sum")
-            worst = max(worst, float(np.max(np.abs(current / target - 1))))
-            raked = raked * target / current
-        if worst < tolerance:
-            return raked
-    raise DesignError(
-        f"raking did not converge in {max_iterations} iterations; check that the "
-        "margins are consistent (equal grand totals)."
-    )
+    named = {g: list(columns) for g, columns in margins.items() if columns}
+    group = data["group"].astype("str")
+    totals_of_others = {
+        g: float(len(frames[g].units))
+        if g in named
+        else float(data.loc[group == g, "weight"].sum())
+        for g in sorted(set(group))
+    }
+    columns: dict[str, pd.Series] = {}
+    totals: dict[str, dict[str, float]] = {}
+    for g, names in named.items():
+        rows = group == g
+        for column in names:
+            levels = frames[g].margin_levels(column)
+            name = f"margin__{g}__{column}"
+            values = group.copy()
+            values[rows] = g + ":" + data.loc[rows, "org_id"].astype("str").map(levels)
+            population = (g + ":" + levels).value_counts().astype("float64")
+            _check_levels_answered(g, column, population.index, values[rows])
+            columns[name] = values
+            totals[name] = {**population.to_dict()} | {
+                other: total for other, total in totals_of_others.items() if other != g
+            }
+    return data.assign(**columns), totals
+
+
+def _check_levels_answered(group: str, column: str, levels: pd.Index, answered: pd.Series) -> None:
+    empty = sorted(str(level).split(":", 1)[1] for level in set(levels) - set(answered))
+    if empty:
+        raise DesignError(
+            f"estimation.margins.{group}: level(s) {empty[:10]} of frame column '{column}' "
+            "have organisations in the frame but no respondents, so raking cannot give them "
+            "weight. Merge those levels in the frame column (a coarser class) or leave "
+            f"'{column}' out of the margins."
+        )

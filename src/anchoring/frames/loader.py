@@ -43,6 +43,10 @@ class Frame:
         ``psu_n`` (population number of PSUs, the design's fpc).
     source, holds_for, is_illustrative, path
         Provenance, shown in the report.
+    attributes
+        One row per organisation (index ``org_id``), every column of the frame file as text
+        under its name in the file (``kommunenummer``, ``fylkesnummer``, and any extra column
+        such as ``size_class``): the levels of raking margins. Empty for GPs.
     """
 
     group: str
@@ -52,11 +56,36 @@ class Frame:
     holds_for: str
     is_illustrative: bool
     path: Path
+    attributes: pd.DataFrame | None = None
 
     @property
     def lists_units(self) -> bool:
         """True when the frame lists its organisations (municipalities, trusts)."""
         return not self.units.empty
+
+    def margin_levels(self, column: str) -> pd.Series:
+        """Each organisation's value of a frame column (index ``org_id``), for raking.
+
+        Raises
+        ------
+        FrameError
+            The frame lists no organisations (GPs), or has no such column; the message names
+            the file and the columns it has.
+        """
+        table = self.attributes if self.attributes is not None else pd.DataFrame()
+        if not self.lists_units:
+            raise FrameError(
+                f"{self.path}: the {self.group} frame counts units per stratum and lists no "
+                "organisations, so it has no margins to rake to; remove "
+                f"estimation.margins.{self.group}."
+            )
+        if column not in table.columns:
+            raise FrameError(
+                f"{self.path}: no column '{column}' for estimation.margins.{self.group}; the "
+                f"frame has {list(table.columns)}. Supply a frame with that column (round.yaml "
+                "'frames') or name one of these."
+            )
+        return table[column]
 
     def psu_n(self) -> dict[str, int]:
         """Population number of PSUs per qualified stratum."""
@@ -177,6 +206,11 @@ def _load_frame(group: str, path: Path, meta: dict) -> Frame:
                 "psu_n": counts.astype("int64"),
             }
         ).sort_values("stratum", ignore_index=True)
+    attributes = None
+    if group in _UNIT_COLUMNS:
+        attributes = table.apply(lambda column: column.str.strip())
+        attributes.index = pd.Index(units["org_id"], name="org_id")
+        attributes = attributes.sort_index()
     return Frame(
         group,
         units.sort_values("org_id", ignore_index=True),
@@ -185,4 +219,5 @@ def _load_frame(group: str, path: Path, meta: dict) -> Frame:
         str(meta["holds_for"]),
         bool(meta["is_illustrative"]),
         path,
+        attributes,
     )

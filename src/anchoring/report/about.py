@@ -13,7 +13,7 @@ import datetime as dt
 from anchoring.groups import GROUPS
 from anchoring.report.html import HtmlBlock, anchor_id, element, escape
 from anchoring.report.inputs import Report
-from anchoring.report.numbers import format_count, format_date
+from anchoring.report.numbers import format_count, format_date, format_interval
 from anchoring.report.table_model import Cell, Column, ReportTable, text_cell
 from anchoring.report.tables import response_table, stratum_table
 from anchoring.status import rule_texts
@@ -141,6 +141,34 @@ _TEXT = {
         "trusts in particular), intervals are then too narrow: the method treats those who "
         "answered as the whole organisation and leaves out the uncertainty of which leaders "
         "answered.",
+    },
+    "estimand": {
+        "nb": "Det som anslås, er gjennomsnittet over alle organisasjonene i rammen (alle "
+        "kommuner, alle helseforetak, alle fastleger) av hver organisasjons standpunkt, der hver "
+        "organisasjon teller én gang uansett hvor mange som svarte for den.",
+        "en": "What is estimated is the average, over every organisation of the frame (all "
+        "municipalities, all health trusts, all GPs), of each organisation's position, each "
+        "organisation counting once however many answered for it.",
+    },
+    "sensitivity": {
+        "nb": "Følsomhetskontroll: med {design} blir 95 % konfidensintervallet for sektorindeksen "
+        "{items}. Tallene er de samme; bare usikkerheten endres.",
+        "en": "Sensitivity check: with {design}, the 95% confidence interval of the sector "
+        "index is {items}. The figures are the same; only the uncertainty changes.",
+    },
+    "design_one_stage": {
+        "nb": "ett-trinns design (bare organisasjonene som utvalg)",
+        "en": "the one-stage design (organisations as the only sample)",
+    },
+    "design_two_stage": {
+        "nb": "to-trinns design (organisasjoner, så personene som svarte)",
+        "en": "the two-stage design (organisations, then the people who answered)",
+    },
+    "raked": {
+        "nb": "Vektene er deretter justert (raking) slik at de stemmer med antall organisasjoner "
+        "etter {margins} i rammen; justeringen er tatt med i usikkerheten.",
+        "en": "The weights are then adjusted (raking) to match the frame's counts of "
+        "organisations by {margins}; the adjustment is taken into the uncertainty.",
     },
     "two_stage": {
         "nb": "Usikkerheten har to deler: hvilke organisasjoner som svarte, og hvilke personer "
@@ -283,6 +311,24 @@ def _hidden_count(report: Report) -> int:
     return int(table.loc[mine, "is_suppressed"].astype(bool).sum())
 
 
+def _sensitivity(report: Report) -> list[str]:
+    """The sensitivity line from ``sensitivity.parquet`` (none when absent or all hidden)."""
+    table = report.sensitivity
+    if table is None:
+        return []
+    shown = table[~table["is_suppressed"].astype(bool) & table["measure"].isin(report.measures)]
+    if shown.empty:
+        return []
+    lang = report.lang
+    items = "; ".join(
+        f"{report.labels.measure_short(row.measure)} "
+        f"{format_interval(row.ci_low, row.ci_high, lang)}"
+        for row in shown.itertuples()
+    )
+    design = _t(report, f"design_{shown['variance'].iloc[0]}")
+    return [_p(_t(report, "sensitivity", design=design, items=items))]
+
+
 def about_section(report: Report) -> HtmlBlock:
     """The «About the survey» section, in the report language."""
     labels, lang = report.labels, report.lang
@@ -319,10 +365,15 @@ def about_section(report: Report) -> HtmlBlock:
         ),
     ]
     parts += [_h3(labels.text("weighting"), "about-weighting"), _p(_t(report, "weighting"))]
+    if settings.weighting == "raked":
+        named = sorted({c for columns in (settings.margins or {}).values() for c in columns})
+        parts.append(_p(_t(report, "raked", margins=", ".join(named))))
     two_stage = settings.variance == "two_stage"
     parts += [
         _h3(labels.text("methods"), "about-methods"),
         _p(_t(report, "methods") + (" " + _t(report, "two_stage") if two_stage else "")),
+        _p(_t(report, "estimand")),
+        *_sensitivity(report),
     ]
     rules = rule_texts(settings.status, settings.level)
     parts += [

@@ -66,6 +66,9 @@ class Report:
     history
         Index estimates (statistic ``mean``, dimension ``index``) of this and earlier rounds,
         oldest first, with a ``round_id`` column; empty when there is no earlier round.
+    drivers, sensitivity
+        ``drivers.parquet`` and ``sensitivity.parquet`` (the drivers of readiness; the sector
+        index under the other variance design), or ``None``.
     """
 
     round_id: str
@@ -83,6 +86,8 @@ class Report:
     last_response_at: pd.Timestamp | None
     responses: pd.DataFrame | None = None
     history: pd.DataFrame = field(default_factory=pd.DataFrame)
+    drivers: pd.DataFrame | None = None
+    sensitivity: pd.DataFrame | None = None
 
     @property
     def labels(self) -> Labels:
@@ -240,4 +245,6 @@ def load_report(root: str | Path | None, round_id: str, lang: str) -> Report:
         last_response_at=last,
         responses=responses,
         history=_history(paths, config, estimates_table),
+        drivers=_read_parquet(paths.processed_dir / "drivers.parquet", required=False),
+        sensitivity=_read_parquet(paths.processed_dir / "sensitivity.parquet", required=False),
     )

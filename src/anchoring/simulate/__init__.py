@@ -23,7 +23,7 @@ import logging
 import os
 import shutil
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from anchoring.exceptions import AnchoringError
@@ -55,6 +55,7 @@ def simulate_round(
     previous_round: str | None = None,
     shift: dict | None = None,
     formats: Sequence[str] | str = DEFAULT_FORMATS,
+    responding: Mapping[str, int] | None = None,
 ) -> Path:
     """Write a synthetic survey round into ``data/raw/<round_id>`` under ``root``.
 
@@ -82,6 +83,13 @@ def simulate_round(
         ``forms``, ``qualtrics`` for any group, written as those tools write them with the
         intake problems of :mod:`anchoring.simulate.intake` planted
         (:mod:`anchoring.simulate.formats`).
+    responding
+        Groups cut down to this many responding organisations (GPs for ``gp``), taken from
+        the planned ones stratum by stratum in sorted order, e.g. ``{"hospital": 2}``: a round
+        in which the trusts' estimates must be hidden (fewer than ``estimation.min_orgs``,
+        default 3), for the suppression tests. Recorded in ``truth.json`` (``responding``).
+        A small group leaves fewer rows to plant problems in: the source then gets the first
+        kinds of planted text only (:mod:`anchoring.simulate.dirt`).
 
     Returns
     -------
@@ -104,6 +112,7 @@ def simulate_round(
         settings.DEFAULT_YEAR,
         seed,
         check_formats(formats),
+        tuple(sorted((responding or {}).items())),
     )
     return _simulate(Path(root), spec)
 
@@ -218,6 +227,8 @@ def _refuse_if_other_simulation(target: Path, spec: RoundSpec) -> None:
     found = {key: truth.get(key) for key in wanted}
     found["shift"] = truth.get("model", {}).get("shift", {})
     wanted["formats"] = list(spec.formats)
+    wanted["responding"] = dict(spec.responding)
+    found["responding"] = truth.get("responding", {})
     default = dict(zip(GROUPS, DEFAULT_FORMATS, strict=True))
     found["formats"] = list(truth.get("formats", default).values())
     differing = [f"{k} {found[k]!r} there, {v!r} asked" for k, v in wanted.items() if found[k] != v]

@@ -29,6 +29,7 @@ from anchoring.simulate.population import GroupPopulation, build_population
 from anchoring.simulate.respondents import (
     Answers,
     StratumPlan,
+    cap_responding,
     choose_respondents,
     draw_answer_times_ms,
     draw_answers,
@@ -66,6 +67,9 @@ class RoundSpec:
     population_seed: int
     formats: tuple[str, ...] = DEFAULT_FORMATS
     """One format per group (:mod:`anchoring.simulate.formats`)."""
+    responding: tuple[tuple[str, int], ...] = ()
+    """Groups cut down to a number of responding organisations (GPs), e.g.
+    ``(("hospital", 2),)``: a group the analysis hides (:func:`cap_responding`)."""
 
 
 @dataclass
@@ -103,6 +107,17 @@ def check_spec(spec: RoundSpec, instrument: Instrument) -> None:
         raise AnchoringError(f"simulate: seed {spec.seed!r} must be a whole number >= 0.")
     if not 0 < spec.scale <= MAX_SCALE:
         raise AnchoringError(f"simulate: scale {spec.scale} must be > 0 and <= {MAX_SCALE:g}.")
+    for group, organisations in spec.responding:
+        if group not in instrument.group_ids or not isinstance(organisations, int):
+            raise AnchoringError(
+                f"simulate: responding {{{group!r}: {organisations!r}}} must map a group of "
+                f"{instrument.group_ids} to a whole number of organisations >= 1."
+            )
+        if organisations < 1:
+            raise AnchoringError(
+                f"simulate: responding['{group}'] is {organisations}; give at least 1 (a "
+                "group with no organisation has no export)."
+            )
     for group, measures in (spec.shift or {}).items():
         if group not in instrument.group_ids or not isinstance(measures, dict):
             raise AnchoringError(
@@ -144,6 +159,8 @@ def assemble_round(spec: RoundSpec) -> SimulatedRound:
         "hospital": plan_org_strata(populations["hospital"], spec.seed),
         "gp": gp_plan,
     }
+    for group, organisations in spec.responding:
+        plans[group] = cap_responding(plans[group], organisations)
     sources = [
         _simulate_source(
             spec, instrument, frames, populations[group], plans[group], sid, fmt, fieldwork

@@ -14,7 +14,9 @@ exactly one reason to be dropped or flagged:
 * **straight-liner**: a genuine respondent with one measure block answered with a single code
   1–5 on every item, the reverse-keyed one included (kept, flagged; these answers are not from
   the model, see ``truth.json`` ``definitions``);
-* **PII and must-keep text**: see :mod:`anchoring.simulate.free_text`.
+* **PII and must-keep text**: see :mod:`anchoring.simulate.free_text`; a source with fewer
+  genuine rows than problems to plant (a small ``scale``, a hidden group) gets the first kinds
+  only, as many as it has rows left (the default round has room for all).
 
 Genuine answer times are clipped to at least 0.45 × the median, so no genuine row is a speeder by
 accident; genuine rows always keep at least half of all items substantive, so none is incomplete.
@@ -29,6 +31,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from anchoring.exceptions import AnchoringError
 from anchoring.simulate import free_text, settings
 from anchoring.simulate.respondents import BLANK, local_day_start
 
@@ -88,10 +91,16 @@ def plant_dirt(
     per_kind = max(1, round(scale))
     counts = {k: _count(r, n) for k, r in settings.DIRT_RATES.items()}
     n_text = per_kind * (len(free_text.PII_KINDS) + len(free_text.KEEP_KINDS))
+    flagged = counts["duplicate"] + counts["speeder"] + counts["straightliner"]
+    if flagged + n_text > n:  # a small source (small scale, few organisations): fewer texts
+        n_text = n - flagged
+    if n_text < 1:
+        raise AnchoringError(
+            f"simulate: a source has only {n} genuine rows, too few to plant one duplicate, "
+            "speeder, straight-liner and text each; use a larger --scale or more organisations."
+        )
     order = rng.permutation(n)
     cuts = np.cumsum([counts["duplicate"], counts["speeder"], counts["straightliner"], n_text])
-    if cuts[-1] > n:
-        raise ValueError(f"too few genuine rows ({n}) to plant the problems")
     originals, speeders, liners, texts = np.split(order[: cuts[-1]], cuts[:-1])
     table = table.copy()
     _plant_speeders(table, np.sort(speeders), rng, planted)
@@ -135,7 +144,7 @@ def _plant_text(
     table: pd.DataFrame, rows: np.ndarray, per_kind: int, rng, municipality_ids, planted
 ) -> None:
     kinds = [("pii", k) for k in free_text.PII_KINDS] + [("keep", k) for k in free_text.KEEP_KINDS]
-    jobs = [job for job in kinds for _ in range(per_kind)]
+    jobs = [job for job in kinds for _ in range(per_kind)][: len(rows)]
     barriers = table["barriers"].tolist()
     themes = table["themes"].tolist()
     seqs = table["seq"].to_numpy()

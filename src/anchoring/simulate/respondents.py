@@ -63,6 +63,21 @@ def _plan(frame_n: dict[str, int], responding: dict[str, int]) -> StratumPlan:
     return StratumPlan(dict(frame_n), responding, lonely, census)
 
 
+def cap_responding(plan: StratumPlan, organisations: int) -> StratumPlan:
+    """The plan with at most ``organisations`` responding PSUs in the whole group.
+
+    Strata are filled in their sorted order (each keeps at most its planned number), so a
+    group of trusts cut to two answers with two trusts of the first region: a group the
+    analysis must hide (``estimation.min_orgs``, default 3).
+    """
+    left = organisations
+    responding = {}
+    for stratum in sorted(plan.responding_n):
+        responding[stratum] = min(plan.responding_n[stratum], left)
+        left -= responding[stratum]
+    return _plan(plan.frame_n, responding)
+
+
 def plan_org_strata(population: GroupPopulation, seed: int) -> StratumPlan:
     """Responding organisations per stratum for municipalities or hospital trusts."""
     group = population.group

@@ -275,6 +275,8 @@ def build_truth(sim: SimulatedRound) -> dict[str, Any]:
         "sources": {s.source_id: summarise_source(s) for s in sim.sources},
         **planted_by_row(sim),
     }
+    if spec.responding:  # a round with groups cut down (the default round's truth is unchanged)
+        content["responding"] = dict(spec.responding)
     intake = intake_by_row(sim)
     if intake:  # a round with tool formats (the default round's truth is unchanged)
         content["formats"] = dict(zip(sim.populations, spec.formats, strict=True))
