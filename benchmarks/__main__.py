@@ -1,8 +1,8 @@
 """Command line of the performance suite: ``python -m benchmarks [--quick] ...``.
 
-Simulates the rounds (10^4, 10^5, 10^6 respondents; one tiny round with ``--quick``), runs the
+Simulates the rounds (10^5 and 10^6 respondents; one tiny round with ``--quick``), runs the
 comparisons, prints one table and, on a full run, writes it with the machine description into
-``docs/performance.md`` (between the markers; the hand-written preface is kept).
+``docs/performance.md`` (between the markers; the hand-written text is kept).
 """
 
 from __future__ import annotations
@@ -13,37 +13,33 @@ import os
 import sys
 import tempfile
 import time
-import traceback
 from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks.report import text_table, write_performance_doc
-from benchmarks.results import Result
+from benchmarks.results import Result, failed_result
+from benchmarks.rounds import QUICK_SIZE, ROUND_SIZE, SURVEY_SIZES, Size
 
 log = logging.getLogger("benchmarks")
 
-COMPARISONS = ("memory", "cleaning", "analysis", "survey", "pipeline")
-REPO = Path(__file__).resolve().parent.parent
-DOC = REPO / "docs" / "performance.md"
+COMPARISONS = ("survey", "cleaning", "runs")
+DOC = Path(__file__).resolve().parent.parent / "docs" / "performance.md"
 
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="one tiny round, few repetitions")
+    parser.add_argument("--quick", action="store_true", help="one tiny round, one repetition")
     parser.add_argument(
-        "--only",
-        default=",".join(COMPARISONS),
-        help=f"comma-separated subset of {','.join(COMPARISONS)}",
+        "--only", default=",".join(COMPARISONS), help=f"a subset of {','.join(COMPARISONS)}"
     )
-    parser.add_argument("--sizes", default=None, help="labels to run, e.g. 10^4,10^5")
     parser.add_argument("--reps", type=int, default=None, help="repetitions (default 5; 3 at 10^6)")
     parser.add_argument("--no-r", action="store_true", help="skip R even if Rscript is present")
     parser.add_argument(
         "--workdir",
         type=Path,
         default=None,
-        help="project root for the simulated rounds, reused between runs "
-        "(default: a cache folder under the system temp folder; --quick: a fresh temp folder)",
+        help="project root for the simulated rounds, reused between runs (default: "
+        "anchoring-bench-cache under the system temp folder; --quick: a fresh temp folder)",
     )
     parser.add_argument(
         "--out",
@@ -52,51 +48,49 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
         help="Markdown file to write (default: docs/performance.md; none with --quick)",
     )
     parser.add_argument(
-        "--resimulate",
-        action="store_true",
-        help="remake cached rounds that an earlier version of the simulator made",
+        "--resimulate", action="store_true", help="remake rounds an older simulator made"
     )
     parser.add_argument("--strict", action="store_true", help="stop at the first failure")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    unknown = set(args.only.split(",")) - set(COMPARISONS)
+    if unknown:
+        parser.error(f"--only: unknown {', '.join(sorted(unknown))}; choose from {COMPARISONS}")
+    return args
 
 
 class Suite:
-    """The state of one benchmark run: sizes, rounds, results and notes."""
+    """One run of the suite: its options, work folder, results and notes."""
 
     def __init__(self, args: argparse.Namespace, root: Path) -> None:
-        from benchmarks.rounds import FULL_SIZES, QUICK_SIZES
-
         self.args = args
         self.root = root
-        sizes = QUICK_SIZES if args.quick else FULL_SIZES
-        if args.sizes:
-            wanted = set(args.sizes.split(","))
-            sizes = tuple(s for s in (*FULL_SIZES, *QUICK_SIZES) if s.label in wanted)
-        self.sizes = sizes
-        self.only = set(args.only.split(","))
         self.results: list[Result] = []
         self.notes: list[str] = []
         self.failures = 0
 
-    def reps(self, nominal: int) -> int:
-        """Repetitions for a size: the option, else 2 (quick), 3 at 10^6, 5 below."""
+    def sizes(self, sizes: tuple[Size, ...]) -> tuple[Size, ...]:
+        """``sizes``, or the tiny round alone with ``--quick``."""
+        return (QUICK_SIZE,) if self.args.quick else sizes
+
+    def reps(self, size: Size) -> int:
+        """Repetitions: the option, else 1 (quick), 3 at 10^6 and 5 below."""
         if self.args.reps:
             return self.args.reps
         if self.args.quick:
             return 1
-        return 3 if nominal >= 500_000 else 5
+        return 3 if size.nominal >= 1_000_000 else 5
 
-    @property
-    def warmup(self) -> int:
-        """Untimed calls before the timed ones (none with --quick, which only smoke-tests)."""
-        return 0 if self.args.quick else 1
+    def prepare(self, size: Size) -> str:
+        """Simulate ``size``'s round unless a usable one is in the work folder; its id."""
+        from benchmarks.rounds import simulate
 
-    def is_largest(self, size) -> bool:
-        """Whether ``size`` is the largest of this run (where the 10^6 targets apply)."""
-        return size.nominal >= 1_000_000 or (self.args.quick and size == self.sizes[-1])
+        warning = simulate(self.root, size.round_id, size.scale, resimulate=self.args.resimulate)
+        if warning and warning not in self.notes:
+            self.notes.append(warning)
+        return size.round_id
 
     def attempt(self, what: str, function: Callable[[], list[Result]]) -> None:
-        """Run one comparison; on failure record a row saying so (or raise with --strict)."""
+        """Run one comparison; on failure add a row saying so (or raise with --strict)."""
         start = time.perf_counter()
         log.info("%s ...", what)
         try:
@@ -105,148 +99,77 @@ class Suite:
             if self.args.strict:
                 raise
             self.failures += 1
-            log.error("%s failed:\n%s", what, traceback.format_exc())
-            self.results.append(
-                Result(what, "", float("nan"), "", "", False, notes=[f"FAILED: {exc!r}"[:300]])
-            )
+            log.exception("%s failed", what)
+            self.results.append(failed_result(what, repr(exc)))
         log.info("%s done in %.1f s", what, time.perf_counter() - start)
-        # The table so far, so that an interrupted run still leaves its results in the log.
-        log.info("results so far:\n%s", text_table(_order(self.results)))
 
 
-def _prepare_rounds(suite: Suite) -> None:
-    from benchmarks.rounds import ensure_workspace, simulate
+def _run_survey(suite: Suite) -> list[Result]:
+    from benchmarks.rounds import ensure_cleaned
+    from benchmarks.survey_compare import compare_survey, r_available
 
-    ensure_workspace(suite.root)
-    for size in suite.sizes:
-        warning = simulate(suite.root, size.round_id, size.scale, resimulate=suite.args.resimulate)
-        if warning:
-            suite.notes.append(warning)
-
-
-def _ensure_cleaned(suite: Suite, size) -> None:
-    from anchoring.paths import RoundPaths
-
-    if not RoundPaths(suite.root, size.round_id).responses_file.exists():
-        from anchoring.cleaning import clean_round
-
-        clean_round(suite.root, size.round_id)
-
-
-def _run_memory(suite: Suite) -> list[Result]:
-    from benchmarks.memory import full_run, memory_row
-
+    with_r = not suite.args.no_r and r_available()
+    if not with_r:
+        why = "--no-r was given" if suite.args.no_r else "Rscript or its survey package not found"
+        suite.notes.append(f"R survey was not timed: {why}")
     rows = []
-    for size in suite.sizes:
-        run = full_run(suite.root, size.round_id)
-        rows.append(memory_row(size.label, run, suite.is_largest(size)))
+    for size in suite.sizes(SURVEY_SIZES):
+        responses = ensure_cleaned(suite.root, suite.prepare(size))
+        rows += compare_survey(responses, size.label, suite.reps(size), with_r)
     return rows
 
 
 def _run_cleaning(suite: Suite) -> list[Result]:
-    from benchmarks.cleaning_compare import compare_cleaning
+    from benchmarks.cleaning import time_cleaning
 
-    size = suite.sizes[-1]
-    reps = suite.reps(size.nominal)
-    at_target = suite.is_largest(size)
-    return compare_cleaning(
-        suite.root,
-        size.round_id,
-        size.label,
-        size.nominal,
-        reps,
-        at_target,
-        # A warm-up only loads modules; at 10^6 a cleaning run takes long enough without.
-        0 if size.nominal >= 500_000 else suite.warmup,
-    )
+    (size,) = suite.sizes((ROUND_SIZE,))
+    return time_cleaning(suite.root, suite.prepare(size), size.label, suite.reps(size))
 
 
-def _run_analysis(suite: Suite) -> list[Result]:
-    from benchmarks.analysis_scaling import analysis_rows, time_analysis
+def _run_runs(suite: Suite) -> list[Result]:
+    from benchmarks.runs import compare_runs
 
-    timings = []
-    for size in suite.sizes:
-        _ensure_cleaned(suite, size)
-        timings.append(
-            time_analysis(
-                suite.root, size.round_id, size.label, suite.reps(size.nominal), suite.warmup
-            )
-        )
-    return analysis_rows(timings)
+    (size,) = suite.sizes((ROUND_SIZE,))
+    reps = 1 if suite.args.quick else (suite.args.reps or 3)
+    return compare_runs(suite.root, {size.label: suite.prepare(size)}, reps)
 
 
-def _run_survey(suite: Suite) -> list[Result]:
-    from anchoring.paths import RoundPaths
-    from benchmarks.survey_compare import compare_survey, r_available
-
-    r_skipped = None
-    if suite.args.no_r:
-        r_skipped = "--no-r was given"
-    elif not r_available():
-        r_skipped = "absent (Rscript or its survey package not found)"
-    if r_skipped:
-        suite.notes.append(f"R survey was not timed: {r_skipped}")
-    rows = []
-    for size in suite.sizes:
-        _ensure_cleaned(suite, size)
-        responses = RoundPaths(suite.root, size.round_id).responses_file
-        rows += compare_survey(
-            responses, size.label, suite.reps(size.nominal), suite.is_largest(size), r_skipped
-        )
-    return rows
-
-
-def _run_pipeline(suite: Suite) -> list[Result]:
-    from benchmarks.pipeline_compare import compare_pipeline
-
-    return compare_pipeline(suite.root, 2 if suite.args.quick else 3)
-
-
-RUNNERS = {
-    "memory": ("5. peak memory of full runs", _run_memory),
-    "cleaning": ("2. cleaning vs pyarrow", _run_cleaning),
-    "analysis": ("3. all estimates of a round", _run_analysis),
-    "survey": ("1. survey estimates vs svy and R", _run_survey),
-    "pipeline": ("4. anchoring run vs Jupyter floor", _run_pipeline),
+RUNNERS: dict[str, tuple[str, Callable[[Suite], list[Result]]]] = {
+    "survey": ("survey estimators vs svy and R", _run_survey),
+    "cleaning": ("cleaning a round", _run_cleaning),
+    "runs": ("anchoring run vs the Jupyter floor", _run_runs),
 }
 
 
-def _order(results: list[Result]) -> list[Result]:
-    return sorted(results, key=lambda r: r.comparison.split(".")[0])
+def _load_note(start: tuple[float, ...], end: tuple[float, ...]) -> str:
+    return (
+        f"load average (1 min) {start[0]:.1f} at the start, {end[0]:.1f} at the end, on "
+        f"{os.cpu_count()} cores: other work slows every contender alike (they are interleaved), "
+        "but the figures are cleanest on an idle machine"
+    )
 
 
 def run(argv: list[str] | None = None) -> int:
     """Run the suite; returns the exit status (1 if any comparison failed)."""
     from benchmarks.machine import describe_machine
+    from benchmarks.rounds import ensure_workspace
 
     args = _parse(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
-    started = time.perf_counter()
-    load_start = os.getloadavg()
+    started, load_start = time.perf_counter(), os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="anchoring-bench-") as tmp:
-        root = args.workdir or (
-            Path(tmp) if args.quick else Path(tempfile.gettempdir()) / "anchoring-bench-cache"
-        )
-        suite = Suite(args, root.resolve())
+        default = Path(tmp) if args.quick else Path(tempfile.gettempdir()) / "anchoring-bench-cache"
+        suite = Suite(args, ensure_workspace((args.workdir or default).resolve()))
         machine = describe_machine()
-        _prepare_rounds(suite)
-        for name in COMPARISONS:
-            if name in suite.only:
-                what, runner = RUNNERS[name]
-                suite.attempt(what, lambda runner=runner: runner(suite))
-        load_end = os.getloadavg()
-    results = _order(suite.results)
-    minutes = (time.perf_counter() - started) / 60
-    suite.notes.append(f"the whole suite took {minutes:.1f} min on this machine")
-    suite.notes.append(
-        f"load average (1 min) at the start {load_start[0]:.1f}, at the end {load_end[0]:.1f} "
-        f"on {os.cpu_count()} cores: other work on the machine slows every contender, and "
-        "interleaving spreads it evenly, but the ratios are cleanest on an idle machine"
-    )
-    print(text_table(results))
+        for name in args.only.split(","):
+            what, runner = RUNNERS[name]
+            suite.attempt(what, lambda runner=runner: runner(suite))
+    suite.notes.append(f"the suite took {(time.perf_counter() - started) / 60:.1f} min")
+    suite.notes.append(_load_note(load_start, os.getloadavg()))
+    print(text_table(suite.results))
     out = args.out or (None if args.quick else DOC)
     if out is not None:
-        write_performance_doc(out, results, machine, suite.notes)
+        write_performance_doc(out, suite.results, machine, suite.notes)
         print(f"\nwritten: {out}")
     return 1 if suite.failures else 0
 

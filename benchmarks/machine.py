@@ -81,6 +81,5 @@ def describe_machine() -> dict[str, str]:
         "pyarrow": _version("pyarrow"),
         "BLAS": _blas(),
         "svy": _version("svy"),
-        "polars": _version("polars"),
         "R": r_version or "absent (Rscript or the survey package not found)",
     }

@@ -1,4 +1,4 @@
-"""One row of the benchmark table and the helpers that turn timings into rows."""
+"""One row of the benchmark table, and the number formats the table uses."""
 
 from __future__ import annotations
 
@@ -8,46 +8,50 @@ from dataclasses import dataclass, field
 
 @dataclass
 class Result:
-    """One measured comparison at one size.
+    """One measurement at one size.
 
-    ``figure`` is the number the target is about: a ratio (``unit`` "×") or, where the target
-    is absolute (rerun seconds, peak memory), a quantity in ``unit``. ``ours_s`` and
-    ``reference_s`` are this machine's absolute seconds (medians), shown beside the ratio.
+    ``seconds`` and ``reference_s`` are medians on this machine; ``ratio`` is the figure that
+    travels between machines (reference ÷ anchoring for the survey estimators, anchoring ÷
+    floor for the runs: the row's ``comparison`` says which). ``budget_s`` is an absolute
+    budget where one applies (the demo run), else None.
     """
 
     comparison: str
     size: str
-    figure: float
-    unit: str
-    target: str
-    met: bool | None
-    ours_s: float | None = None
+    seconds: float
+    reps: int = 1
     reference: str = ""
     reference_s: float | None = None
-    reps: int | None = None
+    ratio: float | None = None
+    budget_s: float | None = None
     notes: list[str] = field(default_factory=list)
 
-    def figure_text(self) -> str:
-        """The figure with its unit, e.g. ``3.2×`` or ``1.21 GB``."""
-        if self.figure is None or (isinstance(self.figure, float) and math.isnan(self.figure)):
-            return "n/a"
-        if self.unit == "×":
-            return f"{self.figure:.2f}×" if self.figure < 10 else f"{self.figure:.1f}×"
-        if self.unit == "s":
-            return f"{self.figure:.2f} s"
-        if self.unit == "GB":
-            return f"{self.figure:.2f} GB"
-        return f"{self.figure:.3g} {self.unit}".strip()
+    def cells(self) -> dict[str, str]:
+        """The row as table cells, keyed by column title."""
+        reps = f" (median of {self.reps})" if self.reps > 1 else ""
+        reference = f"{self.reference}: {seconds_text(self.reference_s)}" if self.reference else ""
+        budget = ""
+        if self.budget_s is not None:
+            within = self.seconds < self.budget_s
+            budget = f"< {self.budget_s:g} s: {'yes' if within else '**NO**'}"
+        return {
+            "Comparison": self.comparison,
+            "Size": self.size,
+            "anchoring": seconds_text(self.seconds) + reps,
+            "Reference": reference,
+            "Ratio": ratio_text(self.ratio),
+            "Budget": budget,
+            "Notes": "; ".join(self.notes),
+        }
 
-    def met_text(self) -> str:
-        """``yes``, ``**NO**`` or ``–`` (no target or not measurable)."""
-        if self.met is None:
-            return "–"
-        return "yes" if self.met else "**NO**"
+
+def failed_result(comparison: str, error: str) -> Result:
+    """The row of a comparison that raised instead of measuring."""
+    return Result(comparison, "", float("nan"), notes=[f"FAILED: {error}"[:300]])
 
 
 def seconds_text(seconds: float | None) -> str:
-    """Seconds with sensible precision, or an empty cell."""
+    """Seconds with sensible precision (``12 ms``, ``2.41 s``), or an empty cell."""
     if seconds is None or math.isnan(seconds):
         return ""
     if seconds < 0.01:
@@ -57,9 +61,11 @@ def seconds_text(seconds: float | None) -> str:
     return f"{seconds:.2f} s"
 
 
-def rows_text(n: int) -> str:
-    """A row count with thousands separators."""
-    return f"{n:,}"
+def ratio_text(ratio: float | None) -> str:
+    """A ratio as ``3.21×`` (``48.0×`` from 10 up), or an empty cell."""
+    if ratio is None or math.isnan(ratio):
+        return ""
+    return f"{ratio:.2f}×" if ratio < 10 else f"{ratio:.1f}×"
 
 
 def relative_difference(a: float, b: float, floor: float = 1e-9) -> float:

@@ -1,4 +1,4 @@
-"""Comparison 1: ``SurveyDesign`` against ``svy`` and R ``survey`` on identical data and design.
+"""The survey estimators against ``svy`` and R ``survey`` on identical data and design.
 
 The data are a cleaned simulated round (``responses.parquet``): the design is
 ``psu = org_id``, ``strata = stratum``, ``fpc = fpc``, ``weights = weight`` with lonely PSUs
@@ -8,24 +8,18 @@ the agree indicator of its first item (``agree_<item>``), both missing where not
 ``group`` (3 domains) and by ``stratum`` (every stratum of the round).
 
 Each contender gets the data in its own native form, prepared before timing (pandas for
-``anchoring``, polars with nulls for ``svy``, a CSV read by ``read.csv`` for R). Timed:
-
-- ``design``: building the design object (``SurveyDesign(...)``, ``svy.Sample(...)``,
-  ``svydesign(...)``);
-- each estimate on a design built once, after one untimed warm-up call (the way a round is
-  analysed: one design, many estimates). ``SurveyDesign`` caches the coding of a ``by``
-  column, so the *cold* cost (fresh design + one estimate, timed as one unit) is given in the
-  notes too. R is timed inside R with ``system.time`` (``benchmarks/bench_r.R``).
-
-Python contenders are timed interleaved in the same process. Estimates and standard errors of
-each contender are compared domain by domain with those of ``SurveyDesign``.
+``anchoring``, polars with nulls for ``svy``, a CSV read by ``read.csv`` for R) and the design
+built once, untimed except in the notes; each estimate is timed after one untimed warm-up call
+(how a round is analysed: one design, many estimates). The Python contenders are timed
+interleaved in this process; R inside R with ``system.time`` (``benchmarks/bench_r.R``), so R's
+start-up and ``read.csv`` are not counted. Estimates and standard errors are compared domain by
+domain with those of ``SurveyDesign``, and the notes give the largest relative difference.
 """
 
 from __future__ import annotations
 
 import csv
 import logging
-import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable
@@ -72,6 +66,15 @@ def design_frame(responses_file: Path) -> pd.DataFrame:
         }
     )
     return frame.reset_index(drop=True)
+
+
+@dataclass
+class Contender:
+    """One implementation's timings (the design and each operation) and estimates."""
+
+    name: str
+    timings: dict[str, Timing]
+    estimates: dict[str, pd.DataFrame]
 
 
 # --- anchoring ---------------------------------------------------------------------------
@@ -140,54 +143,36 @@ def _svy_estimate(sample, operation: str) -> pd.DataFrame:
 
 def r_available() -> bool:
     """Whether ``Rscript`` runs and has the ``survey`` package."""
-    if shutil.which("Rscript") is None:
-        return False
-    probe = subprocess.run(
-        ["Rscript", "-e", "suppressMessages(library(survey))"], capture_output=True, check=False
-    )
-    return probe.returncode == 0
+    from benchmarks.machine import r_survey_version
+
+    return r_survey_version() is not None
 
 
 R_SINGLE_REP_ROWS = 500_000
-"""From this many rows R is timed once per operation (one svyby takes about a minute)."""
+"""From this many rows R is timed once per operation (one ``svyby`` takes about a minute)."""
 
 
-def r_repetitions(rows: int, reps: int) -> int:
-    """Repetitions of each R timing: ``reps``, or 1 from :data:`R_SINGLE_REP_ROWS` rows."""
-    return 1 if rows >= R_SINGLE_REP_ROWS else reps
-
-
-@dataclass
-class RRun:
-    """Timings (by operation) and estimates (by operation) from ``bench_r.R``."""
-
-    timings: dict[str, Timing]
-    estimates: dict[str, pd.DataFrame]
-
-
-def run_r(frame: pd.DataFrame, reps: int, workdir: Path) -> RRun:
-    """Write the frame to CSV, run ``bench_r.R`` on it and read its timings and estimates."""
-    data_file = workdir / "design.csv"
-    frame[DESIGN_COLUMNS].to_csv(data_file, index=False, na_rep="", float_format="%.17g")
-    prefix = workdir / "r"
-    completed = subprocess.run(
-        ["Rscript", str(R_SCRIPT), str(data_file), str(reps), str(prefix)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if completed.returncode != 0:
-        raise RuntimeError(f"bench_r.R failed:\n{completed.stderr[-2000:]}")
-    seconds: dict[str, list[float]] = {}
-    with open(f"{prefix}-timings.csv", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            seconds.setdefault(row["operation"], []).append(float(row["seconds"]))
-    table = pd.read_csv(f"{prefix}-estimates.csv", dtype={"domain": str})
+def run_r(frame: pd.DataFrame, reps: int) -> Contender:
+    """Run ``bench_r.R`` on the frame (as CSV) and read its timings and estimates."""
+    with tempfile.TemporaryDirectory(prefix="bench-r-") as tmp:
+        data_file, prefix = Path(tmp) / "design.csv", Path(tmp) / "r"
+        frame[DESIGN_COLUMNS].to_csv(data_file, index=False, na_rep="", float_format="%.17g")
+        reps = 1 if len(frame) >= R_SINGLE_REP_ROWS else reps
+        command = ["Rscript", str(R_SCRIPT), str(data_file), str(reps), str(prefix)]
+        completed = subprocess.run(command, capture_output=True, text=True, check=False)
+        if completed.returncode != 0:
+            raise RuntimeError(f"bench_r.R failed:\n{completed.stderr[-2000:]}")
+        seconds: dict[str, list[float]] = {}
+        with open(f"{prefix}-timings.csv", encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                seconds.setdefault(row["operation"], []).append(float(row["seconds"]))
+        table = pd.read_csv(f"{prefix}-estimates.csv", dtype={"domain": str})
     estimates = {
         op: part[["domain", "estimate", "se"]].reset_index(drop=True)
         for op, part in table.groupby("operation", sort=False)
     }
-    return RRun({op: Timing(tuple(s)) for op, s in seconds.items()}, estimates)
+    timings = {op: Timing(tuple(s)) for op, s in seconds.items()}
+    return Contender("R survey", timings, estimates)
 
 
 # --- agreement and rows --------------------------------------------------------------------
@@ -196,178 +181,95 @@ def run_r(frame: pd.DataFrame, reps: int, workdir: Path) -> RRun:
 def max_differences(ours: pd.DataFrame, other: pd.DataFrame) -> tuple[float, float]:
     """Largest relative difference of the estimates and of the SEs, domain by domain.
 
-    A domain present in one table only counts as infinitely different; a domain both leave
-    empty (no answers: NaN) as equal. The denominator is at least 1e-6 of the largest estimate,
-    so that rounding noise around an exact zero (an SE of 2e-12 where R and svy give 0, in a
-    stratum with one PSU) does not count as a relative difference of 1.
+    Compared over the domains with answers (a number in ``ours``): one the other table lacks or
+    leaves NaN is infinitely different, and so is a domain only the other table has. A domain
+    without answers has no estimate to compare (R's ``svyby`` gives it 0 ± 0, svy leaves it
+    out); :func:`_agreement_note` counts them. The denominator is at least 1e-6 of the largest
+    estimate, so that rounding noise around an exact zero (an SE of 2e-12 where R and svy give
+    0, in a stratum with one PSU) does not count as a relative difference of 1.
     """
     merged = ours.merge(other, on="domain", how="outer", suffixes=("", "_other"), indicator=True)
-    if (merged["_merge"] != "both").any():
+    if (merged["_merge"] == "right_only").any():
         return float("inf"), float("inf")
-    scale = float(np.nanmax(np.abs(merged["estimate"].to_numpy(dtype=float)), initial=0.0))
+    merged = merged[merged["estimate"].notna()]
+    scale = float(np.abs(merged["estimate"].to_numpy(dtype=float)).max(initial=0.0))
     floor = max(1e-6 * scale, 1e-300)
-    pairs = {
-        "estimate": zip(merged["estimate"], merged["estimate_other"], strict=True),
-        "se": zip(merged["se"], merged["se_other"], strict=True),
-    }
-    est, se = (
-        max((relative_difference(a, b, floor) for a, b in pairs[key]), default=0.0)
+    differences = {
+        key: [
+            relative_difference(a, b, floor)
+            for a, b in zip(merged[key], merged[f"{key}_other"], strict=True)
+        ]
         for key in ("estimate", "se")
-    )
-    return est, se
+    }
+    return max(differences["estimate"], default=0.0), max(differences["se"], default=0.0)
 
 
 def _agreement_note(name: str, ours: pd.DataFrame, other: pd.DataFrame) -> str:
     est, se = max_differences(ours, other)
-    return f"max rel. diff vs {name}: estimate {est:.1e}, SE {se:.1e}"
+    note = f"max rel. diff vs {name}: estimate {est:.1e}, SE {se:.1e}"
+    empty = int(ours["estimate"].isna().sum())
+    return note + (f" ({empty} domain(s) without answers left out)" if empty else "")
 
 
-@dataclass
-class SurveyTimings:
-    """Everything measured for one size."""
-
-    ours: dict[str, Timing]
-    ours_cold: dict[str, Timing]
-    ours_estimates: dict[str, pd.DataFrame]
-    svy: dict[str, Timing] | None
-    svy_cold: dict[str, Timing] | None
-    svy_estimates: dict[str, pd.DataFrame] | None
-    r: RRun | None
-
-
-def measure(frame: pd.DataFrame, reps: int, with_svy: bool, with_r: bool) -> SurveyTimings:
-    """Time every operation for every available contender on ``frame``."""
-    polars_frame = _svy_frame(frame) if with_svy else None
-    ours_design = _ours_design(frame)
-    svy_sample = _svy_design(polars_frame) if with_svy else None
-
-    builders: dict[str, Callable[[], object]] = {"ours": lambda: _ours_design(frame)}
+def _time_python(frame: pd.DataFrame, reps: int, with_svy: bool) -> list[Contender]:
+    """``SurveyDesign`` (and ``svy`` if installed), interleaved, on designs built once."""
+    designs: dict[str, Callable[[], object]] = {"anchoring": lambda: _ours_design(frame)}
+    estimators: dict[str, Callable[[object, str], pd.DataFrame]] = {"anchoring": _ours_estimate}
     if with_svy:
-        builders["svy"] = lambda: _svy_design(polars_frame)
-    design_t, _ = time_interleaved(builders, reps)
-    ours_t = {"design": design_t["ours"]}
-    svy_t = {"design": design_t["svy"]} if with_svy else None
-    ours_cold: dict[str, Timing] = {}
-    svy_cold: dict[str, Timing] | None = {} if with_svy else None
-    ours_est: dict[str, pd.DataFrame] = {}
-    svy_est: dict[str, pd.DataFrame] | None = {} if with_svy else None
+        polars_frame = _svy_frame(frame)
+        designs["svy"] = lambda: _svy_design(polars_frame)
+        estimators["svy"] = _svy_estimate
+    timings, built = time_interleaved(designs, reps)
+    by_name = {name: Contender(name, {"design": timings[name]}, {}) for name in designs}
     for op in OPERATIONS:
-        warm = {"ours": lambda op=op: _ours_estimate(ours_design, op)}
-        cold = {"ours": lambda op=op: _ours_estimate(_ours_design(frame), op)}
-        if with_svy:
-            warm["svy"] = lambda op=op: _svy_estimate(svy_sample, op)
-            cold["svy"] = lambda op=op: _svy_estimate(_svy_design(polars_frame), op)
-        warm_t, results = time_interleaved(warm, reps)
-        cold_t, _ = time_interleaved(cold, reps, warmup=0)
-        ours_t[op], ours_cold[op], ours_est[op] = warm_t["ours"], cold_t["ours"], results["ours"]
-        if with_svy:
-            svy_t[op], svy_cold[op], svy_est[op] = warm_t["svy"], cold_t["svy"], results["svy"]
-        log.info("  %s: anchoring %s", op, seconds_text(ours_t[op].median))
-    r_run = None
-    if with_r:
-        with tempfile.TemporaryDirectory(prefix="bench-r-") as tmp:
-            r_run = run_r(frame, r_repetitions(len(frame), reps), Path(tmp))
-    return SurveyTimings(ours_t, ours_cold, ours_est, svy_t, svy_cold, svy_est, r_run)
+        calls = {
+            name: (lambda name=name, op=op: estimators[name](built[name], op)) for name in designs
+        }
+        timings, results = time_interleaved(calls, reps)
+        for name, contender in by_name.items():
+            contender.timings[op], contender.estimates[op] = timings[name], results[name]
+        log.info("  %s: anchoring %s", op, seconds_text(timings["anchoring"].median))
+    return list(by_name.values())
 
 
-@dataclass(frozen=True)
-class _Reference:
-    """One contender compared with ``SurveyDesign``: its timings, estimates and target."""
-
-    name: str
-    short: str
-    timings: dict[str, Timing]
-    cold_seconds: Callable[[str], float]
-    estimates: dict[str, pd.DataFrame]
-    target_factor: float
-    notes_timed_once: bool
-
-
-def _reference_rows(
-    size: str, m: SurveyTimings, at_target_size: bool, ref: _Reference
-) -> list[Result]:
+def _rows(size: str, ours: Contender, other: Contender) -> list[Result]:
     rows = []
-    for op in ["design", *OPERATIONS]:
-        ours, theirs = m.ours[op].median, ref.timings[op].median
-        notes = []
-        if op != "design":
-            cold = ref.cold_seconds(op) / m.ours_cold[op].median
-            notes.append(f"cold (design + estimate) {cold:.1f}×")
-            notes.append(_agreement_note(ref.short, m.ours_estimates[op], ref.estimates[op]))
-        if ref.notes_timed_once and ref.timings[op].reps == 1:
-            notes.append(f"{ref.short} timed once at this size")
-        is_target = at_target_size and op != "design"
+    for op in OPERATIONS:
+        theirs = other.timings[op]
+        notes = [
+            _agreement_note(other.name, ours.estimates[op], other.estimates[op]),
+            f"design built in {seconds_text(ours.timings['design'].median)} "
+            f"vs {seconds_text(other.timings['design'].median)}",
+        ]
+        if theirs.reps == 1:
+            notes.append(f"{other.name} timed once")
         rows.append(
             Result(
-                comparison=f"1. {op.replace('_', ' ')}: {ref.name} time / anchoring time",
+                comparison=f"{op.replace('_', ' ')}: {other.name} ÷ anchoring",
                 size=size,
-                figure=theirs / ours,
-                unit="×",
-                target=f"≥ {ref.target_factor:g}×" if is_target else "",
-                met=(theirs / ours >= ref.target_factor) if is_target else None,
-                ours_s=ours,
-                reference=ref.name,
-                reference_s=theirs,
-                reps=m.ours[op].reps,
+                seconds=ours.timings[op].median,
+                reps=ours.timings[op].reps,
+                reference=other.name,
+                reference_s=theirs.median,
+                ratio=theirs.median / ours.timings[op].median,
                 notes=notes,
             )
         )
     return rows
 
 
-def _svy_rows(size: str, m: SurveyTimings, at_target_size: bool) -> list[Result]:
-    reference = _Reference(
-        "svy", "svy", m.svy, lambda op: m.svy_cold[op].median, m.svy_estimates, 1.0, False
-    )
-    return _reference_rows(size, m, at_target_size, reference)
-
-
-def _r_rows(size: str, m: SurveyTimings, at_target_size: bool) -> list[Result]:
-    reference = _Reference(
-        "R survey",
-        "R",
-        m.r.timings,
-        lambda op: m.r.timings["design"].median + m.r.timings[op].median,
-        m.r.estimates,
-        10.0,
-        True,
-    )
-    return _reference_rows(size, m, at_target_size, reference)
-
-
-def compare_survey(
-    responses_file: Path, size: str, reps: int, at_target_size: bool, r_skipped: str | None
-) -> list[Result]:
-    """Run comparison 1 on one cleaned round and return its table rows.
-
-    ``r_skipped`` is None to time R too, else the reason it is not timed (shown in the table).
-    """
+def compare_survey(responses_file: Path, size: str, reps: int, with_r: bool) -> list[Result]:
+    """Time and check the survey estimators on one cleaned round; return the table rows."""
     frame = design_frame(responses_file)
     with_svy = svy_available()
-    m = measure(frame, reps, with_svy=with_svy, with_r=r_skipped is None)
-    rows: list[Result] = []
-    if with_svy:
-        rows += _svy_rows(size, m, at_target_size)
-    else:
-        rows.append(
-            _missing_row(size, "svy not installed (pip install -r benchmarks/requirements.txt)")
-        )
-    if m.r is not None:
-        rows += _r_rows(size, m, at_target_size)
-    else:
-        rows.append(_missing_row(size, f"R survey not timed: {r_skipped}"))
-    n_strata = frame["stratum"].nunique()
-    rows[0].notes.append(f"{len(frame):,} rows, {frame['psu'].nunique():,} PSUs, {n_strata} strata")
+    ours, *others = _time_python(frame, reps, with_svy)
+    if with_r:
+        others.append(run_r(frame, reps))
+    rows = [row for other in others for row in _rows(size, ours, other)]
+    if not rows:
+        rows = [Result("survey estimators (no contender available)", size, float("nan"))]
+    described = f"{len(frame):,} rows, {frame['psu'].nunique():,} PSUs, "
+    rows[0].notes.insert(0, described + f"{frame['stratum'].nunique()} strata")
+    if not with_svy:
+        rows[0].notes.append("svy not installed (pip install -r benchmarks/requirements.txt)")
     return rows
-
-
-def _missing_row(size: str, why: str) -> Result:
-    return Result(
-        comparison="1. survey estimates",
-        size=size,
-        figure=float("nan"),
-        unit="×",
-        target="",
-        met=None,
-        notes=[why],
-    )

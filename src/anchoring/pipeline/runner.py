@@ -5,14 +5,14 @@ runs) and append the package's log to the run's ``run.log``. A failing cell beco
 :class:`~anchoring.exceptions.PipelineError` naming the notebook, the cell (index and first lines
 of its source) and the error; an :class:`~anchoring.exceptions.AnchoringError` raised inside the
 notebook comes out as its message, without a traceback. papermill is imported only when a
-notebook actually runs (it is slow to import), so a fully cached run never pays for it.
+notebook actually runs, so a fully cached run does without it.
 
 papermill validates notebooks with nbformat, and nbformat with jsonschema, whose format
 checkers import the optional package ``rfc3987_syntax`` when it is installed (jupyter-events,
 a JupyterLab dependency, asks for ``jsonschema[format-nongpl]``). That package builds a parsing
-grammar when imported: 1.8–3 s of every run that executes a notebook, to check the syntax of
-IRIs, which no notebook schema asks for. :func:`skip_unused_optional_imports` leaves it out of
-the pipeline's process.
+grammar for IRIs when imported, which no notebook schema needs;
+:func:`skip_unused_optional_imports` leaves it out of the pipeline's process (what that saves
+is measured in ``docs/performance.md``).
 """
 
 from __future__ import annotations
@@ -112,8 +112,8 @@ def execute_notebook(run: NotebookRun) -> None:
                 kernel_manager_class=_kernel_manager_class(watchdog, kernel_stderr),
                 extra_arguments=_kernel_log_arguments(run.log_file, run.executed.stem),
                 # Every output has arrived when the last cell is idle; a graceful shutdown
-                # (SIGINT, a shutdown request, SIGTERM after 2.5 s) only added up to 2.5 s
-                # whenever the kernel was slow to exit.
+                # (SIGINT, a shutdown request, SIGTERM after a wait) only waited for kernels
+                # slow to exit (docs/performance.md).
                 shutdown_kernel="immediate",
             )
     except PapermillExecutionError as exc:

@@ -8,10 +8,10 @@ they are read as names, ``column_labels`` and ``import_ids``
 (:mod:`anchoring.readers.tools`). Microsoft Forms writes ``Start time`` and ``Completion time``
 as date cells; like every date cell they are read as ISO 8601 text.
 
-The workbook is read with python-calamine (the Rust ``calamine`` reader): 9–15× faster than
-openpyxl's read-only mode on the simulated exports (162 to 29,650 rows). Its cell values are
-brought back to what openpyxl's ``load_workbook(read_only=True, data_only=True)`` gives, the
-reader this module used before, so the text of every cell stays the same:
+The workbook is read with python-calamine (the Rust ``calamine`` reader; its speed against
+openpyxl is measured in ``docs/performance.md``). Its cell values are brought back to what
+openpyxl's ``load_workbook(read_only=True, data_only=True)`` gives, the reader this module used
+before, so the text of every cell stays the same:
 
 - rows and columns count from cell A1, whatever the sheet's used range, so ``header_row`` is a
   1-based sheet row;

@@ -185,7 +185,7 @@ def fit_glm(
 
 def _model(data: pd.DataFrame, weights: np.ndarray, formula: str, family: str):
     """Build the statsmodels model on the rows with every variable; return it and its rows."""
-    import statsmodels.api as sm  # imported here: statsmodels costs ~1 s to import
+    import statsmodels.api as sm  # imported where a model is fitted, not with the package
     import statsmodels.formula.api as smf
     from patsy import PatsyError
 
