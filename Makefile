@@ -21,9 +21,11 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-## lab: JupyterLab on the notebooks, in the project environment.
+## lab: JupyterLab on the notebooks, in the project environment, for any user (root included:
+## containers and CI shells run as root). Extra options: make lab LAB_ARGS="--port=8899 --no-browser".
+LAB_ARGS ?=
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks --ServerApp.allow_root=True $(LAB_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

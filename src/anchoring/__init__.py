@@ -13,4 +13,17 @@ try:
 except PackageNotFoundError:  # running from a source tree without installation
     __version__ = "0.0.0+unknown"
 
-__all__ = ["__version__"]
+__all__ = ["__version__", "load_round"]
+
+
+def __getattr__(name: str) -> object:
+    """``anchoring.load_round`` (:func:`anchoring.workbench.load_round`), imported on first use.
+
+    The workbench imports pandas and the analysis; the command line and the pipeline should not
+    pay for that when they only need ``anchoring.__version__``.
+    """
+    if name == "load_round":
+        from anchoring.workbench import load_round
+
+        return load_round
+    raise AttributeError(f"module 'anchoring' has no attribute {name!r}")

@@ -90,6 +90,22 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
+def _cmd_explore(args: argparse.Namespace) -> int:
+    from anchoring.pipeline.explore import explore_round
+
+    print(
+        explore_round(
+            args.root,
+            args.round,
+            measure=args.measure,
+            group=args.group,
+            lang=args.lang,
+            timeout_s=args.timeout,
+        )
+    )
+    return 0
+
+
 def _root(value: str) -> Path:
     return Path(value).expanduser().resolve()
 
@@ -165,6 +181,22 @@ def build_parser() -> argparse.ArgumentParser:
         "reproduce",
         _cmd_reproduce,
         "rerun a round from its raw exports in a temporary root and compare outputs",
+    )
+    p = add(
+        "explore",
+        _cmd_explore,
+        "render the analyst's exploratory views of a recorded round to "
+        "reports/ID/explore.html (not suppressed: not for sharing)",
+    )
+    p.add_argument("--measure", default="", metavar="M", help="measure id to focus on")
+    p.add_argument("--group", default="", metavar="G", help="group id for the per-county view")
+    p.add_argument("--lang", choices=["nb", "en"], default="nb", help="language of the labels")
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=1800.0,
+        metavar="SECONDS",
+        help="stop the notebook if it runs longer than this (default 1800)",
     )
     return parser
 

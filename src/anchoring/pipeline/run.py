@@ -317,7 +317,9 @@ class _RoundRun:
         self, template: Path, execution: Execution, staging: Staging, log_file: Path
     ) -> None:
         executed = staging.staged.reports_dir / EXECUTED_NOTEBOOKS_DIR / execution.executed_name
-        parameters = {**execution.parameters, "root": str(staging.root)}
+        # write=True: inside a run the stage notebooks compute and write (by hand they only
+        # read; see anchoring.pipeline.by_hand)
+        parameters = {**execution.parameters, "root": str(staging.root), "write": True}
         started = time.perf_counter()
         execute_notebook(NotebookRun(template, executed, parameters, log_file, self.timeout_s))
         show_root_in_parameters(executed, staging.root, self.paths.root)
