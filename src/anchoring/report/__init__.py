@@ -66,9 +66,8 @@ __all__ = sorted(_EXPORTS)
 def __getattr__(name: str) -> object:
     """Import the module behind a public name on first use, and keep the name.
 
-    The report notebook's kernel never renders, so it does not import nbconvert, nbformat and
-    jsonschema (~2 s); the pipeline only renders, so it does not import pandas and matplotlib
-    (~1.3 s) for the sections.
+    The report notebook's kernel never renders, so it does without nbconvert; the pipeline only
+    renders, so it does without pandas and matplotlib (measured in ``docs/performance.md``).
     """
     if name not in _EXPORTS:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
