@@ -1,7 +1,7 @@
 """Command line of the performance suite: ``python -m benchmarks [--quick] ...``.
 
-Simulates the rounds (10^5 and 10^6 respondents; one tiny round with ``--quick``), runs the
-comparisons, prints one table and, on a full run, writes it with the machine description into
+Simulates a round of 10^5 respondents (a tiny one with ``--quick``), runs the comparisons,
+prints one table and, on a full run, writes it with the machine description into
 ``docs/performance.md`` (between the markers; the hand-written text is kept).
 """
 
@@ -18,11 +18,13 @@ from pathlib import Path
 
 from benchmarks.report import text_table, write_performance_doc
 from benchmarks.results import Result, failed_result
-from benchmarks.rounds import QUICK_SIZE, ROUND_SIZE, SURVEY_SIZES, Size
+from benchmarks.rounds import QUICK_SIZE, ROUND_SIZE, Size
 
 log = logging.getLogger("benchmarks")
 
 COMPARISONS = ("survey", "cleaning", "runs")
+SURVEY_COPIES = 10
+"""The survey estimators run on the round and on this many copies of it (10^6 rows)."""
 DOC = Path(__file__).resolve().parent.parent / "docs" / "performance.md"
 
 
@@ -68,17 +70,18 @@ class Suite:
         self.notes: list[str] = []
         self.failures = 0
 
-    def sizes(self, sizes: tuple[Size, ...]) -> tuple[Size, ...]:
-        """``sizes``, or the tiny round alone with ``--quick``."""
-        return (QUICK_SIZE,) if self.args.quick else sizes
+    @property
+    def size(self) -> Size:
+        """The simulated round's size: 10^5, or tiny with ``--quick``."""
+        return QUICK_SIZE if self.args.quick else ROUND_SIZE
 
-    def reps(self, size: Size) -> int:
-        """Repetitions: the option, else 1 (quick), 3 at 10^6 and 5 below."""
+    def reps(self, rows: int) -> int:
+        """Repetitions: the option, else 1 (quick), 3 from 10^6 rows and 5 below."""
         if self.args.reps:
             return self.args.reps
         if self.args.quick:
             return 1
-        return 3 if size.nominal >= 1_000_000 else 5
+        return 3 if rows >= 1_000_000 else 5
 
     def prepare(self, size: Size) -> str:
         """Simulate ``size``'s round unless a usable one is in the work folder; its id."""
@@ -106,32 +109,33 @@ class Suite:
 
 def _run_survey(suite: Suite) -> list[Result]:
     from benchmarks.rounds import ensure_cleaned
-    from benchmarks.survey_compare import compare_survey, r_available
+    from benchmarks.survey_compare import compare_survey, design_frame, r_available, replicate
 
     with_r = not suite.args.no_r and r_available()
     if not with_r:
         why = "--no-r was given" if suite.args.no_r else "Rscript or its survey package not found"
         suite.notes.append(f"R survey was not timed: {why}")
+    frame = design_frame(ensure_cleaned(suite.root, suite.prepare(suite.size)))
+    label = suite.size.label
     rows = []
-    for size in suite.sizes(SURVEY_SIZES):
-        responses = ensure_cleaned(suite.root, suite.prepare(size))
-        rows += compare_survey(responses, size.label, suite.reps(size), with_r)
+    for copies, size in ((1, label), (SURVEY_COPIES, f"{label} × {SURVEY_COPIES}")):
+        replicated = replicate(frame, copies)
+        rows += compare_survey(replicated, size, suite.reps(len(replicated)), with_r)
     return rows
 
 
 def _run_cleaning(suite: Suite) -> list[Result]:
     from benchmarks.cleaning import time_cleaning
 
-    (size,) = suite.sizes((ROUND_SIZE,))
-    return time_cleaning(suite.root, suite.prepare(size), size.label, suite.reps(size))
+    size = suite.size
+    return time_cleaning(suite.root, suite.prepare(size), size.label, suite.reps(size.nominal))
 
 
 def _run_runs(suite: Suite) -> list[Result]:
     from benchmarks.runs import compare_runs
 
-    (size,) = suite.sizes((ROUND_SIZE,))
     reps = 1 if suite.args.quick else (suite.args.reps or 3)
-    return compare_runs(suite.root, {size.label: suite.prepare(size)}, reps)
+    return compare_runs(suite.root, {suite.size.label: suite.prepare(suite.size)}, reps)
 
 
 RUNNERS: dict[str, tuple[str, Callable[[Suite], list[Result]]]] = {

@@ -5,7 +5,7 @@ memory never counts against the benchmarks) under a work folder that acts as the
 root. A round is reused by later runs if the seed and the scale are the same as when it was made (a
 key file records them with a hash of the source of ``anchoring.simulate``); if only the source
 changed, the round is reused with a warning unless ``resimulate`` is set, because simulating
-10^6 respondents takes minutes.
+10^5 respondents takes about half a minute.
 """
 
 from __future__ import annotations
@@ -41,9 +41,7 @@ class Size:
 # The simulator writes about 1,700 raw rows per unit of scale (municipalities as a Nettskjema
 # CSV, hospital trusts as xlsx, GPs as SPSS); about 97 % of them are kept by the cleaning.
 ROUND_SIZE = Size("10^5", 60.0, 100_000)
-"""Where cleaning and a whole round are timed, and the smaller size of the survey estimators."""
-SURVEY_SIZES = (ROUND_SIZE, Size("10^6", 600.0, 1_000_000))
-"""Where the survey estimators are compared with svy and R."""
+"""The round the suite simulates: cleaning, a whole run and the survey estimators use it."""
 QUICK_SIZE = Size("tiny", 0.5, 830)
 """The one size of ``--quick`` (a smoke test of the suite's pieces)."""
 

@@ -44,6 +44,21 @@ DESIGN_COLUMNS = ["group", "stratum", "psu", "fpc", "weight", "y_mean", "y_prop"
 R_SCRIPT = Path(__file__).resolve().parent / "bench_r.R"
 
 
+def replicate(frame: pd.DataFrame, copies: int) -> pd.DataFrame:
+    """``copies`` copies of a design frame as one design of a population ``copies`` times larger.
+
+    Each copy's PSUs get their own ids and every ``fpc`` (N_h) is multiplied by ``copies``, so
+    each stratum samples the same fraction of its PSUs and the weights stay valid. The suite
+    uses it for 10^6 respondents: a round that size cannot be cleaned, since its SPSS export
+    is past the readers' 10 million cells.
+    """
+    if copies == 1:
+        return frame
+    parts = [frame.assign(psu=frame["psu"] + f"#{k}") for k in range(copies)]
+    replicated = pd.concat(parts, ignore_index=True)
+    return replicated.assign(fpc=replicated["fpc"] * copies)
+
+
 def design_frame(responses_file: Path) -> pd.DataFrame:
     """The design columns and the two study variables from a cleaned round."""
     from anchoring.instrument import load_instrument
@@ -258,9 +273,8 @@ def _rows(size: str, ours: Contender, other: Contender) -> list[Result]:
     return rows
 
 
-def compare_survey(responses_file: Path, size: str, reps: int, with_r: bool) -> list[Result]:
-    """Time and check the survey estimators on one cleaned round; return the table rows."""
-    frame = design_frame(responses_file)
+def compare_survey(frame: pd.DataFrame, size: str, reps: int, with_r: bool) -> list[Result]:
+    """Time and check the survey estimators on one design frame; return the table rows."""
     with_svy = svy_available()
     ours, *others = _time_python(frame, reps, with_svy)
     if with_r:

@@ -22,7 +22,12 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.jupyter_floor import empty_code_cells  # noqa: E402
 from benchmarks.report import BEGIN, END, write_performance_doc  # noqa: E402
 from benchmarks.results import Result  # noqa: E402
-from benchmarks.survey_compare import max_differences, r_available, svy_available  # noqa: E402
+from benchmarks.survey_compare import (  # noqa: E402
+    max_differences,
+    r_available,
+    replicate,
+    svy_available,
+)
 
 
 def test_quick_run_of_the_estimators_and_the_cleaning_writes_a_table(tmp_path):
@@ -85,6 +90,30 @@ def test_agreement_is_relative_and_domainwise():
     # Rounding noise next to an exact zero SE is measured against 1e-6 of the largest estimate.
     noisy = ours.assign(se=[1.0, 2e-12])
     assert max_differences(noisy, other)[1] == pytest.approx(2e-12 / (1e-6 * 10.0))
+
+
+def test_copies_of_a_design_are_one_design_with_the_same_means():
+    from anchoring.survey import SurveyDesign
+
+    frame = pd.DataFrame(
+        {
+            "group": ["a", "a", "b", "b", "b", "a"],
+            "stratum": ["s", "s", "s", "t", "t", "t"],
+            "psu": ["1", "2", "2", "3", "4", "4"],
+            "fpc": [5.0, 5.0, 5.0, 3.0, 3.0, 3.0],
+            "weight": [2.0, 2.5, 2.5, 1.5, 1.0, 1.0],
+            "y_mean": [1.0, 2.0, 4.0, 3.0, 5.0, 0.5],
+        }
+    )
+    copies = replicate(frame, 3)
+    assert len(copies) == 18 and copies["psu"].nunique() == 12
+    assert copies["fpc"].tolist() == [15.0, 15.0, 15.0, 9.0, 9.0, 9.0] * 3
+
+    def means(data: pd.DataFrame) -> list[float]:
+        design = SurveyDesign(data, weights="weight", psu="psu", strata="stratum", fpc="fpc")
+        return design.mean("y_mean", by="group")["estimate"].tolist()
+
+    assert means(copies) == pytest.approx(means(frame), rel=1e-12)
 
 
 def test_floor_notebook_has_no_code(tmp_path):
