@@ -1,8 +1,10 @@
 """Open each rendered report in headless Chromium with the network blocked.
 
-Asserts: no console error, no request leaving ``file://``/``data:``, every image decoded with
-non-empty alt text, every table-of-contents link lands on an element, the main points come
-before the first figure; saves a full-page screenshot in the test's tmp folder. Needs Debian's
+Asserts: no console error, no request leaving ``file://``/``data:``, no ``<img>``, every figure
+an inline SVG drawn with a size and with a title and a description, its labels at least 11 px
+high on a 390-pixel-wide phone, every table-of-contents link lands on an element, the main points
+come before the first figure; saves full-page screenshots (1100 and 390 px wide) in the test's
+tmp folder. Needs Debian's
 ``chromium`` (``apt-get install chromium``) and Playwright for Python; a missing browser fails.
 """
 
@@ -28,18 +30,24 @@ ARGS = [
 ]
 
 _CHECKS = """() => {
-  const images = [...document.images].map(i => ({
-    complete: i.complete, width: i.naturalWidth, alt: (i.getAttribute('alt') || '').trim()}));
+  const text = (svg, tag) => (svg.querySelector(tag)?.textContent || '').trim();
+  const figures = [...document.querySelectorAll('figure svg')].map(s => ({
+    role: s.getAttribute('role'), width: s.getBoundingClientRect().width,
+    height: s.getBoundingClientRect().height, title: text(s, 'title'), desc: text(s, 'desc')}));
   const links = [...document.querySelectorAll('nav.toc a')].map(a => {
     const id = decodeURIComponent(a.getAttribute('href').slice(1));
     return {href: a.getAttribute('href'), found: document.getElementById(id) !== null};
   });
   const points = document.querySelector('ul.main-points');
-  const figure = document.querySelector('img');
+  const figure = document.querySelector('figure svg');
   const before = points && figure ?
     (points.compareDocumentPosition(figure) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0 : false;
-  return {images, links, before, lang: document.documentElement.lang, title: document.title};
+  return {figures, images: document.images.length, links, before,
+          lang: document.documentElement.lang, title: document.title};
 }"""
+
+_SMALLEST_LABEL_PX = """() => Math.min(...[...document.querySelectorAll('figure svg text')].map(
+  t => t.getScreenCTM().a * parseFloat(getComputedStyle(t).fontSize)))"""
 
 
 def _chromium_or_fail():
@@ -86,15 +94,21 @@ def test_report_in_headless_chromium_offline(reports, lang, tmp_path):
             page.goto(path.as_uri(), wait_until="load")
             result = page.evaluate(_CHECKS)
             page.screenshot(path=str(tmp_path / f"report-{lang}.png"), full_page=True)
+            page.set_viewport_size({"width": 390, "height": 844})
+            smallest_on_phone = page.evaluate(_SMALLEST_LABEL_PX)
+            page.screenshot(path=str(tmp_path / f"report-{lang}-390.png"), full_page=True)
         finally:
             browser.close()
     assert errors == [], errors
     assert left == [], f"requests left file:// and data: {left}"
     assert allowed, "the page itself was not loaded through the route"
     assert result["lang"] == lang and result["title"].strip()
-    assert result["images"], "no images"
-    for image in result["images"]:
-        assert image["complete"] and image["width"] > 0 and image["alt"], image
+    assert result["images"] == 0, "figures are inline SVG, not images"
+    assert len(result["figures"]) >= 6, "no figures"
+    for figure in result["figures"]:
+        assert figure["role"] == "img" and figure["title"] and figure["desc"], figure
+        assert figure["width"] > 300 and figure["height"] > 100, figure
+    assert smallest_on_phone >= 10.5, f"a figure label is {smallest_on_phone:.1f} px on a phone"
     assert result["links"] and all(link["found"] for link in result["links"]), result["links"]
     assert result["before"], "main points must come before the first figure"
     assert (tmp_path / f"report-{lang}.png").stat().st_size > 10_000

@@ -1,31 +1,35 @@
-"""Figures: accessible colours, deterministic PNGs of fixed size, alt text with the numbers."""
+"""Figures: inline SVG with text as text, deterministic, readable on a phone, accessible colours."""
 
-import io
+import html
+import itertools
+import re
 from collections import Counter
 
 import matplotlib as mpl
-import numpy as np
 import pytest
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.collections import PolyCollection
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
-from matplotlib.text import Text
-from matplotlib.transforms import IdentityTransform
-from PIL import Image
+from matplotlib.lines import Line2D
 
 from _report_fixtures import build_round
 from anchoring.groups import GROUPS
 from anchoring.report import load_report
 from anchoring.report.alt_text import heatmap_alt, index_alt
-from anchoring.report.distribution import answer_distribution
+from anchoring.report.distribution import CATEGORIES, answer_distribution
 from anchoring.report.figure_change import build_change_figure, spread_labels
-from anchoring.report.figure_distribution import MIN_LABELLED_SHARE, build_distribution_figure
-from anchoring.report.figure_heatmap import build_heatmap_figure
-from anchoring.report.figure_index import build_index_figure
-from anchoring.report.figure_labels import Labels, _stamp, label_width
-from anchoring.report.figure_legend import LEGEND_GID
-from anchoring.report.figure_model import DPI, PALETTE, STYLE, WIDTH_IN, png_bytes, png_size
+from anchoring.report.figure_distribution import DARK_CATEGORIES
+from anchoring.report.figure_heatmap import DARK_BANDS, build_heatmap_figure
+from anchoring.report.figure_model import (
+    ANSWER_COLOURS,
+    BAND_COLOURS,
+    GROUP_COLOURS,
+    INDEX_COLOURS,
+    LIGHT_TEXT,
+    MIN_FONT_PT,
+    MIN_LIGHTNESS_STEP,
+    STYLE,
+    TEXT,
+)
 from anchoring.report.figures import (
     change_figure,
     distribution_figure,
@@ -34,13 +38,68 @@ from anchoring.report.figures import (
 )
 from anchoring.report.numbers import format_number, format_percent
 
+PHONE_COLUMN_PX = 350
+"""The report's column on a 390-pixel-wide phone (the page keeps 20 px either side)."""
 
-def _contrast_with_white(colour: str) -> float:
-    """WCAG 2.1 contrast ratio (relative luminance, sRGB) of a colour against white."""
+
+def _linear(colour: str) -> list[float]:
     channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-    return 1.05 / (luminance + 0.05)
+    return [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+
+
+def _luminance(colour: str) -> float:
+    """Relative luminance Y of an sRGB colour (IEC 61966-2-1; WCAG 2.1 and CIE Y of D65 white)."""
+    r, g, b = _linear(colour)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _contrast(a: str, b: str) -> float:
+    """WCAG 2.1 contrast ratio of two colours."""
+    light, dark = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def _lightness(colour: str) -> float:
+    """CIE 1976 L* of an sRGB colour (D65 white: Y = 1)."""
+    y = _luminance(colour)
+    f = y ** (1 / 3) if y > (6 / 29) ** 3 else y / (3 * (6 / 29) ** 2) + 4 / 29
+    return 116 * f - 16
+
+
+def test_colour_formulas_reference_values():
+    # WCAG: black on white is 21:1, #767676 the classic 4.54:1 grey; CIE: L*(white) = 100,
+    # L*(black) = 0, and sRGB #777777 is the mid grey of L* 50.
+    assert _contrast("#000000", "#FFFFFF") == pytest.approx(21.0)
+    assert _contrast("#767676", "#FFFFFF") == pytest.approx(4.54, abs=0.01)
+    assert _lightness("#FFFFFF") == pytest.approx(100.0)
+    assert _lightness("#000000") == pytest.approx(0.0)
+    assert _lightness("#777777") == pytest.approx(50.0, abs=0.1)
+
+
+@pytest.mark.parametrize(
+    "palette", [ANSWER_COLOURS, BAND_COLOURS, GROUP_COLOURS], ids=["answers", "bands", "groups"]
+)
+def test_neighbouring_colours_differ_in_lightness(palette):
+    # Neighbours in a palette (legend order) stay apart in greyscale and for colour-blind readers.
+    pairs = list(itertools.pairwise(palette.items()))
+    steps = {f"{a}/{b}": abs(_lightness(ca) - _lightness(cb)) for (a, ca), (b, cb) in pairs}
+    assert min(steps.values()) >= MIN_LIGHTNESS_STEP, steps
+
+
+def test_text_on_every_fill_has_4_5_to_1_contrast():
+    # The shares printed inside the bars and the values inside the heatmap's cells.
+    for category in CATEGORIES:
+        text = LIGHT_TEXT if category in DARK_CATEGORIES else TEXT
+        assert _contrast(text, ANSWER_COLOURS[category]) >= 4.5, category
+    for band, fill in BAND_COLOURS.items():
+        text = LIGHT_TEXT if band in DARK_BANDS else TEXT
+        assert _contrast(text, fill) >= 4.5, band
+
+
+@pytest.mark.parametrize("colour", [*GROUP_COLOURS.values(), *INDEX_COLOURS.values()])
+def test_line_colours_print_readable_values_on_white(colour):
+    # The change chart prints each line's last value in the line's colour.
+    assert _contrast(colour, "#FFFFFF") >= 4.5
 
 
 @pytest.fixture(scope="module")
@@ -50,36 +109,70 @@ def report(tmp_path_factory):
     return load_report(root, "fixture", "nb")
 
 
-@pytest.mark.parametrize("name", sorted(k for k in PALETTE if k != "grid"))
-def test_colours_have_at_least_3_to_1_contrast_against_white(name):
-    assert _contrast_with_white(PALETTE[name]) >= 3.0
-
-
-def test_white_contrast_reference_values():
-    # WCAG: black on white is 21:1, #767676 is the classic 4.54:1 grey.
-    assert _contrast_with_white("#000000") == pytest.approx(21.0)
-    assert _contrast_with_white("#767676") == pytest.approx(4.54, abs=0.01)
-
-
-@pytest.mark.parametrize("draw", [index_figure, distribution_figure])
-def test_figures_are_deterministic_and_fixed_width(report, draw):
-    first, second = draw(report, "pll"), draw(report, "pll")
-    assert first.png == second.png
-    assert png_size(first.png)[0] == int(WIDTH_IN * DPI)
-    assert b"Software" not in first.png and b"tIME" not in first.png
-
-
-def test_every_figure_has_alt_text_and_is_an_embedded_png(report):
-    figures = [
+@pytest.fixture(scope="module")
+def figures(report):
+    return [
         heatmap_figure(report),
         distribution_figure(report, "dho"),
+        index_figure(report, "pll"),
         index_figure(report, "dho"),
         change_figure(report),
     ]
+
+
+def _texts(svg: str) -> list[str]:
+    """The strings of the SVG's ``<text>`` elements, one per line of a label."""
+    return [html.unescape(t) for t in re.findall(r"<text\b[^>]*>([^<]*)</text>", svg)]
+
+
+@pytest.mark.parametrize(
+    "draw",
+    [
+        heatmap_figure,
+        lambda r: distribution_figure(r, "pll"),
+        lambda r: index_figure(r, "pll"),
+        change_figure,
+    ],
+    ids=["heatmap", "distribution", "index", "change"],
+)
+def test_same_inputs_give_the_same_svg_bytes(report, draw):
+    first, second = draw(report), draw(report)
+    assert first.svg.encode() == second.svg.encode()
+    assert len(_texts(first.svg)) > 5
+
+
+def test_figures_are_inline_svg_with_role_title_and_description(figures):
     for figure in figures:
-        html = figure.to_html()
-        assert figure.alt.strip() and 'src="data:image/png;base64,' in html
-        assert png_size(figure.png)[0] == int(WIDTH_IN * DPI)
+        page = figure.to_html()
+        assert page.startswith(f'<figure id="{figure.figure_id}"')
+        assert "<img" not in page and "data:image/png" not in page
+        opening = re.match(r"<svg\b[^>]*>", figure.svg).group(0)
+        assert 'role="img"' in opening and "viewBox=" in opening and "width=" not in opening
+        title = re.search(r"<title[^>]*>([^<]+)</title>", figure.svg).group(1)
+        desc = re.search(r"<desc[^>]*>([^<]+)</desc>", figure.svg).group(1)
+        assert html.unescape(title) == figure.title and html.unescape(desc) == figure.description
+        assert f"<figcaption>{html.escape(figure.title)}</figcaption>" in page
+        for leftover in ("<?xml", "<!DOCTYPE", "xmlns", "http", "<style", "<metadata"):
+            assert leftover not in figure.svg, leftover
+
+
+def test_ids_are_unique_across_the_figures_of_a_page(figures):
+    ids = [i for f in figures for i in re.findall(r'\sid="([^"]+)"', f.svg)]
+    assert len(ids) > 50 and len(ids) == len(set(ids))
+    for figure in figures:
+        referenced = re.findall(r'(?:href="#|url\(#)([^")]+)', figure.svg)
+        assert referenced and all(r.startswith(figure.figure_id + "-") for r in referenced)
+        assert set(referenced) <= set(re.findall(r'\sid="([^"]+)"', figure.svg))
+
+
+def test_labels_are_at_least_11_px_in_a_phone_column(figures):
+    # The SVG scales to the column: a font of s units in a viewBox w units wide is drawn at
+    # s · 350 / w pixels on a 390-pixel phone.
+    for figure in figures:
+        width = float(re.search(r'viewBox="0 0 ([\d.]+) ', figure.svg).group(1))
+        sizes = [float(s) for s in re.findall(r"font-size: ([\d.]+)px", figure.svg)]
+        assert sizes and min(sizes) >= MIN_FONT_PT
+        assert min(sizes) * PHONE_COLUMN_PX / width >= 11.0, (figure.figure_id, width)
 
 
 def test_alt_text_carries_the_key_numbers(report):
@@ -94,131 +187,50 @@ def test_no_change_figure_without_an_earlier_round(tmp_path):
     assert change_figure(load_report(tmp_path, "fixture", "en")) is None
 
 
-# --- What the figures print: read from their artists before rendering ----------------------------
+# --- What the figures print, read from the SVG's text ---------------------------------------------
 
 
-def _printed(figure: Figure) -> list[str]:
-    """Every string a figure draws: its label sets, texts and legend entries."""
-    printed: list[str] = []
-    for artist in figure.findobj():
-        if isinstance(artist, Labels):
-            printed += artist.texts
-        elif isinstance(artist, Text) and artist.get_visible() and artist.get_text():
-            printed.append(artist.get_text())
-    return printed
-
-
-def _label_sets(figure: Figure) -> list[Labels]:
-    return [a for a in figure.findobj() if isinstance(a, Labels)]
-
-
-def _legend_entries(figure: Figure) -> list[str]:
-    (legend,) = [s for s in _label_sets(figure) if s.get_gid() == LEGEND_GID]
-    return list(legend.texts)
-
-
-@pytest.fixture(scope="module")
-def dho_distribution(report):
-    return answer_distribution(report, "dho")
-
-
-@pytest.fixture(scope="module")
-def dho_bars(report, dho_distribution):
-    with mpl.rc_context(STYLE):
-        return build_distribution_figure(report, dho_distribution)
-
-
-def test_distribution_prints_every_wide_share_and_every_dont_know_share(
-    report, dho_distribution, dho_bars
-):
-    # The expected labels are computed from the same distribution the figure is drawn from.
-    shown = dho_distribution[dho_distribution["is_shown"]]
-    shares = [
+def test_distribution_prints_every_dont_know_share_and_every_wide_share(report):
+    distribution = answer_distribution(report, "dho")
+    printed = Counter(_texts(distribution_figure(report, "dho").svg))
+    shown = distribution[distribution["is_shown"]]
+    dont_know = [format_percent(v, "nb") for v in shown["dont_know"].dropna()]
+    # A share of 30 % is wide enough for its number on any range of the bars.
+    wide = [
         format_percent(v, "nb")
         for row in shown.itertuples(index=False)
         for v in (row.disagree, row.neutral, row.agree)
-        if v >= MIN_LABELLED_SHARE
+        if v >= 0.30
     ]
-    dont_know = [format_percent(v, "nb") for v in shown["dont_know"].dropna()]
-    printed = Counter(_printed(dho_bars))
-    assert shares and dont_know
-    assert not Counter(shares + dont_know) - printed
-    sets = [sorted(s.texts) for s in _label_sets(dho_bars)]
-    assert sorted(shares) in sets and sorted(dont_know) in sets
+    all_shares = [
+        format_percent(v, "nb")
+        for row in shown.itertuples(index=False)
+        for v in (row.disagree, row.neutral, row.agree, row.dont_know)
+    ]
+    assert dont_know and wide
+    assert not Counter(dont_know + wide) - printed
+    percentages = Counter(t for t in printed.elements() if t.endswith("%"))
+    scale = Counter(format_percent(v, "nb") for v in (0.5, 0.0, 0.5))
+    assert not percentages - Counter(all_shares) - scale  # nothing printed that is not a share
 
 
-def test_distribution_shows_a_suppressed_group_as_hidden_with_its_dimension_names(
-    report, dho_distribution, dho_bars
-):
+def test_distribution_shows_a_suppressed_group_as_hidden(report):
     # Fixture: DHO's hospital trusts are suppressed (min_orgs); the other groups are shown.
-    assert not dho_distribution.loc[dho_distribution["group"] == "hospital", "is_shown"].any()
-    printed = _printed(dho_bars)
+    distribution = answer_distribution(report, "dho")
+    assert not distribution.loc[distribution["group"] == "hospital", "is_shown"].any()
+    printed = _texts(distribution_figure(report, "dho").svg)
     assert printed.count(": skjult (for få svar)") == 1
     for dimension in report.instrument.dimension_ids:
-        assert printed.count(report.labels.dimension(dimension)) == len(GROUPS)
+        assert printed.count(report.labels.dimension(dimension)) == len(GROUPS) - 1
     for group in GROUPS:
         assert report.labels.group(group) in printed
-
-
-def test_distribution_dimension_names_sit_on_their_bars(report, dho_bars):
-    # Each shown group's bars are centred on the rows its dimension names are anchored at.
-    (ax,) = dho_bars.axes
-    names = next(s for s in _label_sets(dho_bars) if report.labels.dimension("nytte") in s.texts)
-    name_rows = sorted(float(y) for _, y in names.positions)
-    bars = next(c for c in ax.collections if isinstance(c, PolyCollection))
-    bar_rows = {
-        round(float(p.vertices[:, 1].min() + p.vertices[:, 1].max()) / 2, 6)
-        for p in bars.get_paths()
-    }
-    shown_rows = [y for y in name_rows if round(y, 6) in bar_rows]
-    assert len(shown_rows) == 2 * len(report.instrument.dimension_ids)  # two groups shown
-    assert bar_rows <= {round(y, 6) for y in name_rows}
-
-
-@pytest.mark.parametrize(
-    ("largest", "expected"),
-    [
-        (0.10, ["10\xa0%", "20\xa0%"]),  # column ends at 25 %
-        (0.30, ["20\xa0%", "40\xa0%"]),  # ends at 1.35 × 30 % = 40.5 %
-        (0.60, ["20\xa0%", "40\xa0%", "60\xa0%", "80\xa0%"]),  # ends at 81 %
-    ],
-)
-def test_dont_know_scale_labels_do_not_crowd(report, dho_distribution, largest, expected):
-    # The «Vet ikke» column ends at max(25 %, 1.35 × the largest share): 10 % steps while they
-    # are at least MIN_SCALE_GAP_IN apart (up to a largest share of about 19 %), else 20 %.
-    distribution = dho_distribution.copy()
-    shown = distribution["is_shown"]
-    distribution.loc[shown, "dont_know"] = largest / 2
-    distribution.loc[distribution.index[shown][0], "dont_know"] = largest
-    with mpl.rc_context(STYLE):
-        figure = build_distribution_figure(report, distribution)
-    scale = next(s for s in _label_sets(figure) if "50\xa0%" in s.texts)
-    assert [t for t in scale.texts if t not in ("50\xa0%", "0\xa0%")] == expected
-
-
-def test_distribution_legend_has_the_four_answer_categories(report, dho_bars):
-    expected = [report.labels.text(c) for c in ("disagree", "neutral", "agree", "dont_know")]
-    assert _legend_entries(dho_bars) == expected
-
-
-def test_legend_row_is_centred_and_its_entries_apart(dho_bars):
-    (legend,) = [s for s in _label_sets(dho_bars) if s.get_gid() == LEGEND_GID]
-    em = 9 / 72  # legend.fontsize in STYLE, inches
-    starts = legend.positions[:, 0]
-    widths = [
-        label_width(t, fontsize=9, color=PALETTE["text"], dpi=DPI) / DPI for t in legend.texts
-    ]
-    ends = starts + np.array(widths)
-    # Between a label's end and the next label: the column spacing, handle and its pad (4.8 em).
-    assert np.allclose(starts[1:] - ends[:-1], 4.8 * em)
-    row_start = starts[0] - 2.8 * em  # handle length 2 em and the pad of 0.8 em before the text
-    assert (row_start + ends[-1]) / 2 == pytest.approx(WIDTH_IN / 2)
+    legend = [report.labels.text(c) for c in ("disagree", "neutral", "agree", "dont_know")]
+    assert all(entry in printed for entry in legend)
 
 
 def test_index_figure_prints_estimates_with_intervals_and_hides_suppressed(report):
-    with mpl.rc_context(STYLE):
-        pll = _printed(build_index_figure(report, "pll"))
-        dho = _printed(build_index_figure(report, "dho"))
+    pll = _texts(index_figure(report, "pll").svg)
+    dho = _texts(index_figure(report, "dho").svg)
     # Fixture PLL index: municipalities 72.0 ± 1.96·2.0 (as in the alt text test above).
     assert "72,0 (68,1–75,9)" in pll
     assert all(g in pll for g in ("Kommuner", "Helseforetak", "Fastleger", "Sektoren samlet"))
@@ -228,133 +240,72 @@ def test_index_figure_prints_estimates_with_intervals_and_hides_suppressed(repor
 
 
 def test_heatmap_prints_every_cell_and_the_band_legend(report):
-    with mpl.rc_context(STYLE):
-        figure = build_heatmap_figure(report)
-    cells = next(s for s in _label_sets(figure) if "72,0" in s.texts)
-    # One value per measure × (three groups + sector); DHO hospital trusts and sector hidden.
+    printed = _texts(heatmap_figure(report).svg)
     expected = [
         format_number(e.estimate, "nb") if e is not None and e.is_shown else ":"
         for m in report.measures
         for e in report.estimates.index_by_group(m).values()
     ]
-    assert list(cells.texts) == expected and expected.count(":") == 2
-    assert _legend_entries(figure) == [
+    cells = [t for t in printed if t in set(expected)]
+    assert cells == expected and expected.count(":") == 2
+    for entry in ("Under 50", "50 til under 65", "65 eller mer", ": skjult (for få svar)"):
+        assert entry in printed
+
+
+def _legend_rows(figure: Figure) -> list[str]:
+    """The legend's entries in reading order: row by row, left to right."""
+    figure.draw_without_rendering()
+    (legend,) = figure.legends
+    boxes = [(t.get_window_extent(), t.get_text()) for t in legend.get_texts()]
+    return [text for box, text in sorted(boxes, key=lambda b: (-round(b[0].y0), b[0].x0))]
+
+
+def test_legends_read_row_by_row_in_order(report):
+    with mpl.rc_context(STYLE):
+        heatmap = build_heatmap_figure(report)
+        change = build_change_figure(report)
+    assert _legend_rows(heatmap) == [
         "Under 50",
         "50 til under 65",
         "65 eller mer",
         ": skjult (for få svar)",
     ]
+    assert _legend_rows(change) == [report.labels.group(g) for g in (*GROUPS, "sector")]
 
 
 def test_change_figure_prints_each_lines_last_value(report):
-    with mpl.rc_context(STYLE):
-        figure = build_change_figure(report)
     history = report.history
     last_round = history["round_id"].iloc[-1]
     last = history[(history["round_id"] == last_round) & ~history["is_suppressed"].astype(bool)]
-    printed = Counter(_printed(figure))
+    printed = Counter(_texts(change_figure(report).svg))
     assert not Counter(format_number(v, "nb") for v in last["estimate"]) - printed
-    assert _legend_entries(figure) == [report.labels.group(g) for g in (*GROUPS, "sector")]
 
 
-def test_spread_labels_keeps_order_and_the_least_gap():
+def test_change_intervals_are_drawn_over_hollow_markers_and_thicker_than_lines(report):
+    with mpl.rc_context(STYLE):
+        figure = build_change_figure(report)
+    for ax in figure.axes:
+        lines = [a for a in ax.get_lines() if len(a.get_xdata())]
+        bars = [c for c in ax.collections if isinstance(c, LineCollection)]
+        assert lines and bars
+        assert min(b.get_zorder() for b in bars) > max(a.get_zorder() for a in lines)
+        assert min(b.get_linewidth().min() for b in bars) > max(a.get_linewidth() for a in lines)
+        assert all(a.get_markerfacecolor() == "white" for a in lines if isinstance(a, Line2D))
+
+
+def test_spread_labels_keeps_order_and_the_least_gap_centred_on_the_values():
     ends = [(50.0, 1.0, "gp"), (48.0, 1.0, "hospital"), (70.0, 1.0, "sector")]
     assert spread_labels(ends, 7.5) == [
-        (48.0, 1.0, "hospital"),
-        (55.5, 1.0, "gp"),  # 48 + 7.5
-        (70.0, 1.0, "sector"),
+        (45.25, 1.0, "hospital"),  # 48 and 50 are 7.5 apart around their mean 49
+        (52.75, 1.0, "gp"),
+        (70.0, 1.0, "sector"),  # far enough: stays
     ]
 
 
-def test_pngs_are_rgb_with_their_resolution_and_decode_to_the_canvas(report):
-    with mpl.rc_context(STYLE):
-        figure = build_index_figure(report, "pll")
-        png = png_bytes(figure)
-        canvas = FigureCanvasAgg(figure)
-        canvas.draw()
-    assert png[25] == 2  # IHDR colour type 2: truecolour (RGB), no alpha
-    image = Image.open(io.BytesIO(png))
-    assert image.mode == "RGB" and image.info["dpi"] == pytest.approx((DPI, DPI), abs=1e-3)
-    assert np.array_equal(np.asarray(image), np.asarray(canvas.buffer_rgba())[:, :, :3])
-
-
-# --- Labels draws what Text would draw -----------------------------------------------------------
-
-_STRINGS = ["88\xa0%", "Kjennskap", "gjÅ(", "Svakt\nforankret", "\nx", "78,4 (76,9–79,9)"]
-
-
-def _rendered(text: str, style: dict, as_labels: bool) -> np.ndarray:
-    """One string drawn alone at the middle of a small white figure, as grey levels."""
-    figure = Figure(figsize=(3, 1), dpi=DPI)
-    ax = figure.add_axes((0, 0, 1, 1))
-    ax.set_axis_off()
-    if as_labels:
-        ax.add_artist(Labels([(0.5, 0.5)], [text], transform=ax.transData, **style))
-    else:
-        ax.text(0.5, 0.5, text, **style)
-    return np.asarray(Image.open(io.BytesIO(png_bytes(figure))).convert("L")).astype(float)
-
-
-def _ink_box(grey: np.ndarray) -> tuple[int, int, int, int]:
-    rows, cols = np.nonzero(grey < 255)
-    return rows.min(), rows.max(), cols.min(), cols.max()
-
-
-@pytest.mark.parametrize("ha", ["left", "center", "right"])
-@pytest.mark.parametrize("va", ["center", "top", "bottom", "baseline"])
-def test_labels_draw_what_text_draws_within_a_pixel(ha, va):
-    # A label starts on a whole pixel (Text may start a fraction of a pixel off it): the ink
-    # may move by at most one pixel, and there is as much of it.
-    with mpl.rc_context(STYLE):
-        for text in _STRINGS:
-            for weight in ("normal", "bold"):
-                style = {"fontsize": 9.5, "fontweight": weight, "color": "#222222"}
-                style.update(ha=ha, va=va)
-                reference = _rendered(text, style, as_labels=False)
-                drawn = _rendered(text, style, as_labels=True)
-                box, expected = np.array(_ink_box(drawn)), np.array(_ink_box(reference))
-                assert np.abs(box - expected).max() <= 1, (text, weight)
-                ink, expected_ink = (255 - drawn).sum(), (255 - reference).sum()
-                assert abs(ink - expected_ink) <= 0.03 * expected_ink, (text, weight)
-
-
-def test_labels_give_the_same_bytes_with_or_without_rendered_strings_kept(report):
-    _stamp.cache_clear()
-    first = distribution_figure(report, "pll").png
-    assert _stamp.cache_info().currsize > 0
-    assert distribution_figure(report, "pll").png == first
-    _stamp.cache_clear()
-    assert distribution_figure(report, "pll").png == first
-
-
-def test_labels_keep_white_text_white_on_colour():
-    # White labels on a coloured bar (the shares) stay white: the rendered string keeps its
-    # colour and its transparency around the glyphs.
-    with mpl.rc_context(STYLE):
-        figure = Figure(figsize=(2, 1), dpi=DPI)
-        ax = figure.add_axes((0, 0, 1, 1))
-        ax.set_axis_off()
-        ax.add_patch(Rectangle((0, 0), 1, 1, color=PALETTE["agree"]))
-        ax.add_artist(
-            Labels(
-                [(0.5, 0.5)],
-                ["88\xa0%"],
-                transform=ax.transData,
-                fontsize=12,
-                fontweight="bold",
-                color="white",
-            )
-        )
-        pixels = np.asarray(Image.open(io.BytesIO(png_bytes(figure))))
-    colours = {tuple(int(c) for c in p) for p in pixels.reshape(-1, 3)}
-    assert (255, 255, 255) in colours and (0x21, 0x66, 0xAC) in colours
-    assert all(c[2] >= 0xAC for c in colours)  # only blends of white and the blue
-
-
-def test_labels_reject_mismatched_inputs():
-    with pytest.raises(ValueError, match="one text per position"):
-        Labels([(0, 0)], ["a", "b"], transform=IdentityTransform(), fontsize=9, color="k")
-    with pytest.raises(ValueError, match="one colour"):
-        Labels([(0, 0)], ["a"], transform=IdentityTransform(), fontsize=9, color=["k", "r"])
-    with pytest.raises(ValueError, match="alignment"):
-        Labels([(0, 0)], ["a"], transform=IdentityTransform(), fontsize=9, color="k", va="x")
+def test_spread_labels_merges_a_cluster_that_comes_too_close():
+    # 50, 52 spread to 46.25, 53.75 ... then 58 is too close to the cluster: all three centred on
+    # their mean 53.33, 7.5 apart.
+    ends = [(50.0, 0.0, "a"), (52.0, 0.0, "b"), (58.0, 0.0, "c")]
+    placed = spread_labels(ends, 7.5)
+    assert [g for _, _, g in placed] == ["a", "b", "c"]
+    assert [y for y, _, _ in placed] == pytest.approx([53.3333 - 7.5, 53.3333, 53.3333 + 7.5])

@@ -6,6 +6,7 @@ and rendered with :func:`anchoring.report.render_report`, as the pipeline does.
 """
 
 import re
+from collections import Counter
 from html.parser import HTMLParser
 
 import nbformat
@@ -22,20 +23,21 @@ pytestmark = pytest.mark.slow
 
 
 class _Page(HTMLParser):
-    """Collects ids, anchor links, images, headings and the order of sections and figures."""
+    """Collects ids, anchor links, images, figures, headings and the order of sections."""
 
     def __init__(self):
         super().__init__()
-        self.ids, self.toc_links, self.images, self.order = set(), [], [], []
+        self.ids, self.toc_links, self.images, self.order = [], [], [], []
+        self.svgs = []
         self.html_lang, self.in_title, self.title, self.in_nav = None, False, "", False
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if "id" in a:
-            self.ids.add(a["id"])
+            self.ids.append(a["id"])
         if tag == "html":
             self.html_lang = a.get("lang")
-        if tag == "title":
+        if tag == "title" and not self.svgs:  # the page's title, not a figure's (all in <body>)
             self.in_title = True
         if tag == "nav":
             self.in_nav = True
@@ -43,7 +45,9 @@ class _Page(HTMLParser):
             self.toc_links.append(a.get("href", ""))
         if tag == "img":
             self.images.append(a)
-            self.order.append("img")
+        if tag == "svg":
+            self.svgs.append(a)
+            self.order.append("figure")
         if tag == "ul" and "main-points" in (a.get("class") or ""):
             self.order.append("main-points")
 
@@ -115,17 +119,27 @@ def test_table_of_contents_links_land_on_elements(page):
         assert href.startswith("#") and href[1:] in parsed.ids, href
 
 
-def test_every_image_is_an_embedded_png_with_alt_text(page):
+def test_every_figure_is_inline_svg_with_title_and_description_and_no_png(page):
+    _, _, text, parsed = page
+    assert parsed.images == [] and "data:image/png" not in text and "image/png" not in text
+    assert len(parsed.svgs) >= 6
+    for svg in parsed.svgs:
+        assert svg["role"] == "img" and svg["aria-labelledby"] in parsed.ids
+        assert svg["aria-describedby"] in parsed.ids
+    titles = re.findall(r"<svg\b[^>]*><title id=\"[^\"]+\">([^<]+)</title><desc", text)
+    assert len(titles) == len(parsed.svgs) and all(t.strip() for t in titles)
+    assert text.count("<text ") > 100  # labels stay text
+
+
+def test_every_id_of_the_page_is_unique(page):
     _, _, _, parsed = page
-    assert len(parsed.images) >= 6
-    for image in parsed.images:
-        assert image["src"].startswith("data:image/png;base64,")
-        assert image.get("alt", "").strip()
+    repeated = [i for i, n in Counter(parsed.ids).items() if n > 1]
+    assert parsed.ids and repeated == []
 
 
 def test_main_points_come_before_the_first_figure(page):
     _, _, _, parsed = page
-    assert parsed.order.index("main-points") < parsed.order.index("img")
+    assert parsed.order.index("main-points") < parsed.order.index("figure")
 
 
 def test_suppressed_cells_show_a_colon_with_the_footnote(page):
@@ -171,6 +185,28 @@ def test_an_image_without_alt_text_is_refused():
     check_self_contained('<img src="data:image/png;base64,AAAA" alt="Index 50">')
     with pytest.raises(AnchoringError, match="alt text"):
         check_self_contained('<img data-salt="x" src="data:image/png;base64,AAAA">')
+
+
+@pytest.mark.parametrize(
+    "svg",
+    [
+        '<svg viewBox="0 0 1 1"><title>Index</title><desc>Kommuner 50</desc></svg>',
+        '<svg role="img"><desc>Kommuner 50</desc><title>Index</title></svg>',
+        '<svg role="img"><title> </title><desc>Kommuner 50</desc></svg>',
+        '<svg role="img"><title>Index</title><desc></desc></svg>',
+    ],
+    ids=["no-role", "title-not-first", "empty-title", "empty-desc"],
+)
+def test_an_inline_svg_without_role_title_or_description_is_refused(svg):
+    with pytest.raises(AnchoringError, match="title"):
+        check_self_contained(f"<p>x</p><figure>{svg}</figure>")
+
+
+def test_an_inline_svg_with_role_title_and_description_passes():
+    check_self_contained(
+        '<svg role="img" viewBox="0 0 1 1"><title id="a">Index</title>'
+        '<desc id="b">Kommuner 50</desc><g><text>50</text></g></svg>'
+    )
 
 
 def test_rendering_is_deterministic_for_the_same_notebook(reports, tmp_path):

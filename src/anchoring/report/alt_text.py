@@ -1,8 +1,10 @@
-"""Alt text for every figure, generated from the same data the figure plots, with its key numbers.
+"""The text of every figure: its title, and its description generated from the data it plots.
 
-A reader who cannot see the figure gets what it shows: for the heatmap every cell, for the answer
-bars the highest and lowest agreement and the highest «Vet ikke» per group, for the index chart
-every estimate with its interval, and for change the first and last round of each line.
+The title is shown above the figure and is the SVG's ``<title>``; the description is the SVG's
+``<desc>`` (WAI-ARIA Graphics Module, ``role="img"``). A reader who cannot see the figure gets
+what it shows: for the heatmap every cell, for the answer bars the highest and lowest agreement and
+the highest «Vet ikke» per group, for the index chart every estimate with its interval, and for
+change the first and last round of each line.
 """
 
 from __future__ import annotations
@@ -20,6 +22,22 @@ from anchoring.report.numbers import (
 )
 
 _TEXT = {
+    "title_heatmap": {
+        "nb": "Forankringsindeksen per tiltak og gruppe",
+        "en": "The anchoring index by measure and group",
+    },
+    "title_distribution": {
+        "nb": "Svarene om {measure}, per dimensjon og gruppe",
+        "en": "Answers on {measure}, by dimension and group",
+    },
+    "title_index": {
+        "nb": "Forankringsindeksen for {measure}, per gruppe og for sektoren",
+        "en": "The anchoring index for {measure}, by group and for the sector",
+    },
+    "title_change": {
+        "nb": "Forankringsindeksen over rundene, per tiltak",
+        "en": "The anchoring index over the rounds, by measure",
+    },
     "heatmap": {
         "nb": "Varmekart over forankringsindeksen (0–100) per tiltak og gruppe. ",
         "en": "Heatmap of the anchoring index (0–100) by measure and group. ",
@@ -53,6 +71,22 @@ _TEXT = {
 def _t(report: Report, key: str, **values: object) -> str:
     text = _TEXT[key][report.lang]
     return text.format(**values) if values else text
+
+
+def figure_title(report: Report, figure: str, measure: str | None = None) -> str:
+    """The title of a figure in the report's language.
+
+    Parameters
+    ----------
+    report
+        The loaded round.
+    figure
+        ``heatmap``, ``distribution``, ``index`` or ``change``.
+    measure
+        The measure of a per-measure figure (``distribution``, ``index``).
+    """
+    name = report.labels.measure_short(measure) if measure else ""
+    return _t(report, f"title_{figure}", measure=name)
 
 
 def _value(report: Report, estimate) -> str:

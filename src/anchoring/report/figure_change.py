@@ -1,31 +1,27 @@
 """The change chart: each measure's index over the rounds, one panel per measure, a line per group.
 
-The error bars are the analysis stage's 95 % intervals. Per panel the error bars are one
-:class:`~matplotlib.collections.LineCollection` and their caps one marker collection (instead of
-three artists per ``errorbar``); each group is one line with its markers; the last value of each
-line is printed at its end, moved apart vertically where values are close. The panels' scales,
-rounds, titles and end values are :class:`~.figure_labels.Labels` (no tick machinery).
+The panels stand one below the other (a phone's column holds one). The interval bars are the
+analysis stage's 95 % intervals, drawn as published, thick and over hollow markers so that they
+stay visible; within a round the groups are set a little apart so their intervals do not cover
+each other. The last value of each line is printed at its end, moved apart vertically where
+values are close.
 """
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.transforms import ScaledTranslation
+from matplotlib.lines import Line2D
 
 from anchoring.groups import GROUPS
-from anchoring.report.figure_labels import Labels
-from anchoring.report.figure_legend import LegendEntry, legend_row
-from anchoring.report.figure_model import PALETTE, new_figure
-from anchoring.report.figure_parts import segments, value_scale
+from anchoring.report.figure_model import GROUP_COLOURS, new_figure
+from anchoring.report.figure_parts import add_legend
 from anchoring.report.inputs import Report
 from anchoring.report.labels import capitalise
 from anchoring.report.numbers import format_number
 
-MIN_LABEL_GAP = 7.5
+MIN_LABEL_GAP = 10.0
 """Index points between the value labels at the end of the change lines."""
 
 MARKERS = {"municipality": "o", "hospital": "s", "gp": "^", "sector": "D"}
@@ -34,17 +30,24 @@ MARKERS = {"municipality": "o", "hospital": "s", "gp": "^", "sector": "D"}
 OFFSETS = {"municipality": -0.09, "hospital": -0.03, "gp": 0.03, "sector": 0.09}
 """Horizontal offset of each group's points within a round, so intervals do not overlap."""
 
-CAP_SIZE = 6
-"""Width of the error bars' end caps in points."""
+CAP_HALF = 0.025
+"""Half the width of an interval's end caps, in rounds."""
 
-MARGINS_IN = (0.55, 0.3, 0.75, 0.4)
-"""Left, right, top (legend) and bottom margins in inches."""
+PANEL_IN = 2.0
+"""Height of one measure's panel in inches."""
+
+LINES = (*GROUPS, "sector")
+"""The lines of every panel, in legend order."""
 
 
 def spread_labels(
     ends: list[tuple[float, float, str]], gap: float
 ) -> list[tuple[float, float, str]]:
     """Move end labels apart vertically (at least ``gap``), keeping their order.
+
+    Labels closer than ``gap`` form a cluster, spaced ``gap`` apart and centred on the mean of
+    their values (so a label moves no further than it must, up or down); a cluster that then
+    comes too close to the one below merges with it.
 
     Parameters
     ----------
@@ -58,12 +61,28 @@ def spread_labels(
     list of tuple
         ``(label y, x, group)``, sorted by y.
     """
-    placed: list[tuple[float, float, str]] = []
-    for y, x, group in sorted(ends):
-        if placed and y - placed[-1][0] < gap:
-            y = placed[-1][0] + gap
-        placed.append((y, x, group))
-    return placed
+    clusters: list[list[tuple[float, float, str]]] = []
+    for end in sorted(ends):
+        clusters.append([end])
+        while len(clusters) > 1 and _too_close(clusters[-2], clusters[-1], gap):
+            last = clusters.pop()
+            clusters[-1] += last
+    return [
+        (_lowest(cluster, gap) + k * gap, x, group)
+        for cluster in clusters
+        for k, (_, x, group) in enumerate(cluster)
+    ]
+
+
+def _too_close(below: list, above: list, gap: float) -> bool:
+    """Whether the lowest label of ``above`` comes closer than ``gap`` to the top of ``below``."""
+    return _lowest(above, gap) < _lowest(below, gap) + gap * len(below)
+
+
+def _lowest(cluster: list[tuple[float, float, str]], gap: float) -> float:
+    """Where the lowest label of a cluster goes: the cluster centred on its values' mean."""
+    mean = sum(y for y, _, _ in cluster) / len(cluster)
+    return mean - gap * (len(cluster) - 1) / 2
 
 
 def build_change_figure(report: Report) -> Figure | None:
@@ -77,38 +96,34 @@ def build_change_figure(report: Report) -> Figure | None:
     Returns
     -------
     matplotlib.figure.Figure or None
-        The figure, not yet rendered.
+        The figure, not yet saved.
     """
     history = report.history
     if history.empty or history["round_id"].nunique() < 2:
         return None
     rounds = list(dict.fromkeys(history["round_id"]))
-    nrows = math.ceil(len(report.measures) / 2)
-    figure, axes = new_figure(
-        0.8 + 2.7 * nrows,
-        MARGINS_IN,
-        nrows=nrows,
-        ncols=2,
-        squeeze=False,
-        hspace=0.45,
-        wspace=0.12,
-    )
+    figure = new_figure(0.9 + PANEL_IN * len(report.measures))
+    axes = figure.subplots(nrows=len(report.measures), sharex=True, squeeze=False)[:, 0]
     series = _shown_series(history, rounds)
-    titles = []
-    for k, ax in enumerate(axes.flat):
-        if k < len(report.measures):
-            measure = report.measures[k]
-            titles.append(capitalise(report.labels.measure_short(measure)))
-            _panel_axes(ax, rounds, first_column=k % 2 == 0)
-            _draw_panel(report, ax, measure, series, len(rounds) - 1 + 0.16)
-        else:
-            ax.set_visible(False)
-    _panel_titles(figure, axes.flat[: len(titles)], titles)
-    entries = [
-        LegendEntry(report.labels.group(g), PALETTE[g], marker=MARKERS[g])
-        for g in (*GROUPS, "sector")
+    for ax, measure in zip(axes, report.measures, strict=True):
+        ax.set_title(capitalise(report.labels.measure_short(measure)))
+        ax.set_ylim(0, 100)
+        ax.set_yticks(range(0, 101, 20))
+        ax.grid(axis="y", color="#DDDDDD", linewidth=0.6)
+        ax.set_axisbelow(True)
+        _draw_panel(report, ax, measure, series, len(rounds) - 1 + 0.16)
+    axes[-1].set_xlim(-0.3, len(rounds) - 1 + 0.55)
+    axes[-1].set_xticks(
+        range(len(rounds)),
+        rounds,
+        rotation=0 if len(rounds) <= 3 else 40,
+        ha="center" if len(rounds) <= 3 else "right",
+    )
+    handles = [
+        Line2D([], [], color=GROUP_COLOURS[g], marker=MARKERS[g], markerfacecolor="white")
+        for g in LINES
     ]
-    legend_row(figure, entries)
+    add_legend(figure, handles, [report.labels.group(g) for g in LINES])
     return figure
 
 
@@ -130,83 +145,44 @@ def _shown_series(history: pd.DataFrame, rounds: list[str]) -> _Series:
 
 
 def _draw_panel(report: Report, ax: Axes, measure: str, series: _Series, end_x: float) -> None:
-    """A measure's lines with error bars, and each line's last value at ``end_x``."""
-    bars, bar_styles, caps, cap_colours = [], [], [], []
+    """A measure's lines with their interval bars, and each line's last value at ``end_x``."""
     ends: list[tuple[float, float, str]] = []
-    for group in (*GROUPS, "sector"):
+    for group in LINES:
         points = series.get((measure, group))
         if not points:
             continue
+        colour = GROUP_COLOURS[group]
         x = [number + OFFSETS[group] for number, _, _, _ in points]
         estimates = [estimate for _, estimate, _, _ in points]
-        width = 2 if group == "sector" else 1.3
-        for xi, (_, _, low, high) in zip(x, points, strict=True):
-            bars.append(((xi, low), (xi, high)))
-            bar_styles.append((PALETTE[group], width))
-            caps += [(xi, low), (xi, high)]
-            cap_colours += [PALETTE[group]] * 2
+        lows = [low for _, _, low, _ in points]
+        highs = [high for _, _, _, high in points]
         ax.plot(
             x,
             estimates,
-            color=PALETTE[group],
+            color=colour,
             marker=MARKERS[group],
-            linewidth=width,
-            markersize=6,
+            markersize=5,
+            markerfacecolor="white",
+            linewidth=2.0 if group == "sector" else 1.4,
             zorder=3,
         )
+        ax.vlines(x, lows, highs, colors=colour, linewidth=2.2, zorder=4)
+        for limits in (lows, highs):
+            ax.hlines(
+                limits,
+                [v - CAP_HALF for v in x],
+                [v + CAP_HALF for v in x],
+                colors=colour,
+                linewidth=2.2,
+                zorder=4,
+            )
         ends.append((estimates[-1], x[-1], group))
-    if bars:
-        colours, widths = zip(*bar_styles, strict=True)
-        ax.add_collection(segments(bars, colours, widths), autolim=False)
-        cap_x, cap_y = zip(*caps, strict=True)
-        ax.scatter(cap_x, cap_y, marker="_", s=CAP_SIZE**2, c=cap_colours, linewidths=1.0)
     true_value = {group: y for y, _, group in ends}
-    placed = spread_labels(ends, MIN_LABEL_GAP)
-    ax.add_artist(
-        Labels(
-            [(end_x, y) for y, _, _ in placed],
-            [format_number(true_value[g], report.lang) for _, _, g in placed],
-            transform=ax.transData,
-            ha="left",
-            fontsize=8.5,
-            color=[PALETTE[g] for _, _, g in placed],
+    for y, _, group in spread_labels(ends, MIN_LABEL_GAP):
+        ax.text(
+            end_x,
+            y,
+            format_number(true_value[group], report.lang),
+            va="center",
+            color=GROUP_COLOURS[group],
         )
-    )
-
-
-def _panel_titles(figure: Figure, axes, titles: list[str]) -> None:
-    """Each panel's title above its top left corner (one label set in figure coordinates)."""
-    above = figure.transFigure + ScaledTranslation(0, 6 / 72, figure.dpi_scale_trans)
-    positions = [(ax.get_position().x0, ax.get_position().y1) for ax in axes]
-    figure.add_artist(
-        Labels(
-            positions,
-            titles,
-            transform=above,
-            ha="left",
-            va="baseline",
-            fontsize=11,
-            fontweight="bold",
-            color=PALETTE["text"],
-        )
-    )
-
-
-def _panel_axes(ax: Axes, rounds: list[str], first_column: bool) -> None:
-    """Limits, the rounds below and the 0–100 grid (values on the left column only)."""
-    ax.set_xlim(-0.35, len(rounds) - 0.45 + 0.3)
-    ax.set_ylim(0, 100)
-    value_scale(
-        ax, "y", [(v, str(v)) for v in range(0, 101, 20)], labelled=first_column, fontsize=10
-    )
-    below = ax.get_xaxis_transform() + ScaledTranslation(0, -5 / 72, ax.figure.dpi_scale_trans)
-    ax.add_artist(
-        Labels(
-            [(i, 0) for i in range(len(rounds))],
-            rounds,
-            transform=below,
-            va="top",
-            fontsize=9,
-            color=PALETTE["text"],
-        )
-    )

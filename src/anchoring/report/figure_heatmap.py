@@ -1,30 +1,40 @@
 """The heatmap: the anchoring index of every measure by group and sector, coloured by status band.
 
-One Axes without axis machinery: the cells are one
-:class:`~matplotlib.collections.PolyCollection`; the values, the group names (above) and the
-measure names (left, wrapped) are a :class:`~.figure_labels.Labels` each. A suppressed cell is
-white with a grey border and ":".
+One row of cells per measure with the measure's name above it (the names keep the full width of
+the figure, which a phone needs); the group names are the top ticks. A cell is coloured by the
+status band its value falls in (the round's thresholds, methodology §6) and carries the value;
+a suppressed cell is white with a grey border and ":" (methodology §7).
 """
 
 from __future__ import annotations
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.transforms import blended_transform_factory
+from matplotlib.patches import Patch, Rectangle
 
 from anchoring.groups import GROUPS
-from anchoring.report.figure_labels import Labels
-from anchoring.report.figure_legend import LegendEntry, legend_row
-from anchoring.report.figure_model import PALETTE, new_figure
-from anchoring.report.figure_parts import HIDDEN_BORDER, rectangles, word, wrap
+from anchoring.report.figure_model import (
+    BAND_COLOURS,
+    HIDDEN_BORDER,
+    LIGHT_TEXT,
+    TEXT,
+    new_figure,
+)
+from anchoring.report.figure_parts import add_legend, word, wrap
 from anchoring.report.inputs import Report
 from anchoring.report.numbers import SUPPRESSED, format_number
 
-ROW_IN = 0.62
-"""Height of a measure's row in inches."""
+ROW = 1.55
+"""Data units from one measure's name to the next (a cell is one unit high)."""
 
-MARGINS_IN = (2.2, 0.2, 0.45, 0.6)
-"""Left (measure names), right, top (group names) and bottom (legend) margins in inches."""
+CELL_TOP = 0.45
+"""Data units from a measure's name down to its cells."""
+
+ROW_IN = 0.62
+"""Inches per :data:`ROW`."""
+
+DARK_BANDS = frozenset({"well"})
+"""Bands whose cells carry light text (the others are light enough for dark text)."""
 
 
 def build_heatmap_figure(report: Report) -> Figure:
@@ -33,68 +43,64 @@ def build_heatmap_figure(report: Report) -> Figure:
     Parameters
     ----------
     report
-        The loaded round (thresholds of the status rule colour the cells).
+        The loaded round (the thresholds of the status rule colour the cells).
 
     Returns
     -------
     matplotlib.figure.Figure
-        The figure, not yet rendered.
+        The figure, not yet saved.
     """
-    labels = report.labels
     columns = (*GROUPS, "sector")
-    figure, ax = new_figure(1.3 + ROW_IN * len(report.measures), MARGINS_IN)
-    ax.set_axis_off()
+    rows = len(report.measures)
+    figure = new_figure(1.45 + ROW_IN * rows)
+    ax = figure.subplots()
     ax.set_xlim(0, len(columns))
-    ax.set_ylim(len(report.measures), 0)
-    _draw_cells(report, ax, columns)
-    ax.add_artist(
-        Labels(
-            [(j + 0.5, 1.02) for j in range(len(columns))],
-            [labels.group(g) for g in columns],
-            transform=blended_transform_factory(ax.transData, ax.transAxes),
-            va="bottom",
-            fontsize=9,
-            color=PALETTE["text"],
-        )
+    ax.set_ylim((rows - 1) * ROW + CELL_TOP + 1.05, -0.05)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    ax.xaxis.tick_top()
+    ax.set_xticks(
+        [j + 0.5 for j in range(len(columns))],
+        [wrap(report.labels.group(g), 10) for g in columns],
     )
-    ax.add_artist(
-        Labels(
-            [(-0.012, i + 0.5) for i in range(len(report.measures))],
-            [wrap(labels.measure(m)) for m in report.measures],
-            transform=blended_transform_factory(ax.transAxes, ax.transData),
-            ha="right",
-            fontsize=10,
-            color=PALETTE["text"],
-        )
-    )
-    legend_row(figure, band_entries(report), at_top=False)
+    ax.tick_params(top=False, left=False, labelleft=False)
+    for i, measure in enumerate(report.measures):
+        top = i * ROW
+        ax.text(0.02, top + 0.05, report.labels.measure(measure), va="top")
+        _draw_cells(report, ax, measure, columns, top + CELL_TOP)
+    add_legend(figure, *band_legend(report), top=False)
     return figure
 
 
-def _draw_cells(report: Report, ax: Axes, columns: tuple[str, ...]) -> None:
-    """The cells (one collection) and their values (one label set, white on colour or ":")."""
-    boxes, faces, edges, positions, values, colours = [], [], [], [], [], []
-    for i, measure in enumerate(report.measures):
-        by_group = report.estimates.index_by_group(measure)
-        for j, group in enumerate(columns):
-            e = by_group[group]
-            shown = e is not None and e.is_shown
-            boxes.append((j, i, 1, 1))
-            faces.append(band_colour(report, e.estimate) if shown else "white")
-            edges.append("white" if shown else HIDDEN_BORDER)
-            positions.append((j + 0.5, i + 0.5))
-            values.append(format_number(e.estimate, report.lang) if shown else SUPPRESSED)
-            colours.append("white" if shown else PALETTE["text"])
-    ax.add_collection(rectangles(boxes, faces, edges, 2.0), autolim=False)
-    ax.add_artist(
-        Labels(
-            positions, values, transform=ax.transData, fontsize=12, fontweight="bold", color=colours
+def _draw_cells(
+    report: Report, ax: Axes, measure: str, columns: tuple[str, ...], top: float
+) -> None:
+    """A measure's cells from ``top`` down: the band colour and the value, or ":"."""
+    by_group = report.estimates.index_by_group(measure)
+    for j, group in enumerate(columns):
+        e = by_group[group]
+        if e is None or not e.is_shown:
+            face, edge, text, colour = "white", HIDDEN_BORDER, SUPPRESSED, TEXT
+        else:
+            band = band_of(report, e.estimate)
+            face, edge = BAND_COLOURS[band], "white"
+            text = format_number(e.estimate, report.lang)
+            colour = LIGHT_TEXT if band in DARK_BANDS else TEXT
+        ax.add_patch(Rectangle((j, top), 1, 1, facecolor=face, edgecolor=edge, linewidth=2))
+        ax.text(
+            j + 0.5,
+            top + 0.5,
+            text,
+            ha="center",
+            va="center",
+            fontsize=13,
+            fontweight="bold",
+            color=colour,
         )
-    )
 
 
-def band_colour(report: Report, value: float) -> str:
-    """The colour of the status band an index value falls in (the round's thresholds).
+def band_of(report: Report, value: float) -> str:
+    """The status band (``weak``, ``partly``, ``well``) an index value falls in.
 
     Parameters
     ----------
@@ -105,12 +111,12 @@ def band_colour(report: Report, value: float) -> str:
     """
     rule = report.config.estimation.status
     if value >= rule.well_index:
-        return PALETTE["well"]
-    return PALETTE["partly"] if value >= rule.partly_index else PALETTE["weak"]
+        return "well"
+    return "partly" if value >= rule.partly_index else "weak"
 
 
-def band_entries(report: Report) -> list[LegendEntry]:
-    """Legend entries of the status bands and of a hidden cell, thresholds printed.
+def band_legend(report: Report) -> tuple[list[Patch], list[str]]:
+    """Legend handles and labels of the status bands and of a hidden cell, thresholds printed.
 
     Parameters
     ----------
@@ -119,14 +125,17 @@ def band_entries(report: Report) -> list[LegendEntry]:
 
     Returns
     -------
-    list of LegendEntry
+    tuple of list
         Weak, partly and well anchored, then hidden.
     """
     rule = report.config.estimation.status
     a, b = (format_number(v, report.lang, 0) for v in (rule.partly_index, rule.well_index))
-    return [
-        LegendEntry(word(report, "below", a=a), PALETTE["weak"]),
-        LegendEntry(word(report, "between", a=a, b=b), PALETTE["partly"]),
-        LegendEntry(word(report, "above", b=b), PALETTE["well"]),
-        LegendEntry(word(report, "hidden"), "white", edge=HIDDEN_BORDER),
+    labels = [
+        word(report, "below", a=a),
+        word(report, "between", a=a, b=b),
+        word(report, "above", b=b),
+        word(report, "hidden"),
     ]
+    handles = [Patch(facecolor=BAND_COLOURS[band]) for band in ("weak", "partly", "well")]
+    handles.append(Patch(facecolor="white", edgecolor=HIDDEN_BORDER))
+    return handles, labels

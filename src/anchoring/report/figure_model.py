@@ -1,189 +1,143 @@
-"""A report figure: a deterministic PNG with its alt text and caption, shown as a data URI.
+"""A report figure: an inline SVG with its title, description and caption, and the figures' style.
 
-Figures are drawn with matplotlib's object API (no pyplot state, nothing shown by accident), at a
-fixed size and resolution, and saved without the «Software» and date metadata so that the same
-estimates give the same bytes. The PNG is written straight from the Agg canvas
-(:func:`png_bytes`): RGB (the figures are opaque: an alpha channel would only add a quarter to
-the bytes to compress), no per-row filter (the figures are flat areas of colour, which zlib
-compresses as well unfiltered; choosing a filter per row is most of what a general PNG writer
-spends), zlib level :data:`PNG_COMPRESS_LEVEL`. The PNG is embedded as a ``data:`` URI: the
-report opens offline.
+Every figure is drawn with matplotlib's object API (no pyplot state, nothing shown by accident)
+at :data:`WIDTH_IN` wide with text of at least :data:`MIN_FONT_PT`: the SVG scales to the column
+width, and at a 350-pixel column (a 390-pixel phone) a label of :data:`MIN_FONT_PT` is still about
+11 pixels high. The colours come in ordered palettes (:data:`ANSWER_COLOURS`,
+:data:`BAND_COLOURS`, :data:`GROUP_COLOURS`) whose neighbours differ by at least
+:data:`MIN_LIGHTNESS_STEP` in CIE L*, so that they stay apart in greyscale and for colour-blind
+readers; every value is also printed, so colour never carries meaning alone.
 """
 
 from __future__ import annotations
 
-import base64
-import struct
-import zlib
 from dataclasses import dataclass
 
-import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from anchoring.report.html import element, escape
 
-DPI = 100
-"""Resolution of every figure (pixels per inch)."""
+WIDTH_IN = 4.8
+"""Width of every figure in inches (345.6 SVG units): about one phone column at 100 %."""
 
-WIDTH_IN = 8.5
-"""Width of every figure in inches (850 px at :data:`DPI`)."""
+MIN_FONT_PT = 11
+"""The smallest text of any figure, in points (SVG units)."""
 
-PNG_COMPRESS_LEVEL = 3
-"""zlib level of the PNGs: on the report's figures about as small as a general PNG writer at
-level 6 and two to three times faster to write."""
+MIN_LIGHTNESS_STEP = 15.0
+"""Least CIE L* difference between neighbouring colours of a palette."""
 
-_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+TEXT = "#222222"
+"""Colour of text and of the sector's marks."""
 
-PALETTE: dict[str, str] = {
+LIGHT_TEXT = "#FFFFFF"
+"""Colour of text on a dark fill."""
+
+HIDDEN_BORDER = "#8C8C8C"
+"""Border of an empty (suppressed) cell and of its legend entry."""
+
+ANSWER_COLOURS: dict[str, str] = {
     "disagree": "#B35806",
-    "neutral": "#767676",
+    "neutral": "#C8C8C8",
     "agree": "#2166AC",
-    "dont_know": "#5E3C99",
-    "weak": "#B35806",
-    "partly": "#767676",
-    "well": "#2166AC",
-    "municipality": "#2166AC",
-    "hospital": "#B35806",
-    "gp": "#5E3C99",
-    "sector": "#222222",
-    "text": "#222222",
-    "grid": "#D0D0D0",
+    "dont_know": "#3F007D",
 }
-"""Colours; each has at least 3:1 contrast against white (a test checks it), and every colour
-is paired with a text label, so colour never carries meaning alone."""
+"""Answer categories, in legend order: dark orange, light grey, dark blue, dark purple."""
+
+BAND_COLOURS: dict[str, str] = {
+    "weak": "#FDB863",
+    "partly": "#8C8C8C",
+    "well": "#1D4F91",
+}
+"""Status bands of the index, light to dark as the anchoring grows."""
+
+GROUP_COLOURS: dict[str, str] = {
+    "municipality": "#B35806",
+    "hospital": "#0B3C6E",
+    "gp": "#756BB1",
+    "sector": TEXT,
+}
+"""Lines of the groups and the sector; each also prints its end value, so each has at least
+4.5:1 against white (WCAG 2.1 text contrast), and the markers differ too."""
+
+INDEX_COLOURS: dict[str, str] = {"group": "#2166AC", "sector": TEXT}
+"""Points and intervals of the index chart: the groups, and the sector apart."""
 
 STYLE: dict[str, object] = {
-    "font.family": "DejaVu Sans",
-    "font.size": 10,
-    "axes.titlesize": 11,
+    "font.family": "sans-serif",
+    "font.sans-serif": ["DejaVu Sans", "Verdana", "Arial", "Liberation Sans", "Helvetica"],
+    "font.size": MIN_FONT_PT,
+    "axes.titlesize": 12,
     "axes.titleweight": "bold",
-    "axes.labelsize": 10,
+    "axes.titlelocation": "left",
+    "axes.labelsize": MIN_FONT_PT,
     "axes.edgecolor": "#888888",
     "axes.spines.top": False,
     "axes.spines.right": False,
-    "xtick.labelsize": 9,
-    "ytick.labelsize": 10,
-    "legend.fontsize": 9,
+    "text.color": TEXT,
+    "axes.labelcolor": TEXT,
+    "xtick.color": TEXT,
+    "ytick.color": TEXT,
+    "xtick.labelsize": MIN_FONT_PT,
+    "ytick.labelsize": MIN_FONT_PT,
+    "legend.fontsize": MIN_FONT_PT,
     "legend.frameon": False,
+    "svg.fonttype": "none",
     "svg.hashsalt": "anchoring",
 }
-"""matplotlib settings of every figure."""
+"""matplotlib settings of every figure: text stays text in the SVG (``svg.fonttype: none``), laid
+out with DejaVu Sans (wider than the fonts after it, so a browser without it has room to spare),
+and a fixed hash salt so the SVG's ids do not change between runs."""
 
 
-def new_figure(
-    height_in: float,
-    margins_in: tuple[float, float, float, float] = (1.9, 0.3, 0.5, 0.55),
-    **subplots: object,
-) -> tuple[Figure, object]:
-    """A figure of the report's width and the given height, with fixed margins.
+def new_figure(height_in: float) -> Figure:
+    """A white figure of the report's width and the given height, laid out by matplotlib.
 
     Parameters
     ----------
     height_in
         Height in inches.
-    margins_in
-        Left, right, top and bottom margins in inches (a fixed layout: faster and more
-        predictable than matplotlib's constrained layout).
-    **subplots
-        Passed to :meth:`matplotlib.figure.Figure.subplots` (``nrows``, ``ncols``, ...).
+
+    Notes
+    -----
+    The layout is matplotlib's constrained layout, which makes room for titles, tick labels
+    and a legend placed ``outside`` the Axes.
     """
-    figure = Figure(figsize=(WIDTH_IN, height_in), dpi=DPI)
-    left, right, top, bottom = margins_in
-    spacing = {k: subplots.pop(k) for k in ("hspace", "wspace") if k in subplots}
-    figure.subplots_adjust(
-        left=left / WIDTH_IN,
-        right=1 - right / WIDTH_IN,
-        top=1 - top / height_in,
-        bottom=bottom / height_in,
-        **spacing,
-    )
-    axes = figure.subplots(**subplots) if subplots else figure.subplots()
-    return figure, axes
-
-
-def png_bytes(figure: Figure) -> bytes:
-    """Render a figure to PNG bytes on white, without time or software metadata (deterministic).
-
-    Parameters
-    ----------
-    figure
-        A figure of :data:`DPI` resolution.
-
-    Returns
-    -------
-    bytes
-        An 8-bit RGB PNG (ISO/IEC 15948: ``IHDR``, ``pHYs`` with the resolution, one ``IDAT``,
-        ``IEND``), every row with filter type 0.
-    """
-    figure.patch.set_facecolor("white")
-    canvas = FigureCanvasAgg(figure)
-    canvas.draw()
-    rgba = np.asarray(canvas.buffer_rgba())
-    height, width = rgba.shape[:2]
-    rows = np.zeros((height, 1 + 3 * width), dtype=np.uint8)  # column 0: filter type 0
-    rows[:, 1:] = rgba[:, :, :3].reshape(height, 3 * width)
-    per_metre = round(DPI / 0.0254)
-    return b"".join(
-        (
-            _PNG_SIGNATURE,
-            _png_chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)),
-            _png_chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)),
-            _png_chunk(b"IDAT", zlib.compress(rows.tobytes(), PNG_COMPRESS_LEVEL)),
-            _png_chunk(b"IEND", b""),
-        )
-    )
-
-
-def _png_chunk(kind: bytes, data: bytes) -> bytes:
-    """A PNG chunk: length, type, data and the CRC-32 of type and data."""
-    crc = zlib.crc32(kind + data)
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
-
-
-def png_size(png: bytes) -> tuple[int, int]:
-    """Width and height in pixels, read from the PNG header."""
-    width, height = struct.unpack(">II", png[16:24])
-    return width, height
+    return Figure(figsize=(WIDTH_IN, height_in), layout="constrained", facecolor="white")
 
 
 @dataclass(frozen=True)
 class ReportFigure:
-    """A rendered figure with its alt text and caption.
+    """A figure ready for the report: inline SVG, title, description and caption.
 
     Attributes
     ----------
     figure_id
-        Stable HTML id.
-    png
-        The PNG bytes.
-    alt
-        Alt text generated from the same data, with the key numbers.
+        Stable HTML id (also the prefix of every id inside the SVG).
+    svg
+        The ``<svg role="img">`` element with its ``<title>`` and ``<desc>``
+        (:func:`~anchoring.report.figure_svg.inline_svg`).
+    title
+        The figure's title, shown above it and carried by the SVG's ``<title>``.
+    description
+        What the figure shows, with its key numbers (the SVG's ``<desc>``).
     caption
-        Visible caption (plain text).
+        Visible note below the figure (plain text, may be empty).
     """
 
     figure_id: str
-    png: bytes
-    alt: str
+    svg: str
+    title: str
+    description: str
     caption: str
 
-    def data_uri(self) -> str:
-        """The PNG as a ``data:image/png;base64,…`` URI."""
-        return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
-
     def to_html(self) -> str:
-        """``<figure>`` with the embedded image, its alt text and the caption."""
-        width, height = png_size(self.png)
-        image = (
-            f'<img src="{self.data_uri()}" alt="{escape(self.alt)}" '
-            f'width="{width}" height="{height}">'
-        )
-        caption = element("figcaption", escape(self.caption)) if self.caption else ""
-        return element("figure", image + caption, id=self.figure_id)
+        """``<figure>``: the title as its caption, the SVG, and the note below."""
+        note = element("p", escape(self.caption), class_="figure-note") if self.caption else ""
+        title = element("figcaption", escape(self.title))
+        return element("figure", title + self.svg + note, id=self.figure_id, class_="chart")
 
     def _repr_html_(self) -> str:
         return self.to_html()
 
     def __repr__(self) -> str:
-        return f"<ReportFigure {self.figure_id}: {len(self.png)} bytes of PNG>"
+        return f"<ReportFigure {self.figure_id}: {len(self.svg)} characters of SVG>"

@@ -1,4 +1,4 @@
-"""The report's figures, drawn only from the round's published estimates.
+"""The report's figures, drawn only from the round's published estimates, as inline SVG.
 
 - :func:`heatmap_figure`: the anchoring index by measure and group, coloured by the status bands
   (drawn by :mod:`~anchoring.report.figure_heatmap`);
@@ -11,15 +11,19 @@
 - :func:`change_figure`: the index over rounds, when earlier rounds exist
   (:mod:`~anchoring.report.figure_change`).
 
-Every value is printed on the figure; colours (≥ 3:1 against white) only repeat what the text
-says. Suppressed cells are drawn as ":" (methodology §7). Each ``build_*`` function returns the
-matplotlib figure (its artists can be inspected); the functions here render it to a PNG and pair
-it with its alt text and caption.
+Every value is printed on the figure; colours only repeat what the text says. Suppressed cells
+are drawn as ":" (methodology §7). Each ``build_*`` function returns the matplotlib figure; the
+functions here draw it under the report's style, save it as inline SVG
+(:func:`~anchoring.report.figure_svg.inline_svg`) and pair it with its title, description
+(:mod:`~anchoring.report.alt_text`) and caption.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import matplotlib as mpl
+from matplotlib.figure import Figure
 
 from anchoring.report import alt_text
 from anchoring.report.distribution import answer_distribution
@@ -27,9 +31,22 @@ from anchoring.report.figure_change import build_change_figure
 from anchoring.report.figure_distribution import build_distribution_figure
 from anchoring.report.figure_heatmap import build_heatmap_figure
 from anchoring.report.figure_index import build_index_figure
-from anchoring.report.figure_model import STYLE, ReportFigure, png_bytes
+from anchoring.report.figure_model import STYLE, ReportFigure
+from anchoring.report.figure_svg import inline_svg
 from anchoring.report.html import anchor_id
 from anchoring.report.inputs import Report
+
+
+def _report_figure(
+    draw: Callable[[], Figure | None], figure_id: str, title: str, description: str, caption: str
+) -> ReportFigure | None:
+    """Draw under the report's style and wrap the SVG; ``None`` when there is nothing to draw."""
+    with mpl.rc_context(STYLE):
+        figure = draw()
+        if figure is None:
+            return None
+        svg = inline_svg(figure, figure_id, title, description)
+    return ReportFigure(figure_id, svg, title, description, caption)
 
 
 def heatmap_figure(report: Report) -> ReportFigure:
@@ -40,10 +57,12 @@ def heatmap_figure(report: Report) -> ReportFigure:
     report
         The loaded round.
     """
-    with mpl.rc_context(STYLE):
-        png = png_bytes(build_heatmap_figure(report))
-    return ReportFigure(
-        "figure-heatmap", png, alt_text.heatmap_alt(report), report.labels.text("index")
+    return _report_figure(
+        lambda: build_heatmap_figure(report),
+        "figure-heatmap",
+        alt_text.figure_title(report, "heatmap"),
+        alt_text.heatmap_alt(report),
+        report.labels.text("index"),
     )
 
 
@@ -58,11 +77,10 @@ def distribution_figure(report: Report, measure: str) -> ReportFigure:
         The measure.
     """
     distribution = answer_distribution(report, measure)
-    with mpl.rc_context(STYLE):
-        png = png_bytes(build_distribution_figure(report, distribution))
-    return ReportFigure(
+    return _report_figure(
+        lambda: build_distribution_figure(report, distribution),
         anchor_id("figure", measure, "answers"),
-        png,
+        alt_text.figure_title(report, "distribution", measure),
         alt_text.distribution_alt(report, measure, distribution),
         report.labels.text("note_reverse"),
     )
@@ -78,11 +96,10 @@ def index_figure(report: Report, measure: str) -> ReportFigure:
     measure
         The measure.
     """
-    with mpl.rc_context(STYLE):
-        png = png_bytes(build_index_figure(report, measure))
-    return ReportFigure(
+    return _report_figure(
+        lambda: build_index_figure(report, measure),
         anchor_id("figure", measure, "index"),
-        png,
+        alt_text.figure_title(report, "index", measure),
         alt_text.index_alt(report, measure),
         report.labels.text("note_interval"),
     )
@@ -96,11 +113,12 @@ def change_figure(report: Report) -> ReportFigure | None:
     report
         The loaded round with its history.
     """
-    with mpl.rc_context(STYLE):
-        figure = build_change_figure(report)
-        if figure is None:
-            return None
-        png = png_bytes(figure)
-    return ReportFigure(
-        "figure-change", png, alt_text.change_alt(report), report.labels.text("note_error_bars")
+    if report.history.empty or report.history["round_id"].nunique() < 2:
+        return None
+    return _report_figure(
+        lambda: build_change_figure(report),
+        "figure-change",
+        alt_text.figure_title(report, "change"),
+        alt_text.change_alt(report),
+        report.labels.text("note_error_bars"),
     )

@@ -3,10 +3,11 @@
 :func:`render_report` runs nbconvert (:class:`ReportExporter`) with the package's own small
 template (``templates/anchoring_report``): no input cells, no prompts, no stream output, warnings or
 errors; ``<html lang>`` and a real ``<title>``; a table of contents with anchor links built from
-the sections' ``<h2 id>``; inline CSS; figures as PNG data URIs. nbconvert's stock templates would
+the sections' ``<h2 id>``; inline CSS; figures as inline SVG. nbconvert's stock templates would
 pull require.js and MathJax from a CDN; this template loads nothing, and the result is checked for
-any ``<script>``, ``<link>`` or ``http(s)://`` resource before it is written, so the report opens
-offline.
+any ``<script>``, ``<link>`` or ``http(s)://`` resource, and for any figure without a text
+alternative, before it is written, so the report opens offline and every figure has a name and a
+description.
 
 The footer's provenance (``data-provenance`` fields of
 :func:`anchoring.report.sections.footer_section`) is filled in here: the git commit of the code
@@ -42,13 +43,17 @@ TEMPLATES_DIR = Path(__file__).with_name("templates")
 """Where the package's nbconvert templates live."""
 
 MAX_REPORT_BYTES = 3 * 1024 * 1024
-"""A report above this size is flagged (figures have a fixed size and resolution)."""
+"""A report above this size is flagged."""
 
 _H1 = re.compile(r"<h1[^>]*>(.*?)</h1>", re.S)
 _H2 = re.compile(r'<h2 id="([^"]+)"[^>]*>(.*?)</h2>', re.S)
 _TAG = re.compile(r"<[^>]+>")
 _PROVENANCE = re.compile(r'(<dd data-provenance="([a-z_]+)">)(.*?)(</dd>)', re.S)
 _IMAGE_WITHOUT_ALT = re.compile(r"<img\b(?![^>]*\salt=)[^>]*>", re.I)
+_SVG = re.compile(r"<svg\b([^>]*)>(.*?)</svg>", re.I | re.S)
+_SVG_ROLE = re.compile(r"""\srole=["']img["']""", re.I)
+_SVG_TITLE = re.compile(r"\A\s*<title\b[^>]*>\s*[^<\s][^<]*</title>", re.I)
+_SVG_DESC = re.compile(r"<desc\b[^>]*>\s*[^<\s][^<]*</desc>", re.I)
 _FORBIDDEN = re.compile(
     r"<script|<link\b|<iframe|<object|<embed|@import|(?:src|href)\s*=\s*[\"']?\s*(?:https?:)?//",
     re.I,
@@ -60,9 +65,9 @@ class ReportExporter(TemplateExporter):
 
     nbconvert's ``HTMLExporter`` would render the same template and then parse the whole page
     with BeautifulSoup, only to give alt text to images without it and ``tabindex`` to
-    JupyterLab cell wrappers the report does not have, and serialise it again: about 0.4 s
-    per report (the page carries its figures as data URIs). The report's images all have alt
-    text, and :func:`check_self_contained` refuses a page with one that has not.
+    JupyterLab cell wrappers the report does not have, and serialise it again. The report's
+    figures are inline SVG with a title and a description, and :func:`check_self_contained`
+    refuses a page with a figure or image that has none.
     """
 
     export_from_notebook = None  # not offered as a format of the nbconvert command
@@ -169,9 +174,12 @@ def _fill_provenance(fragment: str, values: dict[str, str]) -> str:
 
 
 def check_self_contained(page: str, source: str = "report") -> None:
-    """Raise if the page would load anything or shows an image without alt text.
+    """Raise if the page would load anything or shows a figure without a text alternative.
 
-    Anything loaded is a script, a stylesheet link, an embedded object or a network URL.
+    Anything loaded is a script, a stylesheet link, an embedded object or a network URL. An
+    image needs alt text; an inline ``<svg>`` needs ``role="img"``, a ``<title>`` as its first
+    child (its accessible name) and a ``<desc>`` (SVG 2, §5.9 "The 'desc' and 'title'
+    elements"; WAI-ARIA Graphics Module).
 
     Raises
     ------
@@ -191,6 +199,15 @@ def check_self_contained(page: str, source: str = "report") -> None:
             f"{source}: an image has no alt text ('{image.group(0)[:80]}…'). Every figure "
             "needs a text alternative (anchoring.report.alt_text)."
         )
+    for svg in _SVG.finditer(page):
+        attributes, content = svg.groups()
+        if not (_SVG_ROLE.search(attributes) and _SVG_TITLE.match(content)
+                and _SVG_DESC.search(content)):  # fmt: skip
+            raise AnchoringError(
+                f'{source}: a figure has no role="img", <title> or <desc> '
+                f"('{svg.group(0)[:80]}…'). Draw figures with anchoring.report.figures, which "
+                "gives every SVG its title and description."
+            )
 
 
 def render_report(

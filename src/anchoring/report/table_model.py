@@ -123,7 +123,15 @@ class ReportTable:
             + element("tbody", body),
             id=self.table_id,
         )
-        return element("div", table + notes, class_="table-wrap")
+        # A table wider than a phone scrolls sideways: the keyboard must reach it (WCAG 2.1.1).
+        return element(
+            "div",
+            table + notes,
+            class_="table-wrap",
+            tabindex="0",
+            role="region",
+            aria_label=self.caption,
+        )
 
     def _repr_html_(self) -> str:
         return self.to_html()
