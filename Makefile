@@ -52,6 +52,8 @@ r-reference: $(STAMP)
 	Rscript tests/r/reference_survey.R
 	$(BIN)/python tests/r/make_round_responses.py
 	Rscript tests/r/reference_round.R
+	$(BIN)/python tests/r/make_change_raking_data.py
+	Rscript tests/r/reference_change_raking.R
 
 clean-venv:
 	rm -rf $(VENV)

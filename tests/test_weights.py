@@ -95,12 +95,31 @@ def test_raking_meets_the_frame_counts_and_keeps_other_groups(tmp_path):
     data, frames = _raking_round(tmp_path)
     rows, margins = prepare_raking(data, {"municipality": ["size_class"]}, frames)
     column = "margin__municipality__size_class"
-    # each organisation of the frame counts once: 3 small, 3 large; the GPs keep their 600
-    assert margins[column] == {"municipality:small": 3.0, "municipality:large": 3.0, "gp": 600.0}
+    # each organisation of the frame counts once: 6 municipalities, 3 of them small, 3 large;
+    # the GPs keep their 600; the first size class ("large") shares the reference level
+    assert margins["margin__group"] == {"gp": 600.0, "municipality": 6.0}
+    assert margins[column] == {"reference": 603.0, "municipality:small": 3.0}
     design = SurveyDesign(rows, weights="weight", psu="org_id", strata="stratum").rake(margins)
-    raked = pd.Series(design.weights).groupby(rows[column].to_numpy()).sum()
-    assert raked.to_dict() == pytest.approx(margins[column], rel=1e-9)
+    raked = pd.Series(design.weights).groupby(rows["margin__group"].to_numpy()).sum()
+    assert raked.to_dict() == pytest.approx(margins["margin__group"], rel=1e-9)
+    small = (rows[column] == "municipality:small").to_numpy()
+    assert design.weights[small].sum() == pytest.approx(3.0, rel=1e-9)
     np.testing.assert_allclose(design.weights[5:], [300.0, 300.0], rtol=1e-12)
+
+
+def test_raking_to_two_margins_of_one_group(tmp_path):
+    # two columns of one group: the other groups' rows must not repeat in both (collinear)
+    data, frames = _raking_round(tmp_path)
+    rows, margins = prepare_raking(data, {"municipality": ["fylkesnummer", "size_class"]}, frames)
+    design = SurveyDesign(rows, weights="weight", psu="org_id", strata="stratum").rake(margins)
+    is_municipality = (rows["group"] == "municipality").to_numpy()
+    county = rows["stratum"].str.split(":").str[1].to_numpy()
+    for code in ("11", "15"):  # three municipalities in each county of the frame
+        chosen = is_municipality & (county == code)
+        assert design.weights[chosen].sum() == pytest.approx(3.0, rel=1e-9)
+    small = (rows["margin__municipality__size_class"] == "municipality:small").to_numpy()
+    assert design.weights[small].sum() == pytest.approx(3.0, rel=1e-9)
+    np.testing.assert_allclose(design.weights[~is_municipality], [300.0, 300.0], rtol=1e-12)
 
 
 def test_raking_refuses_what_it_cannot_do(tmp_path):

@@ -102,6 +102,12 @@ def kish_efficiency(weights: pd.Series | np.ndarray) -> float:
     return float(w.sum() ** 2 / (len(w) * np.square(w).sum()))
 
 
+GROUP_MARGIN = "margin__group"
+"""The calibration variable that holds every group's total (:func:`prepare_raking`)."""
+REFERENCE_LEVEL = "reference"
+"""The level of a group's margin that its first level shares with the other groups' rows."""
+
+
 def prepare_raking(
     data: pd.DataFrame,
     margins: Mapping[str, Sequence[str]],
@@ -111,16 +117,25 @@ def prepare_raking(
 
     Each organisation of the frame counts once, so a margin's population totals are the
     frame's counts of organisations per level of the named column. The round's design holds
-    all three groups while a margin belongs to one, so each named ``(group, column)`` becomes
-    one calibration variable ``margin__<group>__<column>``: the level ``<group>:<value>`` for
-    the group's rows, and the group id for every other group's rows, whose total is what those
-    rows already sum to (their frame's count when they are raked too, else their design
-    weights). Every margin then has the same grand total and a group that is not raked keeps
-    its weights (calibrating a group to its own total changes neither its weights nor, since
-    a domain mean's influence values sum to zero within the group, its variance). The result
-    goes to :meth:`anchoring.survey.SurveyDesign.rake`, which is R's
-    ``calibrate(des, ~margin__municipality__fylkesnummer + ..., population = ...,
-    calfun = "raking")`` (``tests/r/reference_change_raking.R``).
+    all three groups while a margin belongs to one, so the calibration variables are:
+
+    - ``margin__group``: the group, with its total: the frame's count of organisations for a
+      raked group, what its rows already sum to (the design weights) for any other. A group
+      that is not raked thus keeps its weights (calibrating a group to its own total changes
+      neither its weights nor, since a domain mean's influence values sum to zero within the
+      group, its variance).
+    - one ``margin__<group>__<column>`` per named group and column: the level
+      ``<group>:<value>`` for the group's rows, except that the column's first level (in sorted
+      order) shares the level ``reference`` with every other group's rows; its total is the
+      grand total less the other levels'. The group's total is already in ``margin__group``,
+      so this is the column's information and no more: giving the other groups' rows levels
+      of their own in every margin (or the group's first level one of its own) would repeat
+      ``margin__group``'s indicators, and two margins would be collinear.
+
+    Every variable has the same grand total, as :meth:`anchoring.survey.SurveyDesign.rake`
+    requires; it is R's ``calibrate(des, ~group + <indicators of each column's levels but
+    one within the group>, population = ..., calfun = "raking")`` (the same calibration
+    space, so the same weights and variance; ``tests/r/reference_change_raking.R``).
 
     Parameters
     ----------
@@ -134,8 +149,8 @@ def prepare_raking(
     Returns
     -------
     (pandas.DataFrame, dict)
-        ``data`` with one margin column per named group and column, and the margins
-        ``{column: {level: total}}``.
+        ``data`` with the margin columns, and the margins ``{column: {level: total}}``
+        (``margin__group`` first).
 
     Raises
     ------
@@ -146,32 +161,42 @@ def prepare_raking(
     """
     named = {g: list(columns) for g, columns in margins.items() if columns}
     group = data["group"].astype("str")
-    totals_of_others = {
+    group_totals = {
         g: float(len(frames[g].units))
         if g in named
         else float(data.loc[group == g, "weight"].sum())
         for g in sorted(set(group))
     }
-    columns: dict[str, pd.Series] = {}
-    totals: dict[str, dict[str, float]] = {}
+    grand_total = sum(group_totals.values())
+    columns: dict[str, pd.Series] = {GROUP_MARGIN: group}
+    totals: dict[str, dict[str, float]] = {GROUP_MARGIN: group_totals}
     for g, names in named.items():
-        rows = group == g
         for column in names:
-            levels = frames[g].margin_levels(column)
             name = f"margin__{g}__{column}"
-            values = group.copy()
-            values[rows] = g + ":" + data.loc[rows, "org_id"].astype("str").map(levels)
-            population = (g + ":" + levels).value_counts().astype("float64")
-            _check_levels_answered(g, column, population.index, values[rows])
-            columns[name] = values
-            totals[name] = {**population.to_dict()} | {
-                other: total for other, total in totals_of_others.items() if other != g
-            }
+            columns[name], totals[name] = _within_group_margin(data, g, column, frames, grand_total)
     return data.assign(**columns), totals
 
 
+def _within_group_margin(
+    data: pd.DataFrame, group: str, column: str, frames: Frames, grand_total: float
+) -> tuple[pd.Series, dict[str, float]]:
+    """One group's frame column as a calibration variable and its totals (``prepare_raking``)."""
+    levels = frames[group].margin_levels(column).astype("str")
+    population = levels.value_counts().sort_index().astype("float64")
+    rows = data["group"].astype("str") == group
+    answered = data.loc[rows, "org_id"].astype("str").map(levels)
+    _check_levels_answered(group, column, population.index, answered)
+    values = pd.Series(REFERENCE_LEVEL, index=data.index, dtype="str")
+    named_level = rows.copy()
+    named_level[rows] = answered != population.index[0]
+    values[named_level] = group + ":" + answered[named_level[rows]]
+    kept = population.iloc[1:]
+    level_totals = {f"{group}:{level}": total for level, total in kept.items()}
+    return values, {REFERENCE_LEVEL: grand_total - float(kept.sum())} | level_totals
+
+
 def _check_levels_answered(group: str, column: str, levels: pd.Index, answered: pd.Series) -> None:
-    empty = sorted(str(level).split(":", 1)[1] for level in set(levels) - set(answered))
+    empty = sorted(str(level) for level in set(levels) - set(answered))
     if empty:
         raise DesignError(
             f"estimation.margins.{group}: level(s) {empty[:10]} of frame column '{column}' "
