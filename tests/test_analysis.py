@@ -18,7 +18,13 @@ import pandas as pd
 import pytest
 import yaml
 
-from anchoring.analysis import CHANGE_FILE, ESTIMATE_COLUMNS, analyse_round
+from anchoring.analysis import (
+    CHANGE_FILE,
+    ESTIMATE_COLUMNS,
+    GROUP_TEST_COLUMNS,
+    GROUP_TESTS_FILE,
+    analyse_round,
+)
 from anchoring.analysis.tables import KEY_COLUMNS
 from anchoring.exceptions import InputFileError
 from anchoring.frames import load_frames
@@ -160,6 +166,12 @@ def test_files_schema_and_order(analysed):
     status = pd.read_parquet(paths.status_file)
     assert status["measure"].tolist() == INSTRUMENT.measure_ids
     assert set(status["status"]) <= {"well", "partly", "weak", "not_assessed"}
+    assert set(status["lagging_group"]) | set(status["leading_group"]) <= {*GROUPS, ""}
+    tests = pd.read_parquet(paths.processed_dir / GROUP_TESTS_FILE)
+    assert list(tests.columns) == list(GROUP_TEST_COLUMNS)
+    pd.testing.assert_frame_equal(tests, result.group_tests, check_dtype=False)
+    # per measure: the test of equal groups and the three pairs
+    assert len(tests) == 4 * len(INSTRUMENT.measure_ids)
     assert not (paths.processed_dir / CHANGE_FILE).exists()
     # no respondent-level row reaches the estimates
     assert "respondent_key" not in table.columns and len(table) < 2000
@@ -171,21 +183,29 @@ def test_same_inputs_give_the_same_bytes(analysed, tmp_path):
     analyse_round(tmp_path, "test")
     assert other.estimates_file.read_bytes() == paths.estimates_file.read_bytes()
     assert other.status_file.read_bytes() == paths.status_file.read_bytes()
+    tests = GROUP_TESTS_FILE
+    assert (other.processed_dir / tests).read_bytes() == (paths.processed_dir / tests).read_bytes()
 
 
 def test_group_index_is_the_domain_mean_of_the_one_design(analysed):
     result, _, responses = analysed
     design, _ = _design(responses)
     for measure in INSTRUMENT.measure_ids:
-        expected = design.mean(index_column(measure), by="group").set_index("group")
+        # published: t on the group's design df (methodology §2), with the design effect (§9)
+        expected = design.mean(index_column(measure), by="group", df="domain", deff=True)
+        expected = expected.set_index("group")
         got = _rows(
             result.estimates, measure=measure, breakdown="", dimension="index", statistic="mean"
         ).set_index("group")
         for group in GROUPS:
             if got.at[group, "is_suppressed"]:
+                assert np.isnan(got.at[group, "deff"]) and np.isnan(got.at[group, "effective_n"])
                 continue
-            for column in ("estimate", "se", "ci_low", "ci_high", "n"):
+            columns = ("estimate", "se", "ci_low", "ci_high", "n", "deff", "effective_n")
+            for column in columns:
                 assert got.at[group, column] == pytest.approx(expected.at[group, column], 1e-12)
+            # wider than the normal interval: t on the group's few design df
+            assert got.at[group, "ci_high"] - got.at[group, "estimate"] > 1.96 * got.at[group, "se"]
         # n_orgs: organisations with at least one respondent with an index (counted directly)
         scored = score_responses(responses, INSTRUMENT, [measure])
         answered = responses[scored[index_column(measure)].notna()]
@@ -201,7 +221,8 @@ def test_one_stage_variance_is_methodology_section_1_exactly(analysed, tmp_path)
     one = analyse_round(tmp_path, "one").estimates
     design, _ = _design(responses, variance="one_stage")
     for measure in INSTRUMENT.measure_ids:
-        expected = design.mean(index_column(measure), by="group").set_index("group")
+        expected = design.mean(index_column(measure), by="group", df="domain")
+        expected = expected.set_index("group")
         keys = {"measure": measure, "breakdown": "", "dimension": "index", "statistic": "mean"}
         got = _rows(one, **keys).set_index("group")
         two = _rows(default.estimates, **keys).set_index("group")
@@ -237,10 +258,11 @@ def test_sector_is_equal_weight_mean_with_independent_se(analysed):
     assert checked > 10
 
 
-def test_proportions_use_logit_intervals_on_the_domain_df(analysed):
+def test_proportions_use_korn_graubard_intervals_on_the_domain_df(analysed):
     result, _, responses = analysed
     design, _ = _design(responses)
-    expected = design.proportion("agree_pll__nytte", by="group").set_index("group")
+    expected = design.proportion("agree_pll__nytte", by="group", method="beta", deff=True)
+    expected = expected.set_index("group")
     got = _rows(result.estimates, measure="pll", dimension="nytte", statistic="agree_share")
     got = got.set_index("group")
     for group in GROUPS:
@@ -249,7 +271,8 @@ def test_proportions_use_logit_intervals_on_the_domain_df(analysed):
         df = rows.groupby(["stratum", "org_id"]).ngroups - rows["stratum"].nunique()
         assert got.at[group, "df"] == df == expected.at[group, "df"]
         if not got.at[group, "is_suppressed"]:
-            assert got.at[group, "ci_low"] == pytest.approx(expected.at[group, "ci_low"], 1e-12)
+            for column in ("ci_low", "ci_high", "deff", "effective_n"):
+                assert got.at[group, column] == pytest.approx(expected.at[group, column], 1e-12)
             assert 0 <= got.at[group, "ci_low"] <= got.at[group, "estimate"] <= 1
 
 
@@ -258,7 +281,7 @@ def test_suppressed_values_are_absent_and_nothing_is_recoverable(analysed):
     table = result.estimates
     hidden = table[table["is_suppressed"]]
     assert len(hidden) > 0  # the design has small strata: there is something to hide
-    assert hidden[["estimate", "se", "ci_low", "ci_high"]].isna().all().all()
+    assert hidden[["estimate", "se", "ci_low", "ci_high", "deff", "effective_n"]].isna().all().all()
     assert (hidden["suppression_reason"] != "").all()
     shown = table[~table["is_suppressed"]]
     assert (shown["suppression_reason"] == "").all()
@@ -319,13 +342,81 @@ def test_gap_and_consensus_rows(analysed):
         assert gap["estimate"] == pytest.approx(values.max() - values.min())
         high, low = gap["contrast"].split(" - ")
         assert gap["se"] == pytest.approx(np.hypot(means.at[high, "se"], means.at[low, "se"]))
-        assert 0 <= gap["p_value"] <= 1
+    # the gap is a size: its z-test (picking the extremes) is not published
+    assert "p_value" not in result.estimates.columns
     tw = _rows(result.estimates, measure="pll", group="hospital", statistic="consensus_tw")
     items = tw[tw["dimension"] != "index"]
     measure_level = tw[tw["dimension"] == "index"]
     assert len(items) == len(INSTRUMENT.dimension_ids)
     if not items["is_suppressed"].any():
         assert measure_level["estimate"].iloc[0] == pytest.approx(items["estimate"].mean())
+
+
+def test_group_tests_are_the_wald_test_and_contrasts_of_the_published_means(analysed):
+    # identities: the test of equal groups is SurveyDesign.glm's Wald test of index ~ group;
+    # a pair is the difference of the published group means with the design covariance of
+    # those means (the saturated model's), its t interval and test on the model's df
+    result, _, responses = analysed
+    design, _ = _design(responses)
+    tests = result.group_tests
+    from scipy import stats
+
+    for measure in INSTRUMENT.measure_ids:
+        variable = index_column(measure)
+        rows = tests[tests["measure"] == measure].set_index("contrast")
+        if rows["is_suppressed"].any():
+            assert rows["is_suppressed"].all() and rows["f"].isna().all()
+            continue
+        wald = design.glm(f"{variable} ~ group").wald_test("group")
+        overall = rows.loc[""]
+        assert overall["test"] == "groups_equal"
+        assert overall["f"] == pytest.approx(wald["F"], rel=1e-10)
+        assert (overall["df"], overall["ddf"]) == (wald["df"], wald["ddf"]) == (2, wald["ddf"])
+        assert overall["p_value"] == pytest.approx(wald["p"], rel=1e-8)
+        means = design.mean(variable, by="group").set_index("group")["estimate"]
+        covariance = design.mean_covariance(variable, by="group")
+        for a, b in itertools.combinations(GROUPS, 2):
+            pair = rows.loc[f"{a} - {b}"]
+            vector = pd.Series(0.0, index=covariance.index)
+            vector[a], vector[b] = 1.0, -1.0
+            se = float(np.sqrt(vector @ covariance @ vector))
+            t = stats.t.ppf(0.975, wald["ddf"])
+            assert pair["estimate"] == pytest.approx(means[a] - means[b], rel=1e-10)
+            assert pair["se"] == pytest.approx(se, rel=1e-8)
+            assert pair["ci_low"] == pytest.approx(pair["estimate"] - t * se, rel=1e-8)
+            p = 2 * stats.t.sf(abs(pair["estimate"]) / se, wald["ddf"])
+            assert pair["p_value"] == pytest.approx(p, rel=1e-6)
+            assert pair["f"] == pytest.approx((pair["estimate"] / se) ** 2, rel=1e-8)
+    # Holm over the measures' shown tests; the status carries the findings
+    overall = tests[(tests["test"] == "groups_equal") & ~tests["is_suppressed"]]
+    p = overall["p_value"].to_numpy()
+    order = np.argsort(p)
+    holm = np.maximum.accumulate(np.minimum(1, (len(p) - np.arange(len(p))) * p[order]))
+    assert overall["p_value_holm"].to_numpy()[order] == pytest.approx(holm, rel=1e-12)
+    status = result.status.set_index("measure")
+    for row in overall.itertuples():
+        assert status.at[row.measure, "group_test_p_value_holm"] == row.p_value_holm
+
+
+def test_a_lagging_group_is_found_and_named_in_the_status(tmp_path):
+    # GPs far below the others in every measure (a shift of −1.2 on the latent 1–5 scale): the
+    # test finds them lagging in every measure whose groups are all shown
+    responses = make_responses(11)
+    gp = (responses["group"] == "gp").to_numpy()
+    for item in INSTRUMENT.item_ids():
+        values = responses[item].astype("float64").to_numpy()
+        scale = values <= 5
+        shift = -1 if not INSTRUMENT.item(item).reverse_keyed else 1
+        values = np.where(gp & scale, np.clip(values + 2 * shift, 1, 5), values)
+        responses[item] = pd.array(values, dtype="Float64").astype("Int8")
+    write_round(tmp_path, "lag", responses)
+    result = analyse_round(tmp_path, "lag")
+    status = result.status.set_index("measure")
+    shown = status[status["status"] != "not_assessed"]
+    assert len(shown) >= 2
+    assert (shown["lagging_group"] == "gp").all(), shown["lagging_group"]
+    assert shown["has_group_difference"].all()
+    assert (shown["group_test_p_value_holm"] < 0.05).all()
 
 
 def test_change_against_the_previous_round(tmp_path):
@@ -337,7 +428,9 @@ def test_change_against_the_previous_round(tmp_path):
     assert result.change is not None and len(change) == 4 * 4
     shown = change[~change["is_suppressed"]]
     assert (shown["change"] == shown["estimate_current"] - shown["estimate_previous"]).all()
-    assert np.allclose(shown["se"], np.hypot(shown["se_current"], shown["se_previous"]))
+    independent = np.hypot(shown["se_current"], shown["se_previous"])
+    assert np.allclose(shown["se_independent"], independent)
+    assert (shown["method"] == "panel").all()  # both rounds' responses exist: stacked design
     assert (shown["p_value_holm"] >= shown["p_value"]).all()
     # re-analysing without a previous round removes the stale change file
     write_round(tmp_path, "after", make_responses(2, "after"), previous=None)
@@ -351,6 +444,12 @@ def test_thresholds_from_config_change_suppression(tmp_path):
     opinion = result.estimates[result.estimates["measure"] != ""]
     assert opinion["is_suppressed"].all()
     assert (result.status["status"] == "not_assessed").all()
+    # the group tests are hidden with the group indices and name no group
+    tests = result.group_tests
+    assert tests["is_suppressed"].all() and (tests["suppression_reason"] != "").all()
+    assert tests[["estimate", "se", "f", "p_value", "p_value_holm"]].isna().all().all()
+    assert (result.status["lagging_group"] == "").all()
+    assert (result.status["leading_group"] == "").all()
 
 
 def test_missing_responses_and_bad_group_raise(tmp_path):
@@ -383,15 +482,13 @@ def test_every_statistic_by_every_group_is_present(analysed):
 # --- R reference (tests/r/reference_round.R on tests/data/round_responses.csv) -----------------
 
 TESTS = Path(__file__).resolve().parent
-R_RELATIVE_TOLERANCE = 1e-8
-# svyciprop fits a logistic regression with glm's default convergence (epsilon = 1e-8 on the
-# deviance): its estimate and interval are off the exact values by up to ~3e-8 relative. The
-# script also records the same fit converged to machine precision ("<q>_converged"), which is
-# compared at R_RELATIVE_TOLERANCE; the plain svyciprop numbers are compared at this tolerance.
-R_SVYCIPROP_RELATIVE_TOLERANCE = 1e-7
-# At p = 0 or 1 the fit does not converge at all and R reports values within ~1e-11 of 0 or 1
-# (SE 0): those are compared with this absolute tolerance.
-R_NONCONVERGED_ABSOLUTE_TOLERANCE = 1e-10
+R_ESTIMATE_TOLERANCE = 1e-8
+"""Relative tolerance of an estimate (a mean, share, design effect, F or p-value) against R."""
+R_SE_TOLERANCE = 1e-6
+"""Relative tolerance of a standard error or an interval limit against R."""
+# The SE of a share at p = 0 or 1 is ~1e-19 in R and ~1e-11 in Python (rounding in the one-pass
+# covariance Σ t t' − S S'/n of anchoring.survey.variance): compared with this absolute tolerance.
+R_ZERO_SE_ABSOLUTE_TOLERANCE = 1e-10
 
 
 def _reference_responses() -> pd.DataFrame:
@@ -404,10 +501,10 @@ def _reference_responses() -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def reference_estimates(tmp_path_factory) -> pd.DataFrame:
+def reference_result(tmp_path_factory):
     root = tmp_path_factory.mktemp("reference")
     write_round(root, "reference", _reference_responses(), min_n=1, min_orgs=1)
-    return analyse_round(root, "reference").estimates
+    return analyse_round(root, "reference")
 
 
 def _r_key(case: str, domain: str) -> dict:
@@ -431,52 +528,79 @@ def _r_key(case: str, domain: str) -> dict:
     }
 
 
-def _tolerance(statistic: str, quantity: str, expected: float) -> tuple[float, float]:
+def _tolerance(quantity: str) -> tuple[float, float]:
     """(relative, absolute) tolerance of one R number (see the constants above)."""
-    from_glm = statistic.endswith("_share") and quantity in {"estimate", "ci_low", "ci_high"}
-    if from_glm and min(expected, 1 - expected) < 1e-9:
-        return R_RELATIVE_TOLERANCE, R_NONCONVERGED_ABSOLUTE_TOLERANCE
-    if from_glm:
-        return R_SVYCIPROP_RELATIVE_TOLERANCE, 0.0
-    # The SE of a share at p = 0 or 1 is ~1e-19 in R and ~1e-11 in Python (rounding in the
-    # one-pass covariance Σ t t' − S S'/n of anchoring.survey.variance): compared absolutely.
-    return R_RELATIVE_TOLERANCE, R_NONCONVERGED_ABSOLUTE_TOLERANCE if quantity == "se" else 0.0
+    if quantity == "se":
+        return R_SE_TOLERANCE, R_ZERO_SE_ABSOLUTE_TOLERANCE
+    if quantity in {"ci_low", "ci_high"}:
+        return R_SE_TOLERANCE, 0.0
+    return R_ESTIMATE_TOLERANCE, 0.0
 
 
-def test_estimates_agree_with_r_survey(reference_estimates):
+def _reference() -> pd.DataFrame:
     reference = pd.read_csv(
         TESTS / "results" / "round_reference.csv", dtype=str, keep_default_na=False
     )
-    reference = reference[reference["case"] != "meta"]
-    keyed = reference_estimates.set_index(
+    return reference[reference["case"] != "meta"]
+
+
+def test_estimates_agree_with_r_survey(reference_result):
+    # tests/r/reference_round.R: svyby means with t intervals on the domain's design df and
+    # design effects, Korn-Graubard shares (svyciprop(method = "beta")), the sector and the gap
+    # (svycontrast), alpha and the weighting efficiency
+    reference = _reference()
+    reference = reference[~reference["case"].str.startswith(("groups_equal:", "pair:"))]
+    keyed = reference_result.estimates.set_index(
         ["measure", "group", "breakdown", "domain", "dimension", "statistic"]
     )
     assert not keyed["is_suppressed"].any()  # min_n = min_orgs = 1: everything shown
     compared = set()
     for row in reference.itertuples(index=False):
         key = tuple(_r_key(row.case, row.domain).values())
-        statistic = row.case.split(":")[0]
-        quantity = row.quantity.removesuffix("_converged")
-        ours, expected = float(keyed.at[key, quantity]), float(row.value)
-        if row.quantity.endswith("_converged"):
-            relative, absolute = R_RELATIVE_TOLERANCE, 0.0
-        else:
-            relative, absolute = _tolerance(statistic, quantity, expected)
-        assert ours == pytest.approx(expected, rel=relative, abs=absolute), row.call
-        compared.add((statistic, row.quantity))
+        ours, expected = float(keyed.at[key, row.quantity]), float(row.value)
+        relative, absolute = _tolerance(row.quantity)
+        # a share of 0 % has variance 0 under both designs: its deff is 0/0 in R and here
+        undefined = row.quantity == "deff"
+        assert ours == pytest.approx(expected, rel=relative, abs=absolute, nan_ok=undefined), (
+            row.call
+        )
+        compared.add((row.case.split(":")[0], row.quantity))
     # every kind of number was compared: the test cannot pass on an empty file
     assert len(reference) > 2000
     assert {
         ("mean", "estimate"),
         ("mean", "ci_low"),
+        ("mean", "deff"),
         ("agree_share", "ci_high"),
-        ("agree_share", "ci_low_converged"),
-        ("dont_know_share", "estimate_converged"),
+        ("agree_share", "deff"),
+        ("dont_know_share", "ci_low"),
         ("dont_know_share", "se"),
         ("alpha", "estimate"),
         ("gap", "se"),
         ("weighting_efficiency", "estimate"),
     } <= compared
+
+
+def test_group_tests_agree_with_r_survey(reference_result):
+    # regTermTest(svyglm(index ~ group, des), ~group, method = "Wald"), the pairwise
+    # svycontrast of the same model with t on its df, and p.adjust(method = "holm")
+    reference = _reference()
+    reference = reference[reference["case"].str.startswith(("groups_equal:", "pair:"))]
+    tests = reference_result.group_tests.set_index(["measure", "test", "contrast"])
+    compared = set()
+    for row in reference.itertuples(index=False):
+        test, measure, _ = row.case.split(":")
+        contrast = row.domain if test == "pair" else ""
+        if not measure:  # Holm over the measures: the domain is the measure
+            measure, contrast = row.domain, ""
+        ours, expected = float(tests.at[(measure, test, contrast), row.quantity]), float(row.value)
+        relative, absolute = _tolerance(row.quantity)
+        assert ours == pytest.approx(expected, rel=relative, abs=absolute), row.call
+        compared.add((test, row.quantity))
+    assert {("groups_equal", q) for q in ("f", "df", "ddf", "p_value", "p_value_holm")} | {
+        ("pair", q) for q in ("estimate", "se", "ci_low", "ci_high", "p_value", "p_value_holm")
+    } == (compared)
+    assert len(reference) == 4 * (5 + 3 * 6)
 
 
 # --- recovery of the simulated truth (truth.json) over several seeds --------------------------
@@ -557,15 +681,29 @@ def test_intervals_cover_the_truth_at_the_nominal_rate(recovered, group):
     # 24 intervals (6 seeds × 4 measures): at least 20 covered (P(≤ 19 | 95 %) = 0.006 by the
     # binomial)
     assert len(index) == 24 and index["covered"].sum() >= 20
-    shares = rows[(rows["dimension"] != "index") & (rows["se"] > 0)]
-    assert len(shares) > 400
-    # an SE half or twice the truth gives about 68 % or 99.99 %: both fail
-    assert 0.90 <= shares["covered"].mean() <= 0.99
+    # the published intervals of the items: Korn–Graubard shares and t mean items for the
+    # groups, normal for the sector; every one counts (a share at 0 % has a real interval now)
+    items = rows[rows["dimension"] != "index"]
+    assert len(items) == 6 * 4 * 7 * 3
+    # an SE half or twice the truth gives about 68 % or 99.99 %: both fail. 92.8–95.4 % when
+    # written (the items of one seed share respondents, so 504 intervals vary like far fewer)
+    assert 0.92 <= items["covered"].mean() <= 0.97
     # mean z² of the index and mean items: 1 when SEs are right; the items of one seed share
     # respondents (strongly correlated z), so the band is wide, but an SE off by a factor of 2
     # (z² of 4 or 0.25) still fails
     means = rows[rows["statistic"] == "mean"]
     assert 0.4 <= float(np.mean(means["z"] ** 2)) <= 2.2
+
+
+@pytest.mark.slow
+def test_published_intervals_cover_at_93_to_97_percent(recovered):
+    # Every published interval with a truth (index, shares, mean items; three groups and the
+    # sector; trusts included), over the seeds: 93.7 % when written (issue 15: within 93–97 %)
+    rows = recovered[recovered["variance"] == "two_stage"]
+    assert set(rows["group"]) == {*GROUPS, "sector"} and len(rows) == 4 * 6 * 4 * (1 + 7 * 3)
+    assert 0.93 <= rows["covered"].mean() <= 0.97
+    trusts = rows[rows["group"] == "hospital"]
+    assert 0.93 <= trusts["covered"].mean() <= 0.97
 
 
 @pytest.mark.slow

@@ -10,10 +10,29 @@ from anchoring.report.headlines import measure_headline
 from anchoring.report.main_points import MAX_POINTS
 
 
+def with_group_findings(report, **findings):
+    """The report with the group tests' findings of status.parquet set per measure.
+
+    ``findings``: measure → (has_group_difference, lagging_group, leading_group, p_holm), as
+    the analysis stage writes them (anchoring.analysis.group_tests); other measures: none.
+    """
+    status = report.status.copy()
+    status["has_group_difference"] = False
+    status["lagging_group"] = ""
+    status["leading_group"] = ""
+    # the test of a measure with a hidden group is hidden too (fixture: dho, not assessed)
+    status["group_test_p_value_holm"] = status["status"].ne("not_assessed").map({True: 0.5})
+    for measure, values in findings.items():
+        columns = ["has_group_difference", "lagging_group", "leading_group"]
+        status.loc[status["measure"] == measure, [*columns, "group_test_p_value_holm"]] = values
+    return dataclasses.replace(report, status=status)
+
+
 @pytest.fixture()
 def report_nb(tmp_path):
+    # PLL: the group tests find the GPs lagging (its gap, 75 − 58, is the largest of the fixture)
     build_round(tmp_path)
-    return load_report(tmp_path, "fixture", "nb")
+    return with_group_findings(load_report(tmp_path, "fixture", "nb"), pll=(True, "gp", "", 8e-6))
 
 
 def test_at_most_six_points_each_with_a_number_and_interval(report_nb):
@@ -44,7 +63,49 @@ def test_weakest_group_named_with_its_value_and_interval(report_nb):
 def test_largest_gap_is_the_pll_gap(report_nb):
     gap = next(p for p in build_main_points(report_nb) if p.kind == "gap")
     # Fixture gaps: pll 75 − 58 = 17, pjd 11, kritisk_info 3, dho 7 → PLL; CI 17 ± 1.96·2.8.
-    assert "PLL" in gap.text and "17,0 poeng (95 % KI 11,5–22,5)" in gap.text
+    assert "PLL" in gap.text and "17,0 poeng (95 % KI 11,5–22,5" in gap.text
+    assert "Holm-justert p <\xa00,001" in gap.text  # the test of equal groups, p_holm 8e-6
+
+
+def test_the_gap_point_names_only_a_difference_the_test_supports(tmp_path):
+    # pjd's groups differ by the test, pll's (the largest gap) do not: the point is about pjd
+    build_round(tmp_path)
+    report = with_group_findings(load_report(tmp_path, "fixture", "en"), pjd=(True, "", "", 0.01))
+    gap = next(p for p in build_main_points(report) if p.kind == "gap")
+    assert gap.measure == "pjd" and "11.0 points" in gap.text and "p = 0.010" in gap.text
+
+
+def test_no_clear_difference_when_the_test_finds_none(tmp_path):
+    # no measure's groups differ: the point says so, with the largest gap (PLL, 17 points) as
+    # a size and its interval, and claims no difference; the titles name no group
+    build_round(tmp_path)
+    for lang, words in (
+        ("nb", "Ingen klar forskjell mellom gruppene etter Holm-justering (3 tiltak)"),
+        ("en", "No clear difference between the groups after Holm adjustment (3 measures)"),
+    ):
+        report = with_group_findings(load_report(tmp_path, "fixture", lang))
+        points = build_main_points(report)
+        assert not [p for p in points if p.kind == "gap"]
+        (point,) = [p for p in points if p.kind == "no_gap"]
+        assert point.text.startswith(words), point.text
+        assert point.measure == "pll" and "17" in point.text
+        assert "lag" not in point.text and "henger" not in point.text
+    assert measure_headline(report, "pll") == (
+        "PLL is partly anchored, with no clear difference between groups"
+    )
+    nb = with_group_findings(load_report(tmp_path, "fixture", "nb"))
+    assert (
+        measure_headline(nb, "pll")
+        == "PLL er delvis forankret, uten klar forskjell mellom gruppene"
+    )
+
+
+def test_a_leading_group_is_named_in_the_title(tmp_path):
+    build_round(tmp_path)
+    report = with_group_findings(
+        load_report(tmp_path, "fixture", "en"), pjd=(True, "", "hospital", 0.01)
+    )
+    assert measure_headline(report, "pjd").endswith("strongest among the hospital trusts")
 
 
 def test_significant_change_after_holm_is_reported(report_nb):
@@ -94,10 +155,20 @@ def test_too_few_places_drop_the_strongest_status_first(report_nb, monkeypatch):
 
 
 def test_active_titles_state_the_finding(report_nb, tmp_path):
-    # PLL: partly anchored, and the gap (p = 2e-6 in the fixture) names the GPs.
+    # PLL: partly anchored, and the group tests find the GPs lagging.
     assert (
         measure_headline(report_nb, "pll") == "PLL er delvis forankret, og fastlegene henger etter"
     )
     assert measure_headline(report_nb, "dho").endswith("for få svar fra helseforetakene")
-    english = load_report(tmp_path, "fixture", "en")
+    english = with_group_findings(
+        load_report(tmp_path, "fixture", "en"), pll=(True, "gp", "", 8e-6)
+    )
     assert measure_headline(english, "pll") == "PLL is partly anchored, and the GPs lag behind"
+
+
+def test_a_significant_gap_alone_names_no_group(tmp_path):
+    # The fixture's gap rows carry a z-test p-value of 2e-6 for PLL (the old rule): without the
+    # group tests' finding in status.parquet no group is named.
+    build_round(tmp_path)
+    report = load_report(tmp_path, "fixture", "en")
+    assert "lag" not in measure_headline(report, "pll")

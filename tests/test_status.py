@@ -109,4 +109,34 @@ def test_round_status_table():
         "sector_index",
         "min_group_ci_low",
         "min_group_consensus_tw",
+        "group_test_p_value_holm",
+        "has_group_difference",
+        "lagging_group",
+        "leading_group",
     ]
+    # without group findings no group is named
+    assert table["lagging_group"].tolist() == table["leading_group"].tolist() == ["", ""]
+    assert not table["has_group_difference"].any()
+
+
+def test_round_status_carries_the_group_findings():
+    findings = pd.DataFrame(
+        {
+            "measure": ["pll"],
+            "group_test_p_value_holm": [0.004],
+            "has_group_difference": [True],
+            "lagging_group": ["gp"],
+            "leading_group": [""],
+        }
+    )
+    table = assess_round_status(
+        _estimates(68.0, GOOD_LIMITS, GOOD_CONSENSUS), ["pll", "pjd"], group_findings=findings
+    ).set_index("measure")
+    assert table.loc["pll", ["lagging_group", "leading_group"]].tolist() == ["gp", ""]
+    assert table.at["pll", "group_test_p_value_holm"] == 0.004
+    assert bool(table.at["pll", "has_group_difference"])
+    # a measure without findings (pjd: no test) gets the defaults
+    assert table.at["pjd", "lagging_group"] == "" and math.isnan(
+        table.at["pjd", "group_test_p_value_holm"]
+    )
+    assert table.at["pll", "status"] == "well"  # the status rule does not use the tests

@@ -15,6 +15,12 @@ weak           sector index < 50
 "Consensus" is the measure-level Tastle–Wierman consensus (mean over the measure's items) of
 each group: the methodology places consensus inside a group (§4), so the rule requires it of
 every group, like the lower limit. A missing consensus counts as not meeting the threshold.
+
+Beside the status, ``status.parquet`` carries what the group tests found
+(:mod:`anchoring.analysis.group_tests`, methodology §5): the Holm-adjusted p-value of the test
+that the groups are equal, whether the highest and the lowest group differ, and the group that
+lags or leads (its contrasts with both other groups significant), or ``""``. The report's
+headlines and main points name a group only from these columns.
 """
 
 from __future__ import annotations
@@ -168,11 +174,21 @@ def assess_status(
     return MeasureStatus("weak", texts["weak"])
 
 
+GROUP_FINDING_DEFAULTS: dict[str, object] = {
+    "group_test_p_value_holm": math.nan,
+    "has_group_difference": False,
+    "lagging_group": "",
+    "leading_group": "",
+}
+"""The group-test columns of ``status.parquet`` and their values when a measure has no test."""
+
+
 def assess_round_status(
     estimates: pd.DataFrame,
     measures: list[str],
     rule: StatusRule | None = None,
     level: float = 0.95,
+    group_findings: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The status of every measure from the suppressed tidy estimates of a round.
 
@@ -186,16 +202,22 @@ def assess_round_status(
         The thresholds.
     level
         Confidence level of the group intervals in ``estimates``.
+    group_findings
+        One row per measure with the columns of :data:`GROUP_FINDING_DEFAULTS`
+        (:func:`anchoring.analysis.group_tests.summarise_group_findings`); a measure without a
+        row gets the defaults (no difference found).
 
     Returns
     -------
     pandas.DataFrame
         One row per measure: ``measure, status, status_nb, status_en, rule_nb, rule_en,
-        sector_index, min_group_ci_low, min_group_consensus_tw``.
+        sector_index, min_group_ci_low, min_group_consensus_tw``, then
+        ``group_test_p_value_holm, has_group_difference, lagging_group, leading_group``.
     """
     overall = estimates[(estimates["breakdown"] == "") & (estimates["dimension"] == "index")]
     index = overall[overall["statistic"] == "mean"].set_index(["measure", "group"])
     tw = overall[overall["statistic"] == "consensus_tw"].set_index(["measure", "group"])
+    findings = _findings_by_measure(group_findings)
     rows = []
     for measure in measures:
         sector = _lookup(index, measure, "sector", "estimate")
@@ -213,9 +235,20 @@ def assess_round_status(
                 "sector_index": sector,
                 "min_group_ci_low": _min(limits.values()),
                 "min_group_consensus_tw": _min(consensus.values()),
+                **findings.get(measure, GROUP_FINDING_DEFAULTS),
             }
         )
     return pd.DataFrame(rows)
+
+
+def _findings_by_measure(group_findings: pd.DataFrame | None) -> dict[str, dict[str, object]]:
+    if group_findings is None:
+        return {}
+    columns = list(GROUP_FINDING_DEFAULTS)
+    return {
+        str(row["measure"]): {c: row[c] for c in columns}
+        for row in group_findings.to_dict("records")
+    }
 
 
 def _lookup(table: pd.DataFrame, measure: str, group: str, column: str) -> float:

@@ -20,6 +20,10 @@ Rules, applied in this order:
    is hidden too.
 4. **Secondary, gap** (``secondary_gap``): the gap between the highest and lowest group index is
    hidden when a group index of the measure is hidden (it would bound or reveal that value).
+5. **Group tests** (``secondary_group_test``, :func:`suppress_group_tests`): the test that the
+   group indices of a measure are equal and its pairwise contrasts (``group_tests.parquet``)
+   are hidden when a group index of the measure is hidden, for the same reason; their values
+   are null and they leave the Holm families.
 
 Statistics that describe the design and not anybody's answers (``response_rate``,
 ``weighting_efficiency``) are never suppressed.
@@ -44,7 +48,17 @@ KEY_COLUMNS: tuple[str, ...] = (
     "dimension",
     "statistic",
 )
-VALUE_COLUMNS: tuple[str, ...] = ("estimate", "se", "ci_low", "ci_high", "p_value", "p_value_holm")
+VALUE_COLUMNS: tuple[str, ...] = (
+    "estimate",
+    "se",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "p_value_holm",
+    "deff",
+    "effective_n",
+    "f",
+)
 EXEMPT_STATISTICS: frozenset[str] = frozenset({"response_rate", "weighting_efficiency"})
 
 TOO_FEW_RESPONDENTS = "too_few_respondents"
@@ -52,6 +66,7 @@ TOO_FEW_ORGANISATIONS = "too_few_organisations"
 SECONDARY_SECTOR = "secondary_sector"
 SECONDARY_BREAKDOWN = "secondary_breakdown"
 SECONDARY_GAP = "secondary_gap"
+SECONDARY_GROUP_TEST = "secondary_group_test"
 
 
 def suppress_small_cells(
@@ -138,14 +153,47 @@ def _suppress_breakdowns(table: pd.DataFrame) -> None:
         table.loc[shown.index[0], "suppression_reason"] = SECONDARY_BREAKDOWN
 
 
-def _suppress_gap(table: pd.DataFrame) -> None:
-    """Hide the gap of a measure when one of its group indices is hidden (rule 4)."""
-    group_index = table[
+def _measures_with_hidden_group_index(table: pd.DataFrame) -> set[str]:
+    hidden = table[
         table["group"].isin(GROUPS)
         & (table["breakdown"] == "")
         & (table["dimension"] == "index")
         & (table["statistic"] == "mean")
         & (table["suppression_reason"] != "")
     ]
-    gap = (table["statistic"] == "gap") & table["measure"].isin(set(group_index["measure"]))
+    return set(hidden["measure"])
+
+
+def _suppress_gap(table: pd.DataFrame) -> None:
+    """Hide the gap of a measure when one of its group indices is hidden (rule 4)."""
+    measures = _measures_with_hidden_group_index(table)
+    gap = (table["statistic"] == "gap") & table["measure"].isin(measures)
     table.loc[gap & (table["suppression_reason"] == ""), "suppression_reason"] = SECONDARY_GAP
+
+
+def suppress_group_tests(tests: pd.DataFrame, estimates: pd.DataFrame) -> pd.DataFrame:
+    """Hide the group tests of every measure with a hidden group index (rule 5).
+
+    Parameters
+    ----------
+    tests
+        Group tests (``group_tests.parquet`` rows, see
+        :mod:`anchoring.analysis.group_tests`) with ``measure`` and the value columns.
+    estimates
+        The round's estimates after :func:`suppress_small_cells`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with ``is_suppressed``, ``suppression_reason`` (``secondary_group_test``) and the
+        value columns (and ``f``) of hidden rows set to null.
+    """
+    table = tests.copy()
+    hidden = table["measure"].isin(_measures_with_hidden_group_index(estimates)).to_numpy()
+    table["suppression_reason"] = np.where(hidden, SECONDARY_GROUP_TEST, "")
+    table["suppression_reason"] = table["suppression_reason"].astype("str")
+    table["is_suppressed"] = hidden
+    for column in VALUE_COLUMNS:
+        if column in table.columns:
+            table[column] = table[column].astype("float64").mask(table["is_suppressed"])
+    return table

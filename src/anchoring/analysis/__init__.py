@@ -1,8 +1,8 @@
 """The analysis stage: design-based estimates, anchoring status and change of a round.
 
 :func:`analyse_round` (notebook ``02_analyse``) reads ``responses.parquet`` and writes
-``estimates.parquet``, ``status.parquet`` and, when the previous round has been analysed,
-``change.parquet`` (methodology §§2–8).
+``estimates.parquet``, ``group_tests.parquet``, ``status.parquet`` and, when the previous round
+has been analysed, ``change.parquet`` (methodology §§2–9).
 
 Modules
 -------
@@ -10,15 +10,29 @@ round
     :func:`analyse_round` and :class:`AnalysisResult`: loading, the one design, writing.
 estimators
     Tidy estimate rows from the design: index, sector, gap, items, consensus, alpha, strata.
+group_tests
+    The Wald test that the groups are equal, the pairwise contrasts, Holm, lagging/leading.
 response
     Response rates and weighting efficiency.
 tables
-    The layout of ``estimates.parquet`` and deterministic Parquet writing.
+    The layouts of ``estimates.parquet`` and ``group_tests.parquet``; deterministic writing.
 """
 
 from __future__ import annotations
 
-from anchoring.analysis.round import CHANGE_FILE, AnalysisResult, analyse_round
-from anchoring.analysis.tables import ESTIMATE_COLUMNS
+from anchoring.analysis.round import (
+    CHANGE_FILE,
+    GROUP_TESTS_FILE,
+    AnalysisResult,
+    analyse_round,
+)
+from anchoring.analysis.tables import ESTIMATE_COLUMNS, GROUP_TEST_COLUMNS
 
-__all__ = ["CHANGE_FILE", "ESTIMATE_COLUMNS", "AnalysisResult", "analyse_round"]
+__all__ = [
+    "CHANGE_FILE",
+    "ESTIMATE_COLUMNS",
+    "GROUP_TESTS_FILE",
+    "GROUP_TEST_COLUMNS",
+    "AnalysisResult",
+    "analyse_round",
+]

@@ -7,7 +7,10 @@ every estimator; groups and strata are domains (``by=``),
 never subsets. Outputs, written atomically into ``data/processed/<round>/``:
 
 - ``estimates.parquet``: tidy estimates, suppression applied (:mod:`anchoring.analysis.tables`);
-- ``status.parquet``: anchoring status per measure with the deciding rule (:mod:`anchoring.status`);
+- ``group_tests.parquet``: per measure the Wald test that the groups are equal and the pairwise
+  contrasts, Holm-adjusted (:mod:`anchoring.analysis.group_tests`);
+- ``status.parquet``: anchoring status per measure with the deciding rule, and the group that
+  lags or leads by those tests (:mod:`anchoring.status`);
 - ``change.parquet``: change against ``previous_round`` when that round's estimates exist
   (:mod:`anchoring.change`).
 """
@@ -35,6 +38,11 @@ from anchoring.analysis.estimators import (
     estimate_index_by_stratum,
     estimate_items,
 )
+from anchoring.analysis.group_tests import (
+    adjust_group_tests,
+    estimate_group_tests,
+    summarise_group_findings,
+)
 from anchoring.analysis.response import (
     estimate_response_rates,
     estimate_weighting_efficiency,
@@ -50,11 +58,12 @@ from anchoring.paths import RoundPaths, find_project_root
 from anchoring.round_config import RoundConfig, load_round_config
 from anchoring.scoring import score_responses
 from anchoring.status import assess_round_status
-from anchoring.suppression import suppress_small_cells
+from anchoring.suppression import suppress_group_tests, suppress_small_cells
 
 logger = logging.getLogger(__name__)
 
 CHANGE_FILE = "change.parquet"
+GROUP_TESTS_FILE = "group_tests.parquet"
 DESIGN_COLUMNS: tuple[str, ...] = (GROUP, ORG, STRATUM, "fpc", WEIGHT, RESPONDENT)
 
 
@@ -70,6 +79,8 @@ class AnalysisResult:
         The tidy estimates as written to ``estimates.parquet`` (suppression applied).
     status
         One row per measure as written to ``status.parquet``.
+    group_tests
+        The tests of equal groups and the pairwise contrasts (``group_tests.parquet``).
     change
         Change against the previous round (``change.parquet``), or None.
     files
@@ -82,6 +93,7 @@ class AnalysisResult:
     estimates: pd.DataFrame
     status: pd.DataFrame
     change: pd.DataFrame | None
+    group_tests: pd.DataFrame | None = None
     files: tuple[Path, ...] = field(default=())
     n_respondents: int = 0
     n_psu: int = 0
@@ -141,12 +153,17 @@ def analyse_round(root: str | Path | None, round_id: str) -> AnalysisResult:
     design = round_design(data, config.estimation.variance)
     round_data = RoundData(design, data, instrument, measures, config.estimation.level)
     estimates = _estimate(round_data, config, paths)
+    group_tests = _group_tests(round_data, estimates, round_id)
     status = assess_round_status(
-        estimates, list(measures), config.estimation.status, config.estimation.level
+        estimates,
+        list(measures),
+        config.estimation.status,
+        config.estimation.level,
+        summarise_group_findings(group_tests),
     )
     status.insert(0, "round_id", round_id)
     change = _change(estimates, config, paths)
-    files = _write(paths, estimates, status, change)
+    files = _write(paths, estimates, status, change, group_tests)
     logger.info(
         "analysed round %s: %d respondents, %d estimates (%d suppressed), status %s",
         round_id,
@@ -160,6 +177,7 @@ def analyse_round(root: str | Path | None, round_id: str) -> AnalysisResult:
         estimates=estimates,
         status=status,
         change=change,
+        group_tests=group_tests,
         files=tuple(files),
         n_respondents=len(data),
         n_psu=int(data.groupby([STRATUM, ORG]).ngroups),
@@ -217,6 +235,12 @@ def _estimate(round_data: RoundData, config: RoundConfig, paths: RoundPaths) -> 
     return order_estimates(table)
 
 
+def _group_tests(round_data: RoundData, estimates: pd.DataFrame, round_id: str) -> pd.DataFrame:
+    """The group tests of every measure, hidden with its group indices, then Holm-adjusted."""
+    tests = suppress_group_tests(estimate_group_tests(round_data), estimates)
+    return adjust_group_tests(tests, round_id, round_data.level)
+
+
 def _change(estimates: pd.DataFrame, config: RoundConfig, paths: RoundPaths) -> pd.DataFrame | None:
     previous_id = config.previous_round
     if not previous_id:
@@ -240,15 +264,17 @@ def _write(
     estimates: pd.DataFrame,
     status: pd.DataFrame,
     change: pd.DataFrame | None,
+    group_tests: pd.DataFrame,
 ) -> list[Path]:
     with staged_directory(paths.processed_dir) as staging:
         write_parquet(estimates, staging / paths.estimates_file.name)
         write_parquet(status, staging / paths.status_file.name)
+        write_parquet(group_tests, staging / GROUP_TESTS_FILE)
         if change is not None:
             write_parquet(change, staging / CHANGE_FILE)
     stale = paths.processed_dir / CHANGE_FILE
     if change is None and stale.is_file():
         stale.unlink()
         logger.info("removed %s: the round has no previous round to compare with", stale)
-    written = [paths.estimates_file, paths.status_file]
+    written = [paths.estimates_file, paths.status_file, paths.processed_dir / GROUP_TESTS_FILE]
     return written + ([paths.processed_dir / CHANGE_FILE] if change is not None else [])

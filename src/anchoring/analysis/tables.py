@@ -1,4 +1,4 @@
-"""The layout of ``estimates.parquet`` and deterministic Parquet writing.
+"""The layouts of ``estimates.parquet`` and ``group_tests.parquet``; deterministic Parquet writing.
 
 Column order, types and row order are fixed, so the same inputs give the same bytes: rows are
 sorted by the key columns, there is no index and no timestamp.
@@ -37,17 +37,21 @@ ESTIMATE_COLUMNS: tuple[str, ...] = (
     "is_suppressed",
     "suppression_reason",
     "contrast",
-    "p_value",
+    "deff",
+    "effective_n",
 )
 """Columns of ``estimates.parquet``: the architecture's schema, then ``contrast`` (the gap's
-``"<highest group> - <lowest group>"``, else ``""``) and ``p_value`` (the gap's two-sided z-test,
-else null)."""
+``"<highest group> - <lowest group>"``, else ``""``), ``deff`` (the design effect of a group or
+stratum mean or share, R's ``deff = "replace"``; null for the sector, the gap and the
+descriptive statistics) and ``effective_n`` (``n / deff``). The gap carries no p-value: picking
+the extremes makes its z-test reject far too often (methodology §5); the test of equal groups
+is in ``group_tests.parquet`` (:data:`GROUP_TEST_COLUMNS`)."""
 
 _SET_LATER = ("is_suppressed", "suppression_reason")
 
 _TYPES: dict[str, str] = {
     **dict.fromkeys(KEY_COLUMNS, "str"),
-    **dict.fromkeys(("estimate", "se", "ci_low", "ci_high", "p_value"), "float64"),
+    **dict.fromkeys(("estimate", "se", "ci_low", "ci_high", "deff", "effective_n"), "float64"),
     "n": "int64",
     "n_orgs": "int64",
     "df": "Int64",
@@ -65,7 +69,8 @@ def assemble_estimates(parts: Sequence[Mapping[str, object]], round_id: str) -> 
     parts
         Tidy rows from :mod:`anchoring.analysis.estimators` and
         :mod:`anchoring.analysis.response`: each a mapping of column → array (or a scalar for
-        the whole part), or a DataFrame. ``contrast`` and ``p_value`` may be absent.
+        the whole part), or a DataFrame. ``contrast``, ``deff`` and ``effective_n`` may be
+        absent.
     round_id
         The round.
 
@@ -75,7 +80,7 @@ def assemble_estimates(parts: Sequence[Mapping[str, object]], round_id: str) -> 
         The columns of :data:`ESTIMATE_COLUMNS` (``is_suppressed`` False and
         ``suppression_reason`` empty until suppression), sorted by the key columns.
     """
-    defaults = {"contrast": "", "p_value": np.nan}
+    defaults = {"contrast": "", "deff": np.nan, "effective_n": np.nan}
     names = [c for c in ESTIMATE_COLUMNS if c not in {"round_id", *_SET_LATER}]
     columns: dict[str, list[np.ndarray]] = {c: [] for c in names}
     for part in parts:
@@ -111,3 +116,51 @@ def write_parquet(table: pd.DataFrame, path: str | Path) -> None:
     """Write a table as Parquet deterministically (pyarrow, no index, fixed compression)."""
     arrow = pa.Table.from_pandas(table, preserve_index=False)
     pq.write_table(arrow, path, compression="zstd", write_statistics=False)
+
+
+GROUP_TEST_KEYS: tuple[str, ...] = ("round_id", "measure", "test", "contrast")
+GROUP_TEST_COLUMNS: tuple[str, ...] = (
+    *GROUP_TEST_KEYS,
+    "estimate",
+    "se",
+    "ci_low",
+    "ci_high",
+    "f",
+    "df",
+    "ddf",
+    "p_value",
+    "holm_family",
+    "p_value_holm",
+    "is_significant",
+    "n",
+    "n_orgs",
+    "is_suppressed",
+    "suppression_reason",
+)
+"""Columns of ``group_tests.parquet`` (:mod:`anchoring.analysis.group_tests`), one row per test.
+
+``test`` is ``groups_equal`` (the Wald test that the three group means of the index are equal;
+``contrast`` empty, ``estimate``/``se``/``ci_*`` null) or ``pair`` (one pairwise contrast,
+``contrast`` ``"<group> - <group>"``, ``estimate`` the difference with its t interval). ``f``,
+``df``, ``ddf``: the Wald F and its degrees of freedom (a pair: ``t²`` on 1 and ``ddf``);
+``p_value`` and ``p_value_holm`` adjusted within ``holm_family`` (``measures`` for the tests of
+equal groups, the measure id for its three pairs); ``is_significant``: ``p_value_holm`` below
+``1 − level``, and for a pair also its measure's test of equal groups significant.
+Suppressed rows keep their keys and counts with the values null."""
+
+_GROUP_TEST_TYPES: dict[str, str] = {
+    **dict.fromkeys((*GROUP_TEST_KEYS, "holm_family", "suppression_reason"), "str"),
+    **dict.fromkeys(
+        ("estimate", "se", "ci_low", "ci_high", "f", "p_value", "p_value_holm"), "float64"
+    ),
+    **dict.fromkeys(("df", "ddf"), "Int64"),
+    **dict.fromkeys(("n", "n_orgs"), "int64"),
+    **dict.fromkeys(("is_significant", "is_suppressed"), "bool"),
+}
+
+
+def order_group_tests(table: pd.DataFrame) -> pd.DataFrame:
+    """Fix the columns, types and row order (by the key columns) of ``group_tests.parquet``."""
+    table = table.loc[:, list(GROUP_TEST_COLUMNS)].astype(_GROUP_TEST_TYPES)
+    table = table.sort_values(list(GROUP_TEST_KEYS), kind="mergesort")
+    return table.reset_index(drop=True)

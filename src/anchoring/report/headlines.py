@@ -1,9 +1,11 @@
 """Active titles for the measure sections: the finding, not the topic.
 
 «PLL er godt forankret, men fastlegene henger etter» instead of «PLL». The title states the
-measure's status (methodology §6) and, when the gap between the highest and the lowest group is
-statistically significant (the analysis stage's two-sided z-test of the ``gap`` estimate, §5),
-names the group that lags.
+measure's status (methodology §6) and names a group only when the group tests of the analysis
+stage single it out (methodology §5; ``status.parquet``'s ``lagging_group`` and
+``leading_group``: the Wald test of equal groups significant after Holm over the measures, and
+the group's contrasts with both other groups significant after Holm over the pairs); otherwise
+it says there is no clear difference between the groups.
 """
 
 from __future__ import annotations
@@ -12,52 +14,63 @@ from anchoring.groups import GROUPS
 from anchoring.report.inputs import Report
 from anchoring.report.labels import capitalise
 
-ALPHA = 0.05
-"""A gap counts as real when its p-value is below this."""
-
 _TITLES = {
-    ("well", True): {
+    ("well", "lagging"): {
         "nb": "{m} er godt forankret, men {g} henger etter",
         "en": "{m} is well anchored, but {g} lag behind",
     },
-    ("well", False): {
-        "nb": "{m} er godt forankret i alle grupper",
-        "en": "{m} is well anchored in every group",
+    ("well", "leading"): {
+        "nb": "{m} er godt forankret, sterkest hos {g}",
+        "en": "{m} is well anchored, strongest among {g}",
     },
-    ("partly", True): {
+    ("well", ""): {
+        "nb": "{m} er godt forankret, uten klar forskjell mellom gruppene",
+        "en": "{m} is well anchored, with no clear difference between groups",
+    },
+    ("partly", "lagging"): {
         "nb": "{m} er delvis forankret, og {g} henger etter",
         "en": "{m} is partly anchored, and {g} lag behind",
     },
-    ("partly", False): {
-        "nb": "{m} er delvis forankret, likt i gruppene",
-        "en": "{m} is partly anchored, alike across groups",
+    ("partly", "leading"): {
+        "nb": "{m} er delvis forankret, sterkest hos {g}",
+        "en": "{m} is partly anchored, strongest among {g}",
     },
-    ("weak", True): {
+    ("partly", ""): {
+        "nb": "{m} er delvis forankret, uten klar forskjell mellom gruppene",
+        "en": "{m} is partly anchored, with no clear difference between groups",
+    },
+    ("weak", "lagging"): {
         "nb": "{m} er svakt forankret, svakest hos {g}",
         "en": "{m} is weakly anchored, weakest among {g}",
     },
-    ("weak", False): {
-        "nb": "{m} er svakt forankret i alle grupper",
-        "en": "{m} is weakly anchored in every group",
+    ("weak", "leading"): {
+        "nb": "{m} er svakt forankret, sterkest hos {g}",
+        "en": "{m} is weakly anchored, strongest among {g}",
     },
-    ("not_assessed", False): {
+    ("weak", ""): {
+        "nb": "{m} er svakt forankret, uten klar forskjell mellom gruppene",
+        "en": "{m} is weakly anchored, with no clear difference between groups",
+    },
+    ("not_assessed", ""): {
         "nb": "{m}: ikke vurdert, for få svar fra {g}",
         "en": "{m}: not assessed, too few responses from {g}",
     },
 }
 
 
+def _named_group(report: Report, measure: str, column: str) -> str | None:
+    group = report.status_of(measure).get(column)
+    return str(group) if isinstance(group, str) and group in GROUPS else None
+
+
 def lagging_group(report: Report, measure: str) -> str | None:
-    """The group with the lowest index when the gap to the highest is significant, else None."""
-    gap = report.estimates.get(measure, "sector", "gap")
-    if gap is None or not gap.is_shown or gap.p_value is None or gap.p_value >= ALPHA:
-        return None
-    shown = {
-        g: e.estimate
-        for g, e in report.estimates.index_by_group(measure).items()
-        if g in GROUPS and e is not None and e.is_shown
-    }
-    return min(shown, key=shown.get) if len(shown) >= 2 else None
+    """The group that lags by the group tests (``status.parquet``), else None."""
+    return _named_group(report, measure, "lagging_group")
+
+
+def leading_group(report: Report, measure: str) -> str | None:
+    """The group that leads by the group tests (``status.parquet``), else None."""
+    return _named_group(report, measure, "leading_group")
 
 
 def measure_headline(report: Report, measure: str) -> str:
@@ -73,7 +86,8 @@ def measure_headline(report: Report, measure: str) -> str:
         ]
         word = " og " if report.lang == "nb" else " and "
         group = word.join(hidden) or labels.group_in_sentence("sector")
-        return _TITLES[("not_assessed", False)][report.lang].format(m=subject, g=group)
-    lagging = lagging_group(report, measure)
-    template = _TITLES[(status, lagging is not None)][report.lang]
-    return template.format(m=subject, g=labels.group_in_sentence(lagging) if lagging else "")
+        return _TITLES[("not_assessed", "")][report.lang].format(m=subject, g=group)
+    lagging, leading = lagging_group(report, measure), leading_group(report, measure)
+    kind, group = ("lagging", lagging) if lagging else ("leading", leading) if leading else ("", "")
+    template = _TITLES[(status, kind)][report.lang]
+    return template.format(m=subject, g=labels.group_in_sentence(group) if group else "")

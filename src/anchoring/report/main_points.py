@@ -4,7 +4,12 @@ Every sentence carries its number and 95 % interval. The candidates are, in this
 
 1. the anchoring status of each measure (methodology §6) with the sector index and the group that
    lags most (lowest shown index), weakest status first;
-2. the largest gap between groups over all measures (methodology §5, the ``gap`` estimate);
+2. the difference between groups (methodology §5): the largest gap (highest minus lowest group,
+   the ``gap`` estimate) among the measures whose groups differ by the group tests of the
+   analysis stage (``status.parquet``'s ``has_group_difference``: the Wald test of equal groups
+   significant after Holm over the measures, and the contrast of the highest and the lowest
+   group after Holm over the pairs); when no measure's groups differ, a sentence saying so,
+   with the largest gap as a size and its interval;
 3. changes since the previous round that are significant after Holm adjustment over all
    measures × groups (methodology §5) — or, when none is, a sentence saying so with the largest
    change and its interval.
@@ -24,7 +29,12 @@ from anchoring.groups import GROUPS
 from anchoring.report.estimates import Estimate
 from anchoring.report.inputs import Report
 from anchoring.report.labels import capitalise
-from anchoring.report.numbers import format_interval, format_number, format_p_clause
+from anchoring.report.numbers import (
+    format_interval,
+    format_number,
+    format_p_clause,
+    is_missing,
+)
 
 MAX_POINTS = 6
 """At most this many main points."""
@@ -55,9 +65,18 @@ _PHRASES = {
     },
     "gap": {
         "nb": "Størst avstand mellom gruppene gjelder {measure}: {high} ligger på {high_est} og "
-        "{low} på {low_est}, en forskjell på {gap} poeng (95 % KI {ci}).",
+        "{low} på {low_est}, en forskjell på {gap} poeng (95 % KI {ci}; test av like grupper, "
+        "Holm-justert {p}).",
         "en": "The largest gap between groups concerns {measure}: {high} are at {high_est} and "
-        "{low} at {low_est}, a difference of {gap} points (95% CI {ci}).",
+        "{low} at {low_est}, a difference of {gap} points (95% CI {ci}; test of equal groups, "
+        "Holm-adjusted {p}).",
+    },
+    "no_gap": {
+        "nb": "Ingen klar forskjell mellom gruppene etter Holm-justering ({k} tiltak). Størst "
+        "er avstanden for {measure}, {gap} poeng mellom {high} og {low} (95 % KI {ci}).",
+        "en": "No clear difference between the groups after Holm adjustment ({k} measures). "
+        "The largest gap is for {measure}, {gap} points between {high} and {low} "
+        "(95% CI {ci}).",
     },
     "change_up": {
         "nb": "{measure} har styrket seg hos {group} siden forrige runde: fra {before} til "
@@ -84,7 +103,7 @@ _PHRASES = {
 
 @dataclass(frozen=True)
 class MainPoint:
-    """One main point: its kind (``status``, ``gap``, ``change``, ``no_change``) and sentence."""
+    """One main point: its kind (``status``, ``gap``, ``no_gap``, ``change``, ``no_change``)."""
 
     kind: str
     text: str
@@ -154,14 +173,17 @@ def _join(items: list[str], lang: str) -> str:
 
 
 def _gap_point(report: Report) -> MainPoint | None:
-    best: tuple[float, str, Estimate] | None = None
-    for measure in report.measures:
-        gap = report.estimates.get(measure, "sector", "gap")
-        if gap is not None and gap.is_shown and (best is None or gap.estimate > best[0]):
-            best = (gap.estimate, measure, gap)
-    if best is None:
+    """The largest gap among measures whose groups differ, else a «no clear difference» point."""
+    gaps = [
+        (gap.estimate, measure, gap)
+        for measure in report.measures
+        for gap in (report.estimates.get(measure, "sector", "gap"),)
+        if gap is not None and gap.is_shown
+    ]
+    if not gaps:
         return None
-    _, measure, gap = best
+    differ = [g for g in gaps if bool(report.status_of(g[1]).get("has_group_difference"))]
+    _, measure, gap = max(differ or gaps, key=lambda item: item[0])
     shown = {
         g: e
         for g, e in report.estimates.index_by_group(measure).items()
@@ -172,16 +194,27 @@ def _gap_point(report: Report) -> MainPoint | None:
     high = max(shown, key=lambda g: shown[g].estimate)
     low = min(shown, key=lambda g: shown[g].estimate)
     labels, lang = report.labels, report.lang
+    values = {
+        "measure": labels.measure_short(measure),
+        "high": labels.group_in_sentence(high),
+        "low": labels.group_in_sentence(low),
+        "gap": format_number(gap.estimate, lang),
+        "ci": _interval(gap, lang),
+    }
+    if not differ:
+        tested = sum(
+            not is_missing(report.status_of(m).get("group_test_p_value_holm"))
+            for m in report.measures
+        )
+        return MainPoint("no_gap", _phrase(report, "no_gap", k=str(tested), **values), measure)
+    p_holm = report.status_of(measure).get("group_test_p_value_holm")
     text = _phrase(
         report,
         "gap",
-        measure=labels.measure_short(measure),
-        high=labels.group_in_sentence(high),
         high_est=format_number(shown[high].estimate, lang),
-        low=labels.group_in_sentence(low),
         low_est=format_number(shown[low].estimate, lang),
-        gap=format_number(gap.estimate, lang),
-        ci=_interval(gap, lang),
+        p=format_p_clause(p_holm, lang),
+        **values,
     )
     return MainPoint("gap", text, measure)
 
@@ -260,7 +293,8 @@ def build_main_points(report: Report) -> list[MainPoint]:
     Returns
     -------
     list of MainPoint
-        Status sentences (weakest measure first), then the largest group gap, then change since
+        Status sentences (weakest measure first), then the difference between groups (the
+        largest gap where the group tests find one, else «no clear difference»), then change since
         the previous round (significant changes after Holm adjustment at 5 %, or a sentence that
         nothing changed significantly). One place each is kept for the gap and the largest
         change; the status sentences fill the rest (the strongest measures give way when there

@@ -322,6 +322,7 @@ class SurveyDesign:
         proportion: bool = False,
         method: str = "logit",
         df: DegreesOfFreedom = None,
+        deff: bool = False,
     ) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Return the domain estimates and their covariance matrix from one estimation.
 
@@ -344,6 +345,8 @@ class SurveyDesign:
             The proportion's interval (with ``proportion``).
         df : None, "domain" or int, default None
             The mean's interval (without ``proportion``), as in :meth:`mean`.
+        deff : bool, default False
+            Add ``deff`` and ``effective_n`` to the table, as in :meth:`mean`.
 
         Returns
         -------
@@ -360,7 +363,10 @@ class SurveyDesign:
             low, high = _mean_interval(result, domains, level, df)
         labels = domains.labels()
         covariance = pd.DataFrame(result.covariance, index=labels, columns=labels.copy())
-        return _table(domains, result, low, high), covariance
+        table = _table(domains, result, low, high)
+        if deff:
+            table = self._with_deff(table, values, domains, result)
+        return table, covariance
 
     def contrast(
         self,
