@@ -15,7 +15,13 @@ def test_three_stages_in_order_with_the_architecture_files():
         "exclusions.parquet",
         "quality.json",
     }
-    assert set(STAGES[1].required_outputs) == {"estimates.parquet", "status.parquet"}
+    assert set(STAGES[1].required_outputs) == {
+        "estimates.parquet",
+        "status.parquet",
+        "group_tests.parquet",
+        "drivers.parquet",
+        "sensitivity.parquet",
+    }
 
 
 def test_report_runs_once_per_language_with_its_own_file_names():

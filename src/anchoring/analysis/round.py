@@ -24,7 +24,8 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 
-from anchoring.analysis.design import RESPONDENT, round_design
+from anchoring.analysis.design import RESPONDENT
+from anchoring.analysis.drivers import DRIVERS_FILE, estimate_drivers
 from anchoring.analysis.estimators import (
     GROUP,
     GROUPS,
@@ -43,12 +44,15 @@ from anchoring.analysis.group_tests import (
     estimate_group_tests,
     summarise_group_findings,
 )
+from anchoring.analysis.panel import panel_change
 from anchoring.analysis.response import (
     estimate_response_rates,
     estimate_weighting_efficiency,
     frame_strata,
 )
+from anchoring.analysis.sensitivity import SENSITIVITY_FILE, estimate_sensitivity
 from anchoring.analysis.tables import assemble_estimates, order_estimates, write_parquet
+from anchoring.analysis.weighting import weight_round
 from anchoring.atomic import staged_directory
 from anchoring.change import estimate_change
 from anchoring.exceptions import InputFileError
@@ -81,6 +85,9 @@ class AnalysisResult:
         One row per measure as written to ``status.parquet``.
     group_tests
         The tests of equal groups and the pairwise contrasts (``group_tests.parquet``).
+    drivers
+        The standardised drivers of readiness (``drivers.parquet``,
+        :mod:`anchoring.analysis.drivers`).
     change
         Change against the previous round (``change.parquet``), or None.
     files
@@ -95,6 +102,7 @@ class AnalysisResult:
     change: pd.DataFrame | None
     group_tests: pd.DataFrame | None = None
     files: tuple[Path, ...] = field(default=())
+    drivers: pd.DataFrame | None = None
     n_respondents: int = 0
     n_psu: int = 0
     n_strata: int = 0
@@ -150,9 +158,16 @@ def analyse_round(root: str | Path | None, round_id: str) -> AnalysisResult:
     responses = _read_responses(paths.responses_file, items)
     scored = score_responses(responses, instrument, measures)
     data = pd.concat([responses.loc[:, list(DESIGN_COLUMNS)], scored], axis=1)
-    design = round_design(data, config.estimation.variance)
+    data, design, build_design = weight_round(data, config, paths)
     round_data = RoundData(design, data, instrument, measures, config.estimation.level)
     estimates = _estimate(round_data, config, paths)
+    level = config.estimation.level
+    published = {
+        DRIVERS_FILE: estimate_drivers(data, build_design, instrument, measures, round_id, level),
+        SENSITIVITY_FILE: estimate_sensitivity(
+            data, build_design, config.estimation.variance, estimates, measures, round_id, level
+        ),
+    }
     group_tests = _group_tests(round_data, estimates, round_id)
     status = assess_round_status(
         estimates,
@@ -162,8 +177,8 @@ def analyse_round(root: str | Path | None, round_id: str) -> AnalysisResult:
         summarise_group_findings(group_tests),
     )
     status.insert(0, "round_id", round_id)
-    change = _change(estimates, config, paths)
-    files = _write(paths, estimates, status, change, group_tests)
+    change = _change(estimates, config, paths, round_data)
+    files = _write(paths, estimates, status, change, group_tests, published)
     logger.info(
         "analysed round %s: %d respondents, %d estimates (%d suppressed), status %s",
         round_id,
@@ -183,6 +198,7 @@ def analyse_round(root: str | Path | None, round_id: str) -> AnalysisResult:
         n_psu=int(data.groupby([STRATUM, ORG]).ngroups),
         n_strata=int(data[STRATUM].nunique()),
         degrees_of_freedom=design.degrees_of_freedom,
+        drivers=published[DRIVERS_FILE],
     )
 
 
@@ -241,7 +257,9 @@ def _group_tests(round_data: RoundData, estimates: pd.DataFrame, round_id: str) 
     return adjust_group_tests(tests, round_id, round_data.level)
 
 
-def _change(estimates: pd.DataFrame, config: RoundConfig, paths: RoundPaths) -> pd.DataFrame | None:
+def _change(
+    estimates: pd.DataFrame, config: RoundConfig, paths: RoundPaths, round_data: RoundData
+) -> pd.DataFrame | None:
     previous_id = config.previous_round
     if not previous_id:
         return None
@@ -254,8 +272,11 @@ def _change(estimates: pd.DataFrame, config: RoundConfig, paths: RoundPaths) -> 
         )
         return None
     previous = pd.read_parquet(previous_file)
+    is_raked = config.estimation.weighting == "raked"
+    data, measures, instrument = round_data.data, round_data.measures, round_data.instrument
+    panel = panel_change(paths, previous_id, data, measures, instrument, is_raked)
     return estimate_change(
-        estimates, previous, config.round_id, previous_id, config.estimation.level
+        estimates, previous, config.round_id, previous_id, config.estimation.level, panel
     )
 
 
@@ -265,8 +286,11 @@ def _write(
     status: pd.DataFrame,
     change: pd.DataFrame | None,
     group_tests: pd.DataFrame,
+    published: dict[str, pd.DataFrame],
 ) -> list[Path]:
     with staged_directory(paths.processed_dir) as staging:
+        for name, table in published.items():  # drivers, sensitivity
+            write_parquet(table, staging / name)
         write_parquet(estimates, staging / paths.estimates_file.name)
         write_parquet(status, staging / paths.status_file.name)
         write_parquet(group_tests, staging / GROUP_TESTS_FILE)
@@ -277,4 +301,5 @@ def _write(
         stale.unlink()
         logger.info("removed %s: the round has no previous round to compare with", stale)
     written = [paths.estimates_file, paths.status_file, paths.processed_dir / GROUP_TESTS_FILE]
+    written += [paths.processed_dir / name for name in published]
     return written + ([paths.processed_dir / CHANGE_FILE] if change is not None else [])

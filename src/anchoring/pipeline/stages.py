@@ -84,7 +84,17 @@ class Stage:
 
 STAGES: tuple[Stage, ...] = (
     Stage("clean", "01_clean.ipynb", ("responses.parquet", "exclusions.parquet", "quality.json")),
-    Stage("analyse", "02_analyse.ipynb", ("estimates.parquet", "status.parquet")),
+    Stage(
+        "analyse",
+        "02_analyse.ipynb",
+        (
+            "estimates.parquet",
+            "status.parquet",
+            "group_tests.parquet",
+            "drivers.parquet",
+            "sensitivity.parquet",
+        ),
+    ),
     Stage("report", "03_report.ipynb", per_language=True),
 )
 """The stages in the order they run; each depends on the one before."""

@@ -25,9 +25,9 @@ html, table_model, tables
     Escaping HTML blocks; the table object (HTML and xlsx from the same cells); the tables.
 distribution, figures, figure_distribution, figure_index, figure_heatmap, figure_change
     The answer distribution behind the bars; the figures (one module each).
-figure_parts, figure_labels, figure_legend, figure_model, alt_text
-    Their shared parts, labels rendered once per string, one-row legends, deterministic PNGs;
-    their alt text.
+figure_parts, figure_model, figure_svg, alt_text
+    Their shared words and legend; style, palettes and the figure object; inline SVG; their
+    titles and descriptions.
 sections, about
     The report's content in order, as display objects.
 xlsx
@@ -48,6 +48,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "barrier_section": ("anchoring.report.sections", "barrier_section"),
     "build_main_points": ("anchoring.report.main_points", "build_main_points"),
     "change_section": ("anchoring.report.sections", "change_section"),
+    "drivers_section": ("anchoring.report.drivers", "drivers_section"),
     "footer_section": ("anchoring.report.sections", "footer_section"),
     "load_report": ("anchoring.report.inputs", "load_report"),
     "main_points_section": ("anchoring.report.sections", "main_points_section"),
