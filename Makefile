@@ -17,8 +17,16 @@ $(STAMP): requirements.lock pyproject.toml
 demo: $(STAMP)
 	$(BIN)/anchoring demo
 
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+
+# axe-core for the browser test's accessibility check, from the npm registry (pinned in
+# tests/browser/package-lock.json).
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	cd tests/browser && npm ci --no-audit --no-fund --silent
+	@touch $(AXE)
+
 ## test: the whole test suite (unit, end-to-end, browser, back-tests).
-test: $(STAMP)
+test: $(STAMP) $(AXE)
 	$(BIN)/python -m pytest
 
 ## lab: JupyterLab on the notebooks, in the project environment, for any user (root included:

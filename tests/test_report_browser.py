@@ -18,6 +18,11 @@ from _report_fixtures import rendered_real_reports
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CHROMIUM = Path("/usr/bin/chromium")
+AXE = Path(__file__).parent / "browser" / "node_modules" / "axe-core" / "axe.min.js"
+"""axe-core from the npm registry (``make test`` installs it: tests/browser/package.json)."""
+WIDTHS = (390, 768, 1280)
+"""Phone, tablet and desktop widths the reports are checked at."""
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 ARGS = [
     "--headless",
     "--no-sandbox",
@@ -112,3 +117,34 @@ def test_report_in_headless_chromium_offline(reports, lang, tmp_path):
     assert result["links"] and all(link["found"] for link in result["links"]), result["links"]
     assert result["before"], "main points must come before the first figure"
     assert (tmp_path / f"report-{lang}.png").stat().st_size > 10_000
+
+
+_AXE_RUN = """async (tags) => {
+  document.querySelectorAll('details').forEach(d => { d.open = true; });
+  const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+  return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+}"""
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_no_accessibility_violations_at_phone_tablet_and_desktop_width(reports, lang, tmp_path):
+    # axe-core's WCAG 2.0/2.1/2.2 A and AA rules, with every <details> open, at three widths
+    sync_playwright = _chromium_or_fail()
+    if not AXE.is_file():
+        pytest.fail(f"{AXE} is missing: run 'make test' (it installs axe-core with npm ci).")
+    found = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch_persistent_context(
+            str(tmp_path / "profile"), executable_path=str(CHROMIUM), args=ARGS, headless=True,
+        )  # fmt: skip
+        try:
+            page = browser.new_page()
+            page.goto(reports[lang].as_uri(), wait_until="load")
+            page.add_script_tag(path=str(AXE))
+            for width in WIDTHS:
+                page.set_viewport_size({"width": width, "height": 900})
+                found[width] = page.evaluate(_AXE_RUN, WCAG_22_AA)
+        finally:
+            browser.close()
+    assert found == {width: [] for width in WIDTHS}, found

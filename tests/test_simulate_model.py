@@ -20,7 +20,7 @@ import pytest
 from anchoring.frames import load_frames
 from anchoring.instrument import load_instrument
 from anchoring.simulate import free_text, truth
-from anchoring.simulate.excel_export import _save_workbook
+from anchoring.simulate.excel_export import save_workbook
 from anchoring.simulate.population import build_population, index_item_weights, measure_truth
 from anchoring.simulate.respondents import draw_answers
 from anchoring.simulate.streams import derive_rng
@@ -141,7 +141,7 @@ def test_spliced_worksheet_rows_are_what_openpyxl_writes(tmp_path):
         [8, dt.datetime(2026, 9, 9, 23, 0, 59), "x\ny", '=HYPERLINK("http://x","klikk")', 3.5],
     ]
     stamp = dt.datetime(2026, 10, 5, 8)
-    _save_workbook([["Tittel"]], [values[0], *values], tmp_path / "spliced.xlsx", stamp)
+    save_workbook([["Tittel"]], [values[0], *values], tmp_path / "spliced.xlsx", stamp)
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Rapport")
