@@ -20,57 +20,11 @@ from anchoring.report.numbers import (
     format_number,
     format_percent,
 )
-
-_TEXT = {
-    "title_heatmap": {
-        "nb": "Forankringsindeksen per tiltak og gruppe",
-        "en": "The anchoring index by measure and group",
-    },
-    "title_distribution": {
-        "nb": "Svarene om {measure}, per dimensjon og gruppe",
-        "en": "Answers on {measure}, by dimension and group",
-    },
-    "title_index": {
-        "nb": "Forankringsindeksen for {measure}, per gruppe og for sektoren",
-        "en": "The anchoring index for {measure}, by group and for the sector",
-    },
-    "title_change": {
-        "nb": "Forankringsindeksen over rundene, per tiltak",
-        "en": "The anchoring index over the rounds, by measure",
-    },
-    "heatmap": {
-        "nb": "Varmekart over forankringsindeksen (0–100) per tiltak og gruppe. ",
-        "en": "Heatmap of the anchoring index (0–100) by measure and group. ",
-    },
-    "distribution": {
-        "nb": "Svarfordeling for {measure} på {k} dimensjoner, per gruppe: uenig, verken eller, "
-        "enig, og «Vet ikke» for seg. ",
-        "en": "Distribution of answers for {measure} on {k} dimensions, by group: disagree, "
-        "neither, agree, and “Don't know” apart. ",
-    },
-    "distribution_group": {
-        "nb": "{group}: mest enig om {high} ({high_pct}), minst om {low} ({low_pct})",
-        "en": "{group}: most agreement on {high} ({high_pct}), least on {low} ({low_pct})",
-    },
-    "dont_know_most": {
-        "nb": "; flest «Vet ikke» på {dim} ({pct})",
-        "en": "; most “Don't know” on {dim} ({pct})",
-    },
-    "index": {
-        "nb": "Forankringsindeksen for {measure} med 95 % konfidensintervall. ",
-        "en": "The anchoring index for {measure} with 95% confidence intervals. ",
-    },
-    "change": {
-        "nb": "Forankringsindeksen over rundene {first} til {last}, per tiltak og gruppe. ",
-        "en": "The anchoring index over the rounds {first} to {last}, by measure and group. ",
-    },
-    "hidden": {"nb": "skjult", "en": "hidden"},
-}
+from anchoring.texts import text
 
 
 def _t(report: Report, key: str, **values: object) -> str:
-    text = _TEXT[key][report.lang]
-    return text.format(**values) if values else text
+    return text(key, report.lang, **values)
 
 
 def figure_title(report: Report, figure: str, measure: str | None = None) -> str:
@@ -86,12 +40,12 @@ def figure_title(report: Report, figure: str, measure: str | None = None) -> str
         The measure of a per-measure figure (``distribution``, ``index``).
     """
     name = report.labels.measure_short(measure) if measure else ""
-    return _t(report, f"title_{figure}", measure=name)
+    return _t(report, f"figure_title_{figure}", measure=name)
 
 
 def _value(report: Report, estimate) -> str:
     if estimate is None or not estimate.is_shown:
-        return f"{SUPPRESSED} ({_t(report, 'hidden')})"
+        return f"{SUPPRESSED} ({_t(report, 'alt_hidden')})"
     return format_number(estimate.estimate, report.lang)
 
 
@@ -105,7 +59,7 @@ def heatmap_alt(report: Report) -> str:
             f"{labels.group(g).lower()} {_value(report, by_group[g])}" for g in (*GROUPS, "sector")
         )
         parts.append(f"{capitalise(labels.measure_short(measure))}: {cells}.")
-    return _t(report, "heatmap") + " ".join(parts)
+    return _t(report, "alt_heatmap") + " ".join(parts)
 
 
 def distribution_alt(report: Report, measure: str, distribution: pd.DataFrame) -> str:
@@ -113,7 +67,7 @@ def distribution_alt(report: Report, measure: str, distribution: pd.DataFrame) -
     labels, lang = report.labels, report.lang
     text = _t(
         report,
-        "distribution",
+        "alt_distribution",
         measure=labels.measure_short(measure),
         k=len(report.instrument.dimension_ids),
     )
@@ -121,13 +75,13 @@ def distribution_alt(report: Report, measure: str, distribution: pd.DataFrame) -
     for group in GROUPS:
         rows = distribution[(distribution["group"] == group) & distribution["is_shown"]]
         if rows.empty:
-            parts.append(f"{labels.group(group)}: {SUPPRESSED} ({_t(report, 'hidden')})")
+            parts.append(f"{labels.group(group)}: {SUPPRESSED} ({_t(report, 'alt_hidden')})")
             continue
         high = rows.loc[rows["agree"].idxmax()]
         low = rows.loc[rows["agree"].idxmin()]
         part = _t(
             report,
-            "distribution_group",
+            "alt_distribution_group",
             group=labels.group(group),
             high=labels.dimension(high["dimension"]).lower(),
             high_pct=format_percent(high["agree"], lang),
@@ -139,7 +93,7 @@ def distribution_alt(report: Report, measure: str, distribution: pd.DataFrame) -
             most = known.loc[known["dont_know"].astype(float).idxmax()]
             part += _t(
                 report,
-                "dont_know_most",
+                "alt_dont_know_most",
                 dim=labels.dimension(most["dimension"]).lower(),
                 pct=format_percent(most["dont_know"], lang),
             )
@@ -153,13 +107,13 @@ def index_alt(report: Report, measure: str) -> str:
     parts = []
     for group, e in report.estimates.index_by_group(measure).items():
         if e is None or not e.is_shown:
-            parts.append(f"{labels.group(group)} {SUPPRESSED} ({_t(report, 'hidden')})")
+            parts.append(f"{labels.group(group)} {SUPPRESSED} ({_t(report, 'alt_hidden')})")
         else:
             parts.append(
                 f"{labels.group(group)} "
                 f"{format_estimate_with_interval(e.estimate, e.ci_low, e.ci_high, lang)}"
             )
-    return _t(report, "index", measure=labels.measure_short(measure)) + "; ".join(parts) + "."
+    return _t(report, "alt_index", measure=labels.measure_short(measure)) + "; ".join(parts) + "."
 
 
 def change_alt(report: Report) -> str:
@@ -180,4 +134,4 @@ def change_alt(report: Report) -> str:
             ]
             cells.append(f"{labels.group(group).lower()} {' → '.join(values)}")
         parts.append(f"{capitalise(labels.measure_short(measure))}: {', '.join(cells)}.")
-    return _t(report, "change", first=rounds[0], last=rounds[-1]) + " ".join(parts)
+    return _t(report, "alt_change", first=rounds[0], last=rounds[-1]) + " ".join(parts)

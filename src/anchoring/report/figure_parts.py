@@ -10,14 +10,7 @@ from matplotlib.figure import Figure
 from matplotlib.legend import Legend
 
 from anchoring.report.inputs import Report
-
-WORDS: dict[str, dict[str, str]] = {
-    "hidden": {"nb": ": skjult (for få svar)", "en": ": hidden (too few responses)"},
-    "below": {"nb": "Under {a}", "en": "Below {a}"},
-    "between": {"nb": "{a} til under {b}", "en": "{a} to under {b}"},
-    "above": {"nb": "{b} eller mer", "en": "{b} or more"},
-}
-"""Words the figures print that the report's labels do not hold, per language."""
+from anchoring.texts import text
 
 
 def word(report: Report, key: str, **values: object) -> str:
@@ -28,12 +21,11 @@ def word(report: Report, key: str, **values: object) -> str:
     report
         The loaded round (gives the language).
     key
-        A key of :data:`WORDS`.
+        ``hidden``, ``below``, ``between`` or ``above``: the catalog's ``figure_<key>``.
     **values
         Placeholders of the text.
     """
-    text = WORDS[key][report.lang]
-    return text.format(**values) if values else text
+    return text(f"figure_{key}", report.lang, **values)
 
 
 def wrap(text: str, width: int) -> str:

@@ -14,49 +14,6 @@ from anchoring.groups import GROUPS
 from anchoring.report.inputs import Report
 from anchoring.report.labels import capitalise
 
-_TITLES = {
-    ("well", "lagging"): {
-        "nb": "{m} er godt forankret, men {g} henger etter",
-        "en": "{m} is well anchored, but {g} lag behind",
-    },
-    ("well", "leading"): {
-        "nb": "{m} er godt forankret, sterkest hos {g}",
-        "en": "{m} is well anchored, strongest among {g}",
-    },
-    ("well", ""): {
-        "nb": "{m} er godt forankret, uten klar forskjell mellom gruppene",
-        "en": "{m} is well anchored, with no clear difference between groups",
-    },
-    ("partly", "lagging"): {
-        "nb": "{m} er delvis forankret, og {g} henger etter",
-        "en": "{m} is partly anchored, and {g} lag behind",
-    },
-    ("partly", "leading"): {
-        "nb": "{m} er delvis forankret, sterkest hos {g}",
-        "en": "{m} is partly anchored, strongest among {g}",
-    },
-    ("partly", ""): {
-        "nb": "{m} er delvis forankret, uten klar forskjell mellom gruppene",
-        "en": "{m} is partly anchored, with no clear difference between groups",
-    },
-    ("weak", "lagging"): {
-        "nb": "{m} er svakt forankret, svakest hos {g}",
-        "en": "{m} is weakly anchored, weakest among {g}",
-    },
-    ("weak", "leading"): {
-        "nb": "{m} er svakt forankret, sterkest hos {g}",
-        "en": "{m} is weakly anchored, strongest among {g}",
-    },
-    ("weak", ""): {
-        "nb": "{m} er svakt forankret, uten klar forskjell mellom gruppene",
-        "en": "{m} is weakly anchored, with no clear difference between groups",
-    },
-    ("not_assessed", ""): {
-        "nb": "{m}: ikke vurdert, for få svar fra {g}",
-        "en": "{m}: not assessed, too few responses from {g}",
-    },
-}
-
 
 def _named_group(report: Report, measure: str, column: str) -> str | None:
     group = report.status_of(measure).get(column)
@@ -84,10 +41,10 @@ def measure_headline(report: Report, measure: str) -> str:
             for g, e in report.estimates.index_by_group(measure).items()
             if g in GROUPS and (e is None or not e.is_shown)
         ]
-        word = " og " if report.lang == "nb" else " and "
+        word = f" {labels.text('and')} "
         group = word.join(hidden) or labels.group_in_sentence("sector")
-        return _TITLES[("not_assessed", "")][report.lang].format(m=subject, g=group)
+        return labels.text("headline_not_assessed", m=subject, g=group)
     lagging, leading = lagging_group(report, measure), leading_group(report, measure)
     kind, group = ("lagging", lagging) if lagging else ("leading", leading) if leading else ("", "")
-    template = _TITLES[(status, kind)][report.lang]
-    return template.format(m=subject, g=labels.group_in_sentence(group) if group else "")
+    key = f"headline_{status}_{kind}" if kind else f"headline_{status}"
+    return labels.text(key, m=subject, g=labels.group_in_sentence(group) if group else "")

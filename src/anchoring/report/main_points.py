@@ -35,6 +35,7 @@ from anchoring.report.numbers import (
     format_p_clause,
     is_missing,
 )
+from anchoring.texts import text
 
 MAX_POINTS = 6
 """At most this many main points."""
@@ -47,59 +48,6 @@ ALPHA = 0.05
 
 _SEVERITY = {"weak": 0, "not_assessed": 1, "partly": 2, "well": 3}
 
-_PHRASES = {
-    "status": {
-        "nb": "{measure} er {status}: indeksen for sektoren samlet er {est} av 100 (95 % KI {ci}).",
-        "en": "{measure} is {status}: the index for the whole sector is {est} out of 100 "
-        "(95% CI {ci}).",
-    },
-    "weakest": {
-        "nb": " Lavest ligger {group} med {est} ({ci}).",
-        "en": " Lowest are {group} at {est} ({ci}).",
-    },
-    "not_assessed": {
-        "nb": "{measure} er ikke vurdert: tallene for {groups} er skjult fordi det kom for få "
-        "svar.",
-        "en": "{measure} is not assessed: the figures for {groups} are hidden because there were "
-        "too few responses.",
-    },
-    "gap": {
-        "nb": "Størst avstand mellom gruppene gjelder {measure}: {high} ligger på {high_est} og "
-        "{low} på {low_est}, en forskjell på {gap} poeng (95 % KI {ci}; test av like grupper, "
-        "Holm-justert {p}).",
-        "en": "The largest gap between groups concerns {measure}: {high} are at {high_est} and "
-        "{low} at {low_est}, a difference of {gap} points (95% CI {ci}; test of equal groups, "
-        "Holm-adjusted {p}).",
-    },
-    "no_gap": {
-        "nb": "Ingen klar forskjell mellom gruppene etter Holm-justering ({k} tiltak). Størst "
-        "er avstanden for {measure}, {gap} poeng mellom {high} og {low} (95 % KI {ci}).",
-        "en": "No clear difference between the groups after Holm adjustment ({k} measures). "
-        "The largest gap is for {measure}, {gap} points between {high} and {low} "
-        "(95% CI {ci}).",
-    },
-    "change_up": {
-        "nb": "{measure} har styrket seg hos {group} siden forrige runde: fra {before} til "
-        "{after}, {delta} poeng (95 % KI {ci}; Holm-justert {p}).",
-        "en": "{measure} has strengthened among {group} since the previous round: from {before} "
-        "to {after}, {delta} points (95% CI {ci}; Holm-adjusted {p}).",
-    },
-    "change_down": {
-        "nb": "{measure} har svekket seg hos {group} siden forrige runde: fra {before} til "
-        "{after}, {delta} poeng (95 % KI {ci}; Holm-justert {p}).",
-        "en": "{measure} has weakened among {group} since the previous round: from {before} to "
-        "{after}, {delta} points (95% CI {ci}; Holm-adjusted {p}).",
-    },
-    "no_change": {
-        "nb": "Ingen endring siden forrige runde er statistisk sikker etter Holm-justering "
-        "({k} sammenligninger). Den største, {measure} hos {group}, er {delta} poeng "
-        "(95 % KI {ci}).",
-        "en": "No change since the previous round is statistically significant after Holm "
-        "adjustment ({k} comparisons). The largest, {measure} among {group}, is {delta} points "
-        "(95% CI {ci}).",
-    },
-}
-
 
 @dataclass(frozen=True)
 class MainPoint:
@@ -111,7 +59,7 @@ class MainPoint:
 
 
 def _phrase(report: Report, key: str, **values: str) -> str:
-    return _PHRASES[key][report.lang].format(**values)
+    return text(key, report.lang, **values)
 
 
 def _interval(e: Estimate, lang: str) -> str:
@@ -142,11 +90,13 @@ def _status_point(report: Report, measure: str) -> tuple[int, float, MainPoint]:
             for g, e in report.estimates.index_by_group(measure).items()
             if g in GROUPS and (e is None or not e.is_shown)
         ]
-        text = _phrase(report, "not_assessed", measure=subject, groups=_join(hidden, lang))
+        text = _phrase(
+            report, "main_point_not_assessed", measure=subject, groups=_join(hidden, lang)
+        )
         return _SEVERITY["not_assessed"], 0.0, MainPoint("status", text, measure)
     text = _phrase(
         report,
-        "status",
+        "main_point_status",
         measure=subject,
         status=labels.status(status).lower(),
         est=format_number(sector.estimate, lang),
@@ -157,7 +107,7 @@ def _status_point(report: Report, measure: str) -> tuple[int, float, MainPoint]:
         group, e = weakest
         text += _phrase(
             report,
-            "weakest",
+            "main_point_weakest",
             group=labels.group_in_sentence(group),
             est=format_number(e.estimate, lang),
             ci=_interval(e, lang),
@@ -166,7 +116,7 @@ def _status_point(report: Report, measure: str) -> tuple[int, float, MainPoint]:
 
 
 def _join(items: list[str], lang: str) -> str:
-    word = " og " if lang == "nb" else " and "
+    word = f" {text('and', lang)} "
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + word + items[-1]
@@ -206,11 +156,13 @@ def _gap_point(report: Report) -> MainPoint | None:
             not is_missing(report.status_of(m).get("group_test_p_value_holm"))
             for m in report.measures
         )
-        return MainPoint("no_gap", _phrase(report, "no_gap", k=str(tested), **values), measure)
+        return MainPoint(
+            "no_gap", _phrase(report, "main_point_no_gap", k=str(tested), **values), measure
+        )
     p_holm = report.status_of(measure).get("group_test_p_value_holm")
     text = _phrase(
         report,
-        "gap",
+        "main_point_gap",
         high_est=format_number(shown[high].estimate, lang),
         low_est=format_number(shown[low].estimate, lang),
         p=format_p_clause(p_holm, lang),
@@ -251,7 +203,7 @@ def _change_points(report: Report) -> list[MainPoint]:
                 "change",
                 _phrase(
                     report,
-                    "change_up" if row.change > 0 else "change_down",
+                    "main_point_change_up" if row.change > 0 else "main_point_change_down",
                     measure=_measure_subject(report, row.measure),
                     group=labels.group_in_sentence(row.group),
                     before=format_number(row.estimate_previous, lang),
@@ -271,7 +223,7 @@ def _change_points(report: Report) -> list[MainPoint]:
             "no_change",
             _phrase(
                 report,
-                "no_change",
+                "main_point_no_change",
                 k=str(int(group_rows["p_value_holm"].notna().sum())),
                 measure=labels.measure_short(largest["measure"]),
                 group=labels.group_in_sentence(largest["group"]),
@@ -318,18 +270,11 @@ def status_rule_text(report: Report) -> str:
     def n(value: float, decimals: int = 0) -> str:
         return format_number(value, lang, decimals)
 
-    if lang == "nb":
-        return (
-            f"Godt forankret: indeksen for sektoren samlet er minst {n(rule.well_index)}, hver "
-            f"gruppes nedre 95 %-grense er minst {n(rule.well_group_lower_limit)} og enigheten "
-            f"er minst {n(rule.well_consensus, 2)}. Delvis forankret: sektorindeksen er minst "
-            f"{n(rule.partly_index)}. Svakt forankret: under {n(rule.partly_index)}. Ikke "
-            "vurdert: tallene for en gruppe er skjult."
-        )
-    return (
-        f"Well anchored: the whole-sector index is at least {n(rule.well_index)}, every group's "
-        f"lower 95% limit is at least {n(rule.well_group_lower_limit)} and consensus is at least "
-        f"{n(rule.well_consensus, 2)}. Partly anchored: the sector index is at least "
-        f"{n(rule.partly_index)}. Weakly anchored: below {n(rule.partly_index)}. Not assessed: "
-        "a group's figures are hidden."
+    return text(
+        "main_points_status_rule",
+        lang,
+        well_index=n(rule.well_index),
+        well_lower=n(rule.well_group_lower_limit),
+        well_consensus=n(rule.well_consensus, 2),
+        partly_index=n(rule.partly_index),
     )

@@ -5,7 +5,8 @@ thousands separator, a space before the per cent sign («1 250,5», «45 %»). E
 point, a comma as the thousands separator and no space before «%» («1,250.5», «45%»). Negative
 numbers carry the typographic minus sign «−» (U+2212) in both languages. Intervals use an en dash
 between non-negative limits and a word («til» / «to») when a limit is negative, so that a minus is
-never read as a dash.
+never read as a dash. The words (that one and the months) come from the text catalog
+(:mod:`anchoring.texts`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import math
 from numbers import Real
 
 from anchoring.instrument import LANGUAGES
+from anchoring.texts import text
 
 NBSP = "\u00a0"
 """Non-breaking space: the bokmål thousands separator and the space before «%»."""
@@ -29,8 +31,6 @@ SUPPRESSED = ":"
 
 MISSING = "–"
 """Shown where a value does not exist (no estimate was made)."""
-
-_TO = {"nb": "til", "en": "to"}
 
 
 def _check_lang(lang: str) -> str:
@@ -124,7 +124,9 @@ def format_interval(
     scale = 100.0 if percent else 1.0
     lo = format_number(float(low) * scale, lang, decimals)  # type: ignore[arg-type]
     hi = format_number(float(high) * scale, lang, decimals)  # type: ignore[arg-type]
-    joined = f"{lo} {_TO[lang]} {hi}" if lo.startswith(MINUS) else f"{lo}{EN_DASH}{hi}"
+    joined = (
+        f"{lo} {text('interval_to', lang)} {hi}" if lo.startswith(MINUS) else f"{lo}{EN_DASH}{hi}"
+    )
     if percent:
         joined += f"{NBSP}%" if lang == "nb" else "%"
     return joined
@@ -160,11 +162,11 @@ def format_date(value: object, lang: str) -> str:
     _check_lang(lang)
     if is_missing_date(value):
         return MISSING
-    months = _MONTHS[lang]
     day, month, year = value.day, value.month, value.year  # type: ignore[attr-defined]
+    name = text(f"month_{month}", lang)
     if lang == "nb":
-        return f"{day}.{NBSP}{months[month - 1]} {year}"
-    return f"{day}{NBSP}{months[month - 1]} {year}"
+        return f"{day}.{NBSP}{name} {year}"
+    return f"{day}{NBSP}{name} {year}"
 
 
 def is_missing_date(value: object) -> bool:
@@ -175,35 +177,3 @@ def is_missing_date(value: object) -> bool:
 def is_number(value: object) -> bool:
     """True for a real, non-missing number (not a bool)."""
     return isinstance(value, Real) and not isinstance(value, bool) and not is_missing(value)
-
-
-_MONTHS = {
-    "nb": (
-        "januar",
-        "februar",
-        "mars",
-        "april",
-        "mai",
-        "juni",
-        "juli",
-        "august",
-        "september",
-        "oktober",
-        "november",
-        "desember",
-    ),
-    "en": (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ),
-}
