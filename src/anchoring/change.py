@@ -53,6 +53,7 @@ from statsmodels.stats.multitest import multipletests
 
 from anchoring.exceptions import DesignError
 from anchoring.groups import GROUPS, SECTOR
+from anchoring.schema import CHANGE
 from anchoring.survey import SurveyDesign
 
 logger = logging.getLogger(__name__)
@@ -66,30 +67,8 @@ PANEL_PSU = "panel_psu"
 CHANGE_METHODS: tuple[str, ...] = ("panel", "independent")
 """Values of ``change.parquet``'s ``method``: which standard error ``se`` is."""
 
-CHANGE_COLUMNS: tuple[str, ...] = (
-    "round_id",
-    "previous_round_id",
-    "measure",
-    "group",
-    "dimension",
-    "statistic",
-    "estimate_previous",
-    "se_previous",
-    "estimate_current",
-    "se_current",
-    "change",
-    "se",
-    "se_independent",
-    "method",
-    "ci_low",
-    "ci_high",
-    "z",
-    "p_value",
-    "holm_family",
-    "p_value_holm",
-    "is_suppressed",
-    "suppression_reason",
-)
+CHANGE_COLUMNS: tuple[str, ...] = CHANGE.names
+"""Columns of ``change.parquet`` (:data:`anchoring.schema.CHANGE`)."""
 
 
 def two_sided_normal_p(z: np.ndarray | float) -> np.ndarray:

@@ -35,30 +35,25 @@ import logging
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from anchoring.groups import GROUPS, SECTOR
+from anchoring.schema import ESTIMATES, GROUP_TESTS
 
 logger = logging.getLogger(__name__)
 
-KEY_COLUMNS: tuple[str, ...] = (
-    "measure",
-    "group",
-    "breakdown",
-    "domain",
-    "dimension",
-    "statistic",
+KEY_COLUMNS: tuple[str, ...] = tuple(c for c in ESTIMATES.keys if c != "round_id")
+"""The keys of an estimate within a round (:data:`anchoring.schema.ESTIMATES`)."""
+VALUE_COLUMNS: tuple[str, ...] = tuple(
+    dict.fromkeys(
+        c.name
+        for table in (ESTIMATES, GROUP_TESTS)
+        for c in table.columns
+        if c.type == pa.float64()
+    )
 )
-VALUE_COLUMNS: tuple[str, ...] = (
-    "estimate",
-    "se",
-    "ci_low",
-    "ci_high",
-    "p_value",
-    "p_value_holm",
-    "deff",
-    "effective_n",
-    "f",
-)
+"""The value columns a suppressed row loses: every float column of ``estimates.parquet`` and
+``group_tests.parquet`` (:mod:`anchoring.schema`); keys and counts stay."""
 EXEMPT_STATISTICS: frozenset[str] = frozenset({"response_rate", "weighting_efficiency"})
 
 TOO_FEW_RESPONDENTS = "too_few_respondents"

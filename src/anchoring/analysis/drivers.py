@@ -36,37 +36,23 @@ import pandas as pd
 
 from anchoring.groups import GROUPS
 from anchoring.instrument import Instrument
+from anchoring.schema import DRIVERS
 from anchoring.scoring import score_column
 from anchoring.survey import SurveyDesign
 
 logger = logging.getLogger(__name__)
 
-DRIVERS_FILE = "drivers.parquet"
+DRIVERS_FILE = DRIVERS.file
 OUTCOME_DIMENSION = "beredskap"
 """The readiness dimension, the model's outcome."""
 PSU_PER_COEFFICIENT = 10
 """Fewest PSUs per model coefficient (methodology §9)."""
 TOO_FEW = "too_few_organisations_for_model"
 
-DRIVER_COLUMNS: dict[str, str] = {
-    "round_id": "str",
-    "measure": "str",
-    "group": "str",
-    "dimension": "str",
-    "estimate": "float64",
-    "se": "float64",
-    "ci_low": "float64",
-    "ci_high": "float64",
-    "df": "float64",
-    "p_value": "float64",
-    "n": "int64",
-    "n_orgs": "int64",
-    "is_suppressed": "bool",
-    "suppression_reason": "str",
-}
-"""The columns of ``drivers.parquet`` and their types: one row per measure × group × predictor
-dimension; ``estimate`` the standardised coefficient, ``n`` and ``n_orgs`` the model's
-respondents and organisations."""
+DRIVER_COLUMNS: dict[str, str] = DRIVERS.dtypes
+"""The columns of ``drivers.parquet`` and their pandas types (:data:`anchoring.schema.DRIVERS`):
+one row per measure × group × predictor dimension; ``estimate`` the standardised coefficient,
+``n`` and ``n_orgs`` the model's respondents and organisations."""
 
 
 def estimate_drivers(

@@ -60,14 +60,15 @@ from anchoring.frames import load_frames
 from anchoring.instrument import load_instrument
 from anchoring.paths import RoundPaths, find_project_root
 from anchoring.round_config import RoundConfig, load_round_config
+from anchoring.schema import CHANGE, GROUP_TESTS, STATUS
 from anchoring.scoring import score_responses
 from anchoring.status import assess_round_status
 from anchoring.suppression import suppress_group_tests, suppress_small_cells
 
 logger = logging.getLogger(__name__)
 
-CHANGE_FILE = "change.parquet"
-GROUP_TESTS_FILE = "group_tests.parquet"
+CHANGE_FILE = CHANGE.file
+GROUP_TESTS_FILE = GROUP_TESTS.file
 DESIGN_COLUMNS: tuple[str, ...] = (GROUP, ORG, STRATUM, "fpc", WEIGHT, RESPONDENT)
 
 
@@ -177,6 +178,7 @@ def analyse_round(root: str | Path | None, round_id: str) -> AnalysisResult:
         summarise_group_findings(group_tests),
     )
     status.insert(0, "round_id", round_id)
+    status = STATUS.conform(status)
     change = _change(estimates, config, paths, round_data)
     files = _write(paths, estimates, status, change, group_tests, published)
     logger.info(

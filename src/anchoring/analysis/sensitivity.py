@@ -20,25 +20,17 @@ import numpy as np
 import pandas as pd
 
 from anchoring.groups import SECTOR
+from anchoring.schema import SENSITIVITY
 from anchoring.scoring import index_column
 from anchoring.survey import SurveyDesign
 
 logger = logging.getLogger(__name__)
 
-SENSITIVITY_FILE = "sensitivity.parquet"
-SENSITIVITY_COLUMNS: dict[str, str] = {
-    "round_id": "str",
-    "measure": "str",
-    "group": "str",
-    "variance": "str",
-    "estimate": "float64",
-    "se": "float64",
-    "ci_low": "float64",
-    "ci_high": "float64",
-    "is_suppressed": "bool",
-}
-"""The columns of ``sensitivity.parquet``: one row per measure (``group`` is ``sector``);
-``variance`` the design (``one_stage`` or ``two_stage``) the row was computed with."""
+SENSITIVITY_FILE = SENSITIVITY.file
+SENSITIVITY_COLUMNS: dict[str, str] = SENSITIVITY.dtypes
+"""The columns of ``sensitivity.parquet`` (:data:`anchoring.schema.SENSITIVITY`): one row per
+measure (``group`` is ``sector``); ``variance`` the design (``one_stage`` or ``two_stage``) the
+row was computed with."""
 
 
 def other_variance(variance: str) -> str:

@@ -1,6 +1,7 @@
-"""The layouts of ``estimates.parquet`` and ``group_tests.parquet``; deterministic Parquet writing.
+"""Assembling ``estimates.parquet`` and ``group_tests.parquet``; deterministic Parquet writing.
 
-Column order, types and row order are fixed, so the same inputs give the same bytes: rows are
+The columns and types are declared in :mod:`anchoring.schema`; here column order, types and
+row order are fixed, so the same inputs give the same bytes: rows are
 sorted by the key columns, there is no index and no timestamp.
 """
 
@@ -15,50 +16,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from anchoring.exceptions import DesignError
+from anchoring.schema import ESTIMATES, GROUP_TESTS
 
-KEY_COLUMNS: tuple[str, ...] = (
-    "round_id",
-    "measure",
-    "group",
-    "breakdown",
-    "domain",
-    "dimension",
-    "statistic",
-)
-ESTIMATE_COLUMNS: tuple[str, ...] = (
-    *KEY_COLUMNS,
-    "estimate",
-    "se",
-    "ci_low",
-    "ci_high",
-    "n",
-    "n_orgs",
-    "df",
-    "is_suppressed",
-    "suppression_reason",
-    "contrast",
-    "deff",
-    "effective_n",
-)
-"""Columns of ``estimates.parquet``: the architecture's schema, then ``contrast`` (the gap's
-``"<highest group> - <lowest group>"``, else ``""``), ``deff`` (the design effect of a group or
-stratum mean or share, R's ``deff = "replace"``; null for the sector, the gap and the
-descriptive statistics) and ``effective_n`` (``n / deff``). The gap carries no p-value: picking
-the extremes makes its z-test reject far too often (methodology §5); the test of equal groups
-is in ``group_tests.parquet`` (:data:`GROUP_TEST_COLUMNS`)."""
+KEY_COLUMNS: tuple[str, ...] = ESTIMATES.keys
+ESTIMATE_COLUMNS: tuple[str, ...] = ESTIMATES.names
+"""Columns of ``estimates.parquet``, declared in :data:`anchoring.schema.ESTIMATES`. The gap
+carries no p-value: picking the extremes makes its z-test reject far too often (methodology §5);
+the test of equal groups is in ``group_tests.parquet`` (:data:`GROUP_TEST_COLUMNS`)."""
 
 _SET_LATER = ("is_suppressed", "suppression_reason")
-
-_TYPES: dict[str, str] = {
-    **dict.fromkeys(KEY_COLUMNS, "str"),
-    **dict.fromkeys(("estimate", "se", "ci_low", "ci_high", "deff", "effective_n"), "float64"),
-    "n": "int64",
-    "n_orgs": "int64",
-    "df": "Int64",
-    "is_suppressed": "bool",
-    "suppression_reason": "str",
-    "contrast": "str",
-}
 
 
 def assemble_estimates(parts: Sequence[Mapping[str, object]], round_id: str) -> pd.DataFrame:
@@ -107,7 +73,7 @@ def order_estimates(table: pd.DataFrame) -> pd.DataFrame:
     """Fix column order, types and row order (sorted by the key columns)."""
     table = table.loc[:, list(ESTIMATE_COLUMNS)].copy()
     table["df"] = table["df"].round()
-    table = table.astype(_TYPES)
+    table = ESTIMATES.conform(table)
     table = table.sort_values(list(KEY_COLUMNS), kind="mergesort")
     return table.reset_index(drop=True)
 
@@ -118,26 +84,10 @@ def write_parquet(table: pd.DataFrame, path: str | Path) -> None:
     pq.write_table(arrow, path, compression="zstd", write_statistics=False)
 
 
-GROUP_TEST_KEYS: tuple[str, ...] = ("round_id", "measure", "test", "contrast")
-GROUP_TEST_COLUMNS: tuple[str, ...] = (
-    *GROUP_TEST_KEYS,
-    "estimate",
-    "se",
-    "ci_low",
-    "ci_high",
-    "f",
-    "df",
-    "ddf",
-    "p_value",
-    "holm_family",
-    "p_value_holm",
-    "is_significant",
-    "n",
-    "n_orgs",
-    "is_suppressed",
-    "suppression_reason",
-)
-"""Columns of ``group_tests.parquet`` (:mod:`anchoring.analysis.group_tests`), one row per test.
+GROUP_TEST_KEYS: tuple[str, ...] = GROUP_TESTS.keys
+GROUP_TEST_COLUMNS: tuple[str, ...] = GROUP_TESTS.names
+"""Columns of ``group_tests.parquet`` (:mod:`anchoring.analysis.group_tests`), one row per test,
+declared in :data:`anchoring.schema.GROUP_TESTS`.
 
 ``test`` is ``groups_equal`` (the Wald test that the three group means of the index are equal;
 ``contrast`` empty, ``estimate``/``se``/``ci_*`` null) or ``pair`` (one pairwise contrast,
@@ -148,19 +98,9 @@ equal groups, the measure id for its three pairs); ``is_significant``: ``p_value
 ``1 − level``, and for a pair also its measure's test of equal groups significant.
 Suppressed rows keep their keys and counts with the values null."""
 
-_GROUP_TEST_TYPES: dict[str, str] = {
-    **dict.fromkeys((*GROUP_TEST_KEYS, "holm_family", "suppression_reason"), "str"),
-    **dict.fromkeys(
-        ("estimate", "se", "ci_low", "ci_high", "f", "p_value", "p_value_holm"), "float64"
-    ),
-    **dict.fromkeys(("df", "ddf"), "Int64"),
-    **dict.fromkeys(("n", "n_orgs"), "int64"),
-    **dict.fromkeys(("is_significant", "is_suppressed"), "bool"),
-}
-
 
 def order_group_tests(table: pd.DataFrame) -> pd.DataFrame:
     """Fix the columns, types and row order (by the key columns) of ``group_tests.parquet``."""
-    table = table.loc[:, list(GROUP_TEST_COLUMNS)].astype(_GROUP_TEST_TYPES)
+    table = GROUP_TESTS.conform(table)
     table = table.sort_values(list(GROUP_TEST_KEYS), kind="mergesort")
     return table.reset_index(drop=True)

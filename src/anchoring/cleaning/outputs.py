@@ -1,4 +1,4 @@
-"""Schemas and deterministic writers of the cleaning outputs (architecture.md).
+"""Arrow schemas and deterministic writers of the cleaning outputs (:mod:`anchoring.schema`).
 
 ``responses.parquet`` and ``exclusions.parquet`` are written with pyarrow from an explicit schema
 (fixed column order and types, no pandas index), so the same raw data give the same bytes.
@@ -16,51 +16,32 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-RESPONSE_HEAD: tuple[tuple[str, pa.DataType], ...] = (
-    ("round_id", pa.string()),
-    ("source_id", pa.string()),
-    ("source_row", pa.int64()),
-    ("respondent_key", pa.string()),
-    ("group", pa.string()),
-    ("org_id", pa.string()),
-    ("stratum", pa.string()),
-    ("fpc", pa.int64()),
-    ("weight", pa.float64()),
-    ("role", pa.string()),
-    ("submitted_at", pa.timestamp("us", tz="UTC")),
-    ("answer_time_s", pa.float64()),
-    ("practice_size", pa.float64()),
+from anchoring.schema import EXCLUSIONS, RESPONSE_VARYING, RESPONSES
+
+RESPONSE_HEAD: tuple[tuple[str, pa.DataType], ...] = tuple(
+    (c.name, c.type) for c in RESPONSES.columns
 )
-"""Leading columns of ``responses.parquet``; item, flag and theme columns follow."""
+"""Leading columns of ``responses.parquet`` (:data:`anchoring.schema.RESPONSES`); item, flag
+and theme columns follow (:data:`anchoring.schema.RESPONSE_VARYING`)."""
 
 REPEATED_COLUMNS: tuple[str, ...] = ("round_id", "source_id", "group", "org_id", "stratum", "role")
 """Text columns of ``responses.parquet`` with few distinct values (:func:`take_rows` gathers
 them through their dictionary codes)."""
 
-EXCLUSION_SCHEMA = pa.schema(
-    [
-        ("round_id", pa.string()),
-        ("source_id", pa.string()),
-        ("source_row", pa.int64()),
-        ("reason", pa.string()),
-        ("duplicate_of_row", pa.int64()),
-        ("note", pa.string()),
-    ]
-)
-"""``exclusions.parquet``: one row per dropped raw row; ``duplicate_of_row`` is the data row
-kept in place of a duplicate or a resubmission (null for other reasons); ``note`` the analyst's
-reason for a row excluded as ``analyst`` (from ``exclude`` in round.yaml, personal data masked;
-null for other reasons). No personal data."""
+EXCLUSION_SCHEMA = EXCLUSIONS.arrow_schema()
+"""``exclusions.parquet`` (:data:`anchoring.schema.EXCLUSIONS`): one row per dropped raw row;
+``duplicate_of_row`` is the data row kept in place of a duplicate or a resubmission (null for
+other reasons); ``note`` the analyst's reason for a row excluded as ``analyst`` (from
+``exclude`` in round.yaml, personal data masked; null for other reasons). No personal data."""
 
 
 def responses_schema(item_ids: list[str], theme_columns: list[str]) -> pa.Schema:
-    """The schema of ``responses.parquet`` for a round's items and themes."""
+    """The Arrow schema of ``responses.parquet`` for a round's items and themes."""
+    item, *flags, theme = RESPONSE_VARYING
     fields = [pa.field(n, t) for n, t in RESPONSE_HEAD]
-    fields += [pa.field(i, pa.int8()) for i in item_ids]
-    fields += [
-        pa.field(n, pa.bool_())
-        for n in ("is_speeder", "is_straightliner", "has_barrier_text", *theme_columns)
-    ]
+    fields += [pa.field(i, item.type) for i in item_ids]
+    fields += [pa.field(flag.name, flag.type) for flag in flags]
+    fields += [pa.field(n, theme.type) for n in theme_columns]
     return pa.schema(fields)
 
 
