@@ -48,8 +48,8 @@ def run_floor(root: Path, round_id: str, out: Path, languages: tuple[str, ...]) 
 
 def _execute(template: Path, execution, root: Path, out: Path) -> None:
     """Execute one emptied notebook and render it when it is a report, as the pipeline does."""
+    from anchoring.pipeline.render import render_report
     from anchoring.pipeline.runner import NotebookRun, execute_notebook
-    from anchoring.report import render_report
 
     executed = out / "executed" / execution.executed_name
     parameters = {**execution.parameters, "root": str(root)}

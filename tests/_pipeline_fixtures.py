@@ -78,10 +78,8 @@ def write_tiny_round(root: Path, round_id: str = "r1", data: str = "Kommunenumme
     return raw
 
 
-def fake_render_report(
-    executed_notebook: Path, html_path: Path, lang: str, provenance_values: dict | None = None
-) -> Path:
-    """Stand-in for ``anchoring.report.render_report`` used with the tiny notebooks."""
+def fake_render_report(executed_notebook: Path, html_path: Path, lang: str) -> Path:
+    """Stand-in for ``anchoring.pipeline.render.render_report`` used with the tiny notebooks."""
     html_path.write_text(f"<html lang='{lang}'>{executed_notebook.name}</html>", encoding="utf-8")
     return html_path
 

@@ -315,8 +315,15 @@ def real_round_root(base: Path) -> Path:
     return root
 
 
+REAL_PROVENANCE = {"git_commit": "0123abc", "run_at": "2026-01-02 03:04:05 UTC"}
+"""Footer values passed to the real round's report notebook (the inputs digest is computed)."""
+
+
 def rendered_real_reports(base: Path) -> dict[str, Path]:
     """Run ``03_report.ipynb`` with papermill per language and render it, as the pipeline does.
+
+    The footer's provenance is passed as the pipeline passes it (:data:`REAL_PROVENANCE`, with
+    the round's real inputs digest), and the spreadsheet written by its own step.
 
     Returns the HTML report per language (``reports/<round>/rapport.nb.html``,
     ``report.en.html``); the executed notebooks are beside them under ``notebooks/``.
@@ -325,10 +332,15 @@ def rendered_real_reports(base: Path) -> dict[str, Path]:
         return _REAL["reports"]
     import papermill
 
-    from anchoring.report import render_report
+    from anchoring.pipeline.cache import collect_round_inputs
+    from anchoring.pipeline.render import render_report
+    from anchoring.report import load_report, write_spreadsheet
+    from anchoring.round_config import load_round_config
 
     root = real_round_root(base)
     paths = RoundPaths(root, REAL_ROUND)
+    digest = collect_round_inputs(paths, load_round_config(paths.config_file)).digest()
+    provenance = {**REAL_PROVENANCE, "inputs_digest": digest}
     template = Path(__file__).resolve().parent.parent / "notebooks" / "03_report.ipynb"
     names = {"nb": "rapport.nb.html", "en": "report.en.html"}
     reports = {}
@@ -338,10 +350,11 @@ def rendered_real_reports(base: Path) -> dict[str, Path]:
         papermill.execute_notebook(
             str(template),
             str(executed),
-            parameters={"round_id": REAL_ROUND, "root": str(root), "lang": lang},
+            parameters={"round_id": REAL_ROUND, "root": str(root), "lang": lang, **provenance},
             progress_bar=False,
             cwd=str(base),
         )
+        write_spreadsheet(load_report(root, REAL_ROUND, lang))
         reports[lang] = render_report(executed, paths.reports_dir / name, lang)
     _REAL["reports"] = reports
     return reports

@@ -18,6 +18,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from anchoring.pipeline.run import injected_parameters, provenance_parameters
+from anchoring.pipeline.stages import STAGES
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 EXPECTED = ["01_clean.ipynb", "02_analyse.ipynb", "03_report.ipynb", "04_explore.ipynb"]
@@ -86,6 +89,18 @@ def _parameters(path: Path) -> dict:
 @pytest.mark.parametrize("path", STAGE_NOTEBOOKS, ids=lambda p: p.name)
 def test_stage_notebooks_do_not_write_by_default(path):
     assert _parameters(path).get("write") is False
+
+
+@pytest.mark.parametrize("stage", STAGES, ids=lambda s: s.name)
+def test_the_pipeline_injects_only_parameters_the_notebook_declares(stage):
+    declared = _parameters(ROOT / "notebooks" / stage.notebook)
+    provenance = provenance_parameters("0" * 64, "2026-01-02T03:04:05+00:00")
+    for execution in stage.executions("demo", ("nb", "en")):
+        injected = injected_parameters(execution, Path("/tmp/staging"), provenance)
+        assert set(injected) <= set(declared), set(injected) - set(declared)
+    if stage.name == "report":  # by hand, without a run's record, the footer shows «–»
+        assert injected["run_at"] == "2026-01-02 03:04:05 UTC"
+        assert {declared[k] for k in provenance} == {""}
 
 
 def test_explore_notebook_parameters():

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-import anchoring.report
+import anchoring.pipeline.render
 from _pipeline_fixtures import (
     TINY_ANALYSE,
     fake_render_report,
@@ -106,7 +106,9 @@ def test_recorded_outputs_are_reused_only_when_intact(tmp_path):
 def test_a_changed_notebook_reruns_its_stage_and_identical_outputs_spare_the_next(
     tmp_path, monkeypatch
 ):
-    monkeypatch.setattr(anchoring.report, "render_report", fake_render_report, raising=False)
+    monkeypatch.setattr(
+        anchoring.pipeline.render, "render_report", fake_render_report, raising=False
+    )
     notebooks = write_tiny_notebooks(tmp_path / "notebooks")
     write_tiny_round(tmp_path)
     first = run_round(tmp_path, "r1", lang="nb", notebooks_dir=notebooks)
@@ -145,7 +147,9 @@ def _outside_output(tmp_path):
 def test_a_tampered_manifest_reruns_every_stage_and_is_replaced(
     tampering, tmp_path, monkeypatch, caplog
 ):
-    monkeypatch.setattr(anchoring.report, "render_report", fake_render_report, raising=False)
+    monkeypatch.setattr(
+        anchoring.pipeline.render, "render_report", fake_render_report, raising=False
+    )
     root = tmp_path / "a" / "b" / "c"
     notebooks = write_tiny_notebooks(tmp_path / "notebooks")
     write_tiny_round(root)

@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-import anchoring.report
+import anchoring.pipeline.render
 import anchoring.simulate
 from _pipeline_fixtures import fake_render_report, write_tiny_notebooks
 from anchoring.paths import RoundPaths
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.slow
 
 
 def test_demo_simulates_once_runs_both_rounds_and_returns_the_demo_reports(tmp_path, monkeypatch):
-    monkeypatch.setattr(anchoring.report, "render_report", fake_render_report)
+    monkeypatch.setattr(anchoring.pipeline.render, "render_report", fake_render_report)
     notebooks = write_tiny_notebooks(tmp_path / "notebooks")
     root = tmp_path / "root"
     assert not demo_raw_unchanged(root)

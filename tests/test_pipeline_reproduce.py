@@ -75,11 +75,13 @@ def test_round_without_recorded_outputs_cannot_be_reproduced(root, tmp_path, cap
 @pytest.fixture()
 def tiny_recorded(tmp_path, monkeypatch):
     """A tiny round run once with the stand-in notebooks; returns (root, notebooks)."""
-    import anchoring.report
+    import anchoring.pipeline.render
     from _pipeline_fixtures import fake_render_report, write_tiny_notebooks, write_tiny_round
     from anchoring.pipeline import run_round
 
-    monkeypatch.setattr(anchoring.report, "render_report", fake_render_report, raising=False)
+    monkeypatch.setattr(
+        anchoring.pipeline.render, "render_report", fake_render_report, raising=False
+    )
     notebooks = write_tiny_notebooks(tmp_path / "notebooks")
     root = tmp_path / "root"
     write_tiny_round(root)

@@ -94,10 +94,18 @@ def test_full_run_writes_every_output_and_a_manifest(root):
     assert not any(STAGING_DIR in "".join(c["source"]) for c in clean["cells"])
     assert clean["metadata"]["papermill"]["parameters"]["root"] == str(root)
     assert not (root / STAGING_DIR).exists()
-    # the report's footer shows the digest the manifest records, so the two can be matched
+    # the report's footer shows the run's record the manifest holds, passed to the notebook as
+    # parameters, so the two can be matched
     html = (paths.reports_dir / "rapport.nb.html").read_text(encoding="utf-8")
     assert len(manifest["inputs_digest"]) == 64
     assert f'data-provenance="inputs_digest">{manifest["inputs_digest"]}<' in html
+    assert f'data-provenance="git_commit">{manifest["git"]["commit"]}<' in html
+    run_at = manifest["started_at"][:19].replace("T", " ") + " UTC"
+    assert f'data-provenance="run_at">{run_at}<' in html
+    executed = json.loads((paths.reports_dir / "notebooks/03_report.en.ipynb").read_text())
+    injected = executed["metadata"]["papermill"]["parameters"]
+    assert injected["inputs_digest"] == manifest["inputs_digest"]
+    assert {"git_commit", "run_at"} <= injected.keys()
 
 
 def _completed_started_at(root):

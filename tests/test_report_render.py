@@ -2,22 +2,30 @@
 
 The round is built once per session (``_report_fixtures.rendered_real_reports``): two simulated
 rounds, cleaned and analysed by the package, the report notebook run with papermill per language
-and rendered with :func:`anchoring.report.render_report`, as the pipeline does.
+and rendered with :func:`anchoring.pipeline.render.render_report`, as the pipeline does.
+Also: the report package imports nothing from the pipeline (data flows one way).
 """
 
+import ast
 import re
+import subprocess
+import sys
 from collections import Counter
 from html.parser import HTMLParser
+from pathlib import Path
 
 import nbformat
 import openpyxl
 import pytest
 
-from _report_fixtures import rendered_real_reports
+import anchoring.report
+from _report_fixtures import REAL_PROVENANCE, rendered_real_reports
 from anchoring import __version__
 from anchoring.exceptions import AnchoringError
-from anchoring.report.render import MAX_REPORT_BYTES, check_self_contained
+from anchoring.pipeline.render import MAX_REPORT_BYTES, check_self_contained, render_report
 from anchoring.report.xlsx import FILE_NAMES
+
+REPORT_PACKAGE = Path(anchoring.report.__file__).parent
 
 pytestmark = pytest.mark.slow
 
@@ -155,13 +163,95 @@ def test_report_is_smaller_than_3_mb(page):
     assert path.stat().st_size < MAX_REPORT_BYTES
 
 
-def test_footer_is_filled_in(page):
+def test_footer_shows_the_provenance_passed_as_parameters(page):
     _, _, text, _ = page
     footer = text[text.index('<footer id="provenance"') :]
     assert f'data-provenance="package_version">{__version__}<' in footer
-    run_at = re.search(r'data-provenance="run_at">([^<]*)<', footer).group(1)
+    for field in ("git_commit", "run_at"):
+        assert f'data-provenance="{field}">{REAL_PROVENANCE[field]}<' in footer
     digest = re.search(r'data-provenance="inputs_digest">([^<]*)<', footer).group(1)
-    assert run_at.endswith("UTC") and re.fullmatch(r"[0-9a-f]{64}", digest)
+    assert re.fullmatch(r"[0-9a-f]{64}", digest)
+
+
+def test_footer_without_provenance_shows_a_dash(reports):
+    # by hand (no parameters injected) the footer says the values are unknown
+    from _report_fixtures import REAL_ROUND
+    from anchoring.report import footer_section, load_report
+
+    report = load_report(reports["nb"].parents[2], REAL_ROUND, "nb")
+    html = footer_section(report).html
+    for field in ("git_commit", "inputs_digest", "run_at"):
+        assert f'data-provenance="{field}">–<' in html
+    given = footer_section(report, git_commit="<b>", inputs_digest="d", run_at="t").html
+    assert 'data-provenance="git_commit">&lt;b&gt;<' in given
+
+
+def _imported_modules(source: str, package: str) -> set[str]:
+    """Every module a source imports, at the top or in a function (relative ones resolved)."""
+    names = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = package.rsplit(".", node.level - 1)[0] if node.level else ""
+            module = ".".join(p for p in (base, node.module or "") if p)
+            names.update([module, *(f"{module}.{alias.name}" for alias in node.names)])
+    return names
+
+
+def _module_name(path: Path) -> str:
+    return ".".join(("anchoring", *path.relative_to(REPORT_PACKAGE.parent).with_suffix("").parts))
+
+
+REPORT_MODULES = sorted(REPORT_PACKAGE.rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", REPORT_MODULES, ids=lambda p: p.name)
+def test_report_modules_import_nothing_from_the_pipeline(path):
+    package = _module_name(path).rsplit(".", 1)[0]
+    names = _imported_modules(path.read_text(encoding="utf-8"), package)
+    assert names, f"{path.name}: no imports found"
+    assert [n for n in names if n.startswith("anchoring.pipeline")] == []
+
+
+def test_the_import_check_sees_absolute_relative_and_late_imports():
+    source = (
+        "from .html import element\n"
+        "from ..pipeline import cache\n"
+        "def f():\n    import anchoring.pipeline.manifest\n"
+    )
+    names = _imported_modules(source, "anchoring.report")
+    assert {"anchoring.report.html", "anchoring.pipeline.cache"} <= names
+    assert "anchoring.pipeline.manifest" in names
+
+
+_BLOCKED_IMPORT = """
+import importlib, sys
+
+class Block:
+    def find_spec(self, name, path=None, target=None):
+        if name == "anchoring.pipeline" or name.startswith("anchoring.pipeline."):
+            raise ImportError(f"the report imported {name}")
+
+sys.meta_path.insert(0, Block())
+for name in sys.argv[1:]:
+    importlib.import_module(name)
+"""
+
+
+def test_every_report_module_imports_with_the_pipeline_blocked():
+    # a fresh interpreter: also catches the pipeline reached through another package
+    modules = [_module_name(p).removesuffix(".__init__") for p in REPORT_MODULES]
+    done = subprocess.run(
+        [sys.executable, "-c", _BLOCKED_IMPORT, *modules], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    refused = subprocess.run(
+        [sys.executable, "-c", _BLOCKED_IMPORT, "anchoring.pipeline.render"],
+        capture_output=True,
+        text=True,
+    )
+    assert "the report imported anchoring.pipeline" in refused.stderr
 
 
 def test_spreadsheet_beside_the_report_has_no_formula_cells(reports):
@@ -210,20 +300,31 @@ def test_an_inline_svg_with_role_title_and_description_passes():
 
 
 def test_rendering_is_deterministic_for_the_same_notebook(reports, tmp_path):
-    from anchoring.report import render_report
-
     executed = reports["nb"].parent / "notebooks" / "03_report.nb.ipynb"
-    fixed = {"git_commit": "abc", "inputs_digest": "0" * 64, "run_at": "2026-01-01 00:00:00 UTC"}
-    first = render_report(executed, tmp_path / "a.html", "nb", provenance_values=fixed)
-    second = render_report(executed, tmp_path / "b.html", "nb", provenance_values=fixed)
-    assert first.read_bytes() == second.read_bytes()
-    assert 'data-provenance="git_commit">abc<' in first.read_text(encoding="utf-8")
+    first = render_report(executed, tmp_path / "a.html", "nb")
+    second = render_report(executed, tmp_path / "b.html", "nb")
+    assert first.read_bytes() == second.read_bytes() == reports["nb"].read_bytes()
+
+
+def test_showing_the_spreadsheet_section_writes_nothing(reports, tmp_path):
+    from _report_fixtures import REAL_ROUND
+    from anchoring.report import load_report, spreadsheet_section, write_spreadsheet
+
+    root = reports["nb"].parents[2]
+    report = load_report(root, REAL_ROUND, "en")
+    spreadsheet = report.paths.reports_dir / FILE_NAMES["en"]
+    written = spreadsheet.read_bytes()
+    spreadsheet.unlink()
+    try:
+        assert f'href="{FILE_NAMES["en"]}"' in spreadsheet_section(report).html
+        assert not spreadsheet.exists()
+    finally:
+        assert write_spreadsheet(report) == spreadsheet
+    assert spreadsheet.read_bytes() == written
 
 
 def test_unknown_language_is_refused(reports, tmp_path):
     executed = reports["nb"].parent / "notebooks" / "03_report.nb.ipynb"
-    from anchoring.report import render_report
-
     with pytest.raises(AnchoringError, match="language"):
         render_report(executed, tmp_path / "x.html", "de")
 

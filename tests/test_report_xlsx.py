@@ -7,7 +7,13 @@ import pytest
 
 from _report_fixtures import build_round
 from anchoring.instrument import Theme
-from anchoring.report import XLSX_FILE_NAMES, load_report, spreadsheet_section, write_tables_xlsx
+from anchoring.report import (
+    XLSX_FILE_NAMES,
+    load_report,
+    spreadsheet_section,
+    write_spreadsheet,
+    write_tables_xlsx,
+)
 from anchoring.report.numbers import SUPPRESSED
 from anchoring.report.xlsx import FORMULA_STARTS, sheet_name
 
@@ -82,11 +88,14 @@ def test_same_estimates_give_the_same_bytes(root, tmp_path):
     assert a == b
 
 
-def test_section_writes_the_file_beside_the_report_and_links_it(root):
+def test_the_spreadsheet_is_written_by_its_own_step_and_the_section_only_links_it(root):
     report = load_report(root, "fixture", "nb")
+    path = report.paths.reports_dir / XLSX_FILE_NAMES["nb"]
+    path.unlink(missing_ok=True)
     block = spreadsheet_section(report)
-    assert (report.paths.reports_dir / XLSX_FILE_NAMES["nb"]).is_file()
     assert f'href="{XLSX_FILE_NAMES["nb"]}"' in block.html
+    assert not path.exists()
+    assert write_spreadsheet(report) == path and path.is_file()
 
 
 def test_sheet_names_are_valid_and_unique():

@@ -2,11 +2,13 @@
 
 :func:`run_round` takes the round's lock, hashes its inputs, and for each stage either reuses the
 last successful run's outputs (same fingerprint, outputs intact) or executes the stage's notebook
-with papermill in a staging root. The report notebook runs once per language and is rendered to
-HTML. ``run.log`` gathers the package's log and the kernels' output of every run of the round
-(the newest last). Only when every stage has succeeded is ``manifest.json`` written and are the new
-``data/processed/<round>`` and ``reports/<round>`` swapped into place; a failing stage raises
-:class:`~anchoring.exceptions.PipelineError` and leaves the previous outputs as they were.
+with papermill in a staging root. The report notebook runs once per language, with the run's
+provenance (git commit, inputs digest, start time) as papermill parameters for its footer, and is
+rendered to HTML (:mod:`anchoring.pipeline.render`). ``run.log`` gathers the package's log and the
+kernels' output of every run of the round (the newest last). Only when every stage has succeeded is
+``manifest.json`` written and are the new ``data/processed/<round>`` and ``reports/<round>``
+swapped into place; a failing stage raises :class:`~anchoring.exceptions.PipelineError` and leaves
+the previous outputs as they were.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from anchoring.pipeline.lock import round_lock
 from anchoring.pipeline.manifest import (
     StageRecord,
     build_manifest,
+    git_state,
     read_manifest,
     recorded_stage,
     write_manifest,
@@ -188,6 +191,7 @@ class _RoundRun:
         self.previous_manifest = None if force else read_manifest(paths.manifest_file)
         self.inputs_digest = ""
         self.started = ""
+        self.provenance: dict[str, str] = {}
 
     def execute(self) -> RunResult:
         self.started = started = _now()
@@ -195,6 +199,7 @@ class _RoundRun:
         earlier = earlier_rounds(self.paths, self.config)
         inputs = collect_round_inputs(self.paths, self.config, earlier)
         self.inputs_digest = inputs.digest()
+        self.provenance = provenance_parameters(self.inputs_digest, started)
         staging = Staging.create(self.paths, earlier)
         log_file = staging.staged.reports_dir / RUN_LOG
         if (self.paths.reports_dir / RUN_LOG).is_file():  # run.log keeps the earlier runs' logs
@@ -317,16 +322,14 @@ class _RoundRun:
         self, template: Path, execution: Execution, staging: Staging, log_file: Path
     ) -> None:
         executed = staging.staged.reports_dir / EXECUTED_NOTEBOOKS_DIR / execution.executed_name
-        # write=True: inside a run the stage notebooks compute and write (by hand they only
-        # read; see anchoring.pipeline.by_hand)
-        parameters = {**execution.parameters, "root": str(staging.root), "write": True}
+        parameters = injected_parameters(execution, staging.root, self.provenance)
         started = time.perf_counter()
         execute_notebook(NotebookRun(template, executed, parameters, log_file, self.timeout_s))
         show_root_in_parameters(executed, staging.root, self.paths.root)
         log.info("  %s executed in %.1f s.", execution.executed_name, time.perf_counter() - started)
         if execution.html_name is not None:
             html = staging.staged.reports_dir / execution.html_name
-            _render_html(executed, html, execution.lang or "", self.inputs_digest)
+            _render_html(executed, html, execution.lang or "")
             log.info("  %s rendered.", execution.html_name)
 
     def _all_outputs(self, staging: Staging) -> dict[str, str]:
@@ -351,15 +354,54 @@ def _check_required_outputs(stage: Stage, staging: Staging) -> None:
         )
 
 
-def _render_html(executed: Path, html: Path, lang: str, inputs_digest: str) -> None:
+def injected_parameters(
+    execution: Execution, root: Path, provenance: dict[str, str]
+) -> dict[str, str | bool]:
+    """The papermill parameters of one stage notebook inside a run.
+
+    The stage's own (:attr:`Execution.parameters`), the staging ``root``, ``write = True``
+    (inside a run the stage notebooks compute and write; by hand they only read, see
+    :mod:`anchoring.pipeline.by_hand`) and, for the rendered report, the run's ``provenance``
+    (:func:`provenance_parameters`) for its footer. Every name is one of the notebook's
+    ``parameters`` cell (``tests/test_notebooks.py``).
+    """
+    parameters: dict[str, str | bool] = {**execution.parameters, "root": str(root), "write": True}
+    if execution.html_name is not None:
+        parameters.update(provenance)
+    return parameters
+
+
+def provenance_parameters(inputs_digest: str, started_at: str) -> dict[str, str]:
+    """The run's record the report's footer shows, as the report notebook's parameters.
+
+    Parameters
+    ----------
+    inputs_digest
+        The digest of the round's inputs (:meth:`anchoring.pipeline.cache.RoundInputs.digest`,
+        the value ``manifest.json`` records).
+    started_at
+        The run's start, ISO 8601 in UTC (``manifest.json``'s ``started_at``).
+
+    Returns
+    -------
+    dict
+        ``git_commit`` (:func:`anchoring.pipeline.manifest.git_state`; ``unknown`` without git),
+        ``inputs_digest`` and ``run_at`` (``YYYY-MM-DD HH:MM:SS UTC``): the names of the
+        ``parameters`` cell of ``03_report.ipynb`` and of
+        :func:`anchoring.report.sections.footer_section`.
+    """
+    return {
+        "git_commit": str(git_state()["commit"]),
+        "inputs_digest": inputs_digest,
+        "run_at": started_at[:19].replace("T", " ") + " UTC",
+    }
+
+
+def _render_html(executed: Path, html: Path, lang: str) -> None:
+    from anchoring.pipeline import render  # nbconvert, only when a report is rendered
+
     try:
-        from anchoring.report import render_report
-    except ImportError as exc:
-        raise PipelineError(
-            f"cannot render {html.name}: anchoring.report.render_report is not available ({exc})."
-        ) from None
-    try:
-        render_report(executed, html, lang, provenance_values={"inputs_digest": inputs_digest})
+        render.render_report(executed, html, lang)
     except AnchoringError as exc:
         raise PipelineError(f"rendering {html.name} from {executed.name} failed: {exc}") from None
     if not html.is_file():

@@ -5,7 +5,8 @@ The report notebook (``notebooks/03_report.ipynb``) only calls this package:
 >>> report = load_report(root, round_id, lang)          # doctest: +SKIP
 >>> title_section(report); main_points_section(report)  # doctest: +SKIP
 
-and the pipeline renders the executed notebook with :func:`render_report`.
+and the pipeline renders the executed notebook to HTML (:mod:`anchoring.pipeline.render`); the
+report imports nothing from the pipeline.
 
 Modules
 -------
@@ -31,9 +32,9 @@ figure_parts, figure_model, figure_svg, alt_text
 sections, about
     The report's content in order, as display objects.
 xlsx
-    The tables as a spreadsheet with no formula cells.
-render
-    :func:`render_report`: nbconvert with the package's template into one offline HTML file.
+    The tables as a spreadsheet with no formula cells, written by its own step.
+page
+    The page around the sections: the nbconvert template, the title, the table of contents.
 """
 
 from __future__ import annotations
@@ -54,9 +55,9 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "main_points_section": ("anchoring.report.sections", "main_points_section"),
     "measure_sections": ("anchoring.report.sections", "measure_sections"),
     "overview_section": ("anchoring.report.sections", "overview_section"),
-    "render_report": ("anchoring.report.render", "render_report"),
     "spreadsheet_section": ("anchoring.report.xlsx", "spreadsheet_section"),
     "title_section": ("anchoring.report.sections", "title_section"),
+    "write_spreadsheet": ("anchoring.report.xlsx", "write_spreadsheet"),
     "write_tables_xlsx": ("anchoring.report.xlsx", "write_tables_xlsx"),
 }
 """Public name → (module, attribute). Each module is imported on first use (PEP 562)."""

@@ -9,10 +9,11 @@
    measures, so they are shown once rather than repeated under every measure);
 6. :func:`change_section`: change over rounds (empty in a first round);
 7. :func:`anchoring.report.about.about_section`: Om undersøkelsen / About the survey;
-8. :func:`footer_section`: package version, git commit, inputs digest and run time (filled in
-   by :func:`anchoring.report.render_report`).
+8. :func:`footer_section`: package version, git commit, inputs digest and run time (the last
+   three passed by the pipeline as the notebook's parameters).
 
-Each ``<h2>`` carries a stable ``id``; the rendering step builds the table of contents from them.
+Each ``<h2>`` carries a stable ``id``; :mod:`anchoring.report.page` builds the table of contents
+from them.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from anchoring.report.tables import (
 )
 
 PROVENANCE_FIELDS: tuple[str, ...] = ("package_version", "git_commit", "inputs_digest", "run_at")
-"""The footer's provenance fields (``data-provenance`` attributes filled in on rendering)."""
+"""The footer's provenance fields (``data-provenance`` attributes of its values)."""
 
 _IDS = {
     "main_points": {"nb": "hovedfunn", "en": "main-points"},
@@ -189,15 +190,31 @@ def change_section(report: Report) -> HtmlBlock:
     )
 
 
-def footer_section(report: Report) -> HtmlBlock:
+def footer_section(
+    report: Report, git_commit: str = "", inputs_digest: str = "", run_at: str = ""
+) -> HtmlBlock:
     """The footer: package version, git commit, inputs digest and run time.
 
-    The package version is known here; the others are placeholders (``data-provenance``) that
-    :func:`anchoring.report.render_report` fills in, because the run's record is only complete
-    after the notebook has run.
+    The package version is the code's own; the others are the run's record, which only the
+    pipeline knows: ``anchoring run`` passes them to the report notebook as papermill
+    parameters (:mod:`anchoring.pipeline.run`), and the notebook hands them on here. A value
+    not given (the notebook run by hand) shows as «–».
+
+    Parameters
+    ----------
+    report
+        The loaded report (its language and words).
+    git_commit, inputs_digest, run_at
+        The commit of the code, the digest of the round's inputs (as in ``manifest.json``)
+        and the run's start time (``YYYY-MM-DD HH:MM:SS UTC``).
     """
     labels = report.labels
-    values = {"package_version": __version__}
+    values = {
+        "package_version": __version__,
+        "git_commit": git_commit,
+        "inputs_digest": inputs_digest,
+        "run_at": run_at,
+    }
     names = {
         "package_version": labels.text("version"),
         "git_commit": labels.text("commit"),
@@ -206,7 +223,7 @@ def footer_section(report: Report) -> HtmlBlock:
     }
     items = "".join(
         element("dt", escape(names[f]))
-        + element("dd", escape(values.get(f, MISSING)), data_provenance=f)
+        + element("dd", escape(values[f] or MISSING), data_provenance=f)
         for f in PROVENANCE_FIELDS
     )
     return HtmlBlock(

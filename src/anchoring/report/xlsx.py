@@ -182,9 +182,22 @@ def write_tables_xlsx(report: Report, path: Path) -> Path:
     return path
 
 
+def write_spreadsheet(report: Report) -> Path:
+    """Write the report's spreadsheet beside it: ``reports/<round>/`` + :data:`FILE_NAMES`.
+
+    Its own step (a cell of the report notebook of its own, run only inside ``anchoring run``),
+    so that showing :func:`spreadsheet_section` writes nothing.
+
+    Returns
+    -------
+    Path
+        The spreadsheet written (:func:`write_tables_xlsx`).
+    """
+    return write_tables_xlsx(report, report.paths.reports_dir / FILE_NAMES[report.lang])
+
+
 def spreadsheet_section(report: Report) -> HtmlBlock:
-    """Write the spreadsheet beside the report and return the sentence that links to it."""
+    """The sentence that links to the spreadsheet beside the report (:func:`write_spreadsheet`)."""
     name = FILE_NAMES[report.lang]
-    write_tables_xlsx(report, report.paths.reports_dir / name)
     link = element("a", escape(name), href=name)
     return HtmlBlock(element("p", escape(_LINK_TEXT[report.lang]) + link, class_="note"))
