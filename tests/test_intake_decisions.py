@@ -226,6 +226,9 @@ def test_probable_resubmissions_same_org_and_role_most_answers_repeated():
         columns={"identity": "Email"},
     )
     assert find_probable_resubmissions(same_person) == []
+    # two GPs of one municipality answering much alike are two people, not a resubmission
+    gps = _map([_row(1), _row(2, **changed)], group="gp")
+    assert find_probable_resubmissions(gps) == []
 
 
 # ----------------------------------------------------------------------------------------------

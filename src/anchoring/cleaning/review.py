@@ -143,7 +143,9 @@ def find_probable_resubmissions(
     when the later one gives the same answer to at least :data:`RESUBMISSION_SHARE` of the items
     the earlier one answered. Pairs with identical answers throughout (exact duplicates, which
     the ``deduplicate`` rule drops) or the same respondent identity (dropped as resubmissions)
-    are left to those rules; rows under the source's ``exclude`` are not listed.
+    are left to those rules; rows under the source's ``exclude`` are not listed. GPs are not
+    compared: each is their own unit, and their organisation column is only the practice's
+    municipality (a GP's resubmission is found by identity, where the tool records one).
 
     Parameters
     ----------
@@ -160,14 +162,18 @@ def find_probable_resubmissions(
         share repeated. Keeping the later one matches the ``keep_latest`` rule.
     """
     frame = mapped.frame
+    if mapped.source.group == "gp":  # each GP is their own unit: the column is the municipality
+        return []
     consider = _considered(mapped, candidates)
-    org = frame["org_raw"].map(lambda v: normalise_label(v) if isinstance(v, str) else None)
+    codes, uniques = pd.factorize(frame["org_raw"])
+    folded = np.array([normalise_label(u) for u in uniques] + [None], dtype=object)
+    org = pd.Series(folded[codes], index=frame.index)  # code -1: the trailing None
     groups = pd.DataFrame({"org": org, "role": frame["role"]})[consider & org.notna().to_numpy()]
     values, missing = _answer_matrix(frame, mapped.item_ids)
     at = frame["submitted_at"].fillna(pd.Timestamp("1900-01-01", tz="UTC")).array.asi8
     rows = frame["source_row"].to_numpy()
     identity = frame["identity"].to_numpy(dtype=object, na_value=None)
-    comment = frame["barriers"].to_numpy(dtype=object, na_value=None)
+    comment = pd.factorize(frame["barriers"])[0]  # equal texts, equal codes; -1: none
     keys = mapped.row_keys()
     found = {}
     for _, members in groups.groupby(["org", "role"], dropna=False, sort=False).groups.items():
@@ -240,11 +246,11 @@ def _repeated_shares(
 def _identical(
     values: np.ndarray, missing: np.ndarray, comment: np.ndarray, earlier: int, later: np.ndarray
 ) -> np.ndarray:
-    """Per later row, whether it repeats ``earlier`` exactly (every item and the comment).
+    """Per later row, whether it repeats ``earlier`` exactly (every item and the comment code).
 
     Such a pair is an exact duplicate, left to the ``deduplicate`` rule.
     """
     same_missing = (missing[later] == missing[earlier]).all(axis=1)
     same_values = ((values[later] == values[earlier]) | missing[earlier]).all(axis=1)
-    same_comment = np.array([comment[i] == comment[earlier] for i in later], dtype=bool)
+    same_comment = comment[later] == comment[earlier]
     return same_missing & same_values & same_comment
