@@ -25,3 +25,15 @@ def test_respondent_ids_that_could_be_personal_data_are_hashed():
     assert ids[0] == "R_abc"
     assert ids[1].startswith("h") and "@" not in ids[1]
     assert ids[2].startswith("h") and ids[2] != "01017012345"
+
+
+def test_forms_start_time_in_either_interface_language_gives_the_answer_time():
+    from pathlib import Path
+
+    from anchoring.cleaning.columns import start_time_column
+    from anchoring.readers import RawTable
+
+    for start in ("Start time", "Starttidspunkt"):
+        frame = pd.DataFrame({"ID": ["1"], start: ["2026-03-02 09:00:00"]}, dtype="str")
+        raw = RawTable(frame, Path("forms.xlsx"), "xlsx", tool="forms")
+        assert start_time_column(raw) == start

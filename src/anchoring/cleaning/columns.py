@@ -15,6 +15,7 @@ from anchoring.round_config import Source
 
 START_TIME_HEADERS: tuple[str, ...] = (
     "starttid",
+    "starttidspunkt",
     "start time",
     "starttime",
     "start date",
@@ -27,7 +28,8 @@ START_TIME_HEADERS: tuple[str, ...] = (
     "startet",
 )
 """Headers of a start-time column: when a source maps no ``answer_time_ms``, the answer time is
-``submitted_at`` minus this column (Questback, SurveyXact and Forms export both times)."""
+``submitted_at`` minus this column (Questback, SurveyXact and Forms export both times; Forms'
+Norwegian interface calls it «Starttidspunkt»)."""
 
 
 def norm_header(name: str) -> str:
