@@ -138,7 +138,7 @@ def measure_section(report: Report, measure: str) -> HtmlBlock:
     dimensions = dimension_table(report, measure)
     details = element(
         "details",
-        element("summary", escape(_SHOW_NUMBERS[report.lang])) + dimensions.to_html(),
+        element("summary", escape(labels.text("show_numbers"))) + dimensions.to_html(),
     )
     return join_blocks(
         HtmlBlock(
@@ -151,12 +151,6 @@ def measure_section(report: Report, measure: str) -> HtmlBlock:
         measure_table(report, measure),
         HtmlBlock(details),
     )
-
-
-_SHOW_NUMBERS = {
-    "nb": "Vis tallene bak svarfordelingen (andel enig og «Vet ikke» per dimensjon)",
-    "en": "Show the numbers behind the answer bars (share agreeing and “Don't know” by dimension)",
-}
 
 
 def measure_sections(report: Report) -> HtmlBlock:

@@ -46,18 +46,6 @@ FORMULA_STARTS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
-_SHEETS = {
-    "overview": {"nb": "Oversikt", "en": "Overview"},
-    "responses": {"nb": "Svarprosent", "en": "Response rates"},
-    "barriers": {"nb": "Barrierer", "en": "Barriers"},
-    "change": {"nb": "Endring", "en": "Change"},
-    "quality": {"nb": "Datakvalitet", "en": "Data quality"},
-}
-_LINK_TEXT = {
-    "nb": "Alle tabellene i rapporten finnes også som regneark: ",
-    "en": "Every table of the report is also available as a spreadsheet: ",
-}
-
 
 def sheet_name(text: str, taken: set[str]) -> str:
     """A valid, unique sheet name: no brackets, colon, star, question mark or slashes; ≤ 31."""
@@ -123,8 +111,8 @@ def _percent_columns(table: ReportTable, headers: list[str]) -> set[int]:
 
 
 def _sheets(report: Report) -> list[tuple[str, list[ReportTable]]]:
-    lang, labels = report.lang, report.labels
-    sheets = [(_SHEETS["overview"][lang], [overview_table(report)])]
+    labels = report.labels
+    sheets = [(labels.text("sheet_overview"), [overview_table(report)])]
     for measure in report.measures:
         sheets.append(
             (
@@ -132,12 +120,12 @@ def _sheets(report: Report) -> list[tuple[str, list[ReportTable]]]:
                 [measure_table(report, measure), dimension_table(report, measure)],
             )
         )
-    sheets.append((_SHEETS["responses"][lang], [response_table(report), stratum_table(report)]))
-    sheets.append((_SHEETS["barriers"][lang], [theme_table(report)]))
+    sheets.append((labels.text("sheet_responses"), [response_table(report), stratum_table(report)]))
+    sheets.append((labels.text("sheet_barriers"), [theme_table(report)]))
     change = change_table(report)
     if change is not None:
-        sheets.append((_SHEETS["change"][lang], [change]))
-    sheets.append((_SHEETS["quality"][lang], quality_tables(report)))
+        sheets.append((labels.text("sheet_change"), [change]))
+    sheets.append((labels.text("sheet_quality"), quality_tables(report)))
     return sheets
 
 
@@ -200,4 +188,5 @@ def spreadsheet_section(report: Report) -> HtmlBlock:
     """The sentence that links to the spreadsheet beside the report (:func:`write_spreadsheet`)."""
     name = FILE_NAMES[report.lang]
     link = element("a", escape(name), href=name)
-    return HtmlBlock(element("p", escape(_LINK_TEXT[report.lang]) + link, class_="note"))
+    words = report.labels.text("spreadsheet_link")
+    return HtmlBlock(element("p", escape(words) + link, class_="note"))
