@@ -14,9 +14,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from anchoring.analysis.distributions import estimate_distributions
 from anchoring.instrument import load_instrument
 from anchoring.paths import RoundPaths
 from anchoring.round_config import RoundConfig, write_round_config
+from anchoring.scoring import score_responses
+from anchoring.suppression import suppress_distributions
 
 GROUPS = ("municipality", "hospital", "gp")
 EVIL = '<script>alert("x")</script><img src=x onerror=alert(1)>'
@@ -222,6 +225,17 @@ def build_responses(round_id: str, n_per_group: int = 40):
     return table
 
 
+def build_distributions(responses, estimates):
+    """The fixture round's published answer distributions, as the analysis stage makes them."""
+    inst = load_instrument()
+    measures = list(LEVELS)
+    scored = score_responses(responses, inst, measures).assign(
+        group=responses["group"].to_numpy(), weight=responses["weight"].to_numpy()
+    )
+    table = estimate_distributions(scored, inst, measures, estimates)
+    return suppress_distributions(table, estimates)
+
+
 def build_quality():
     return {
         "rows_read": {"kommuner": 210, "helseforetak": 64, "fastleger": 431},
@@ -267,6 +281,9 @@ def build_round(
     build_status(round_id).to_parquet(paths.status_file, index=False)
     responses = build_responses(round_id)
     responses.to_parquet(paths.responses_file, index=False)
+    build_distributions(responses, build_estimates(round_id, shift)).to_parquet(
+        paths.processed_dir / "distributions.parquet", index=False
+    )
     (paths.quality_file).write_text(json.dumps(build_quality()), encoding="utf-8")
     if previous:
         build_change(round_id, previous, significant_change).to_parquet(

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 import yaml
 
@@ -30,7 +31,9 @@ from anchoring.exceptions import InputFileError
 from anchoring.frames import load_frames
 from anchoring.instrument import load_instrument
 from anchoring.paths import RoundPaths
+from anchoring.schema import DISTRIBUTIONS, DRIVERS, ESTIMATES, GROUP_TESTS, SENSITIVITY, STATUS
 from anchoring.scoring import index_column, score_responses
+from anchoring.suppression import suppress_distributions
 from anchoring.survey import SurveyDesign
 
 INSTRUMENT = load_instrument()
@@ -728,3 +731,59 @@ def test_group_and_sector_indices_are_unbiased(recovered):
     assert set(error.index) == {*GROUPS, "sector"}
     assert abs(error["gp"]) < 0.5
     assert (error.abs() < 1.5).all(), error.to_dict()
+
+
+def test_every_published_table_is_written_as_declared(analysed):
+    _, paths, _ = analysed
+    for table in (ESTIMATES, GROUP_TESTS, STATUS, DRIVERS, SENSITIVITY, DISTRIBUTIONS):
+        written = pq.read_schema(paths.processed_dir / table.file).remove_metadata()
+        assert written.equals(table.arrow_schema()), table.file
+
+
+def test_distributions_are_the_published_shares_split_and_hidden_with_them(analysed):
+    result, paths, _ = analysed
+    table = pd.read_parquet(paths.processed_dir / DISTRIBUTIONS.file)
+    dimensions = INSTRUMENT.dimension_ids
+    assert len(table) == len(INSTRUMENT.measure_ids) * len(GROUPS) * len(dimensions)
+    keys = ["measure", "group", "dimension"]
+    agree = _rows(result.estimates, breakdown="", statistic="agree_share").set_index(keys)
+    index = _rows(result.estimates, breakdown="", dimension="index", statistic="mean")
+    hidden_index = set(map(tuple, index.loc[index["is_suppressed"], ["measure", "group"]].values))
+    published = agree[["estimate", "is_suppressed"]].add_suffix("_published")
+    merged = table.join(published, on=keys)
+    expected_hidden = merged["is_suppressed_published"] | np.array(
+        [(m, g) in hidden_index for m, g in zip(merged["measure"], merged["group"], strict=True)]
+    )
+    assert merged["is_suppressed"].tolist() == expected_hidden.tolist()
+    assert not merged["is_suppressed"].all()
+    shown = merged[~merged["is_suppressed"]]
+    shares = shown[["disagree", "neutral", "agree"]]
+    np.testing.assert_allclose(shares.sum(axis=1), 1.0, rtol=1e-12)
+    # the agree share twice: 4–5 of the category shares and the published proportion
+    np.testing.assert_allclose(shown["agree"], shown["estimate_published"], rtol=1e-12)
+    assert merged.loc[merged["is_suppressed"], ["disagree", "neutral", "agree"]].isna().all(None)
+
+
+def test_a_distribution_is_hidden_with_its_agree_share_or_its_group_index():
+    estimates = pd.DataFrame(
+        {
+            "measure": ["pll"] * 4,
+            "group": ["gp", "gp", "hospital", "hospital"],
+            "breakdown": [""] * 4,
+            "dimension": ["nytte", "index", "nytte", "index"],
+            "statistic": ["agree_share", "mean", "agree_share", "mean"],
+            "suppression_reason": ["too_few_respondents", "", "", "secondary_sector"],
+        }
+    )
+    table = pd.DataFrame(
+        {
+            "measure": ["pll", "pll", "pll"],
+            "group": ["gp", "hospital", "municipality"],
+            "dimension": ["nytte"] * 3,
+            **{c: [0.2, 0.3, 0.4] for c in ("disagree", "neutral", "agree", "dont_know")},
+        }
+    )
+    hidden = suppress_distributions(table, estimates)
+    assert hidden["suppression_reason"].tolist() == ["too_few_respondents", "secondary_index", ""]
+    assert hidden["is_suppressed"].tolist() == [True, True, False]
+    assert hidden["agree"].isna().tolist() == [True, True, False]

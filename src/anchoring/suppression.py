@@ -24,6 +24,9 @@ Rules, applied in this order:
    group indices of a measure are equal and its pairwise contrasts (``group_tests.parquet``)
    are hidden when a group index of the measure is hidden, for the same reason; their values
    are null and they leave the Holm families.
+6. **Answer distributions** (:func:`suppress_distributions`, ``distributions.parquet``): a
+   group's distribution of an item is hidden with the item's ``agree_share`` (its reason), and
+   with the group's index (``secondary_index``), as the report has always drawn them.
 
 Statistics that describe the design and not anybody's answers (``response_rate``,
 ``weighting_efficiency``) are never suppressed.
@@ -38,7 +41,7 @@ import pandas as pd
 import pyarrow as pa
 
 from anchoring.groups import GROUPS, SECTOR
-from anchoring.schema import ESTIMATES, GROUP_TESTS
+from anchoring.schema import DISTRIBUTIONS, ESTIMATES, GROUP_TESTS
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +57,10 @@ VALUE_COLUMNS: tuple[str, ...] = tuple(
 )
 """The value columns a suppressed row loses: every float column of ``estimates.parquet`` and
 ``group_tests.parquet`` (:mod:`anchoring.schema`); keys and counts stay."""
+DISTRIBUTION_VALUES: tuple[str, ...] = tuple(
+    c.name for c in DISTRIBUTIONS.columns if c.type == pa.float64()
+)
+"""The shares a hidden answer distribution loses (:data:`anchoring.schema.DISTRIBUTIONS`)."""
 EXEMPT_STATISTICS: frozenset[str] = frozenset({"response_rate", "weighting_efficiency"})
 
 TOO_FEW_RESPONDENTS = "too_few_respondents"
@@ -62,6 +69,7 @@ SECONDARY_SECTOR = "secondary_sector"
 SECONDARY_BREAKDOWN = "secondary_breakdown"
 SECONDARY_GAP = "secondary_gap"
 SECONDARY_GROUP_TEST = "secondary_group_test"
+SECONDARY_INDEX = "secondary_index"
 
 
 def suppress_small_cells(
@@ -191,4 +199,42 @@ def suppress_group_tests(tests: pd.DataFrame, estimates: pd.DataFrame) -> pd.Dat
     for column in VALUE_COLUMNS:
         if column in table.columns:
             table[column] = table[column].astype("float64").mask(table["is_suppressed"])
+    return table
+
+
+def suppress_distributions(distributions: pd.DataFrame, estimates: pd.DataFrame) -> pd.DataFrame:
+    """Hide a group's answer distribution of an item with its agree share or index (rule 6).
+
+    Parameters
+    ----------
+    distributions
+        ``distributions.parquet`` rows (:mod:`anchoring.analysis.distributions`).
+    estimates
+        The round's estimates after :func:`suppress_small_cells`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with ``is_suppressed``, ``suppression_reason`` (the ``agree_share``'s reason,
+        else ``secondary_index``) and the shares of hidden rows set to null.
+    """
+    overall = estimates[estimates["breakdown"] == ""]
+    keys = ["measure", "group", "dimension"]
+    agree = overall.loc[overall["statistic"] == "agree_share", [*keys, "suppression_reason"]]
+    index = overall.loc[
+        (overall["statistic"] == "mean") & (overall["dimension"] == "index"),
+        ["measure", "group", "suppression_reason"],
+    ]
+    table = distributions.copy()
+    agree_reason = table[keys].merge(agree, on=keys, how="left")["suppression_reason"]
+    index_reason = table[["measure", "group"]].merge(index, on=["measure", "group"], how="left")
+    reason = np.where(
+        agree_reason.fillna("") != "",
+        agree_reason.fillna(""),
+        np.where(index_reason["suppression_reason"].fillna("") != "", SECONDARY_INDEX, ""),
+    )
+    table["suppression_reason"] = pd.Series(reason, index=table.index).astype("str")
+    table["is_suppressed"] = table["suppression_reason"] != ""
+    for column in DISTRIBUTION_VALUES:
+        table[column] = table[column].astype("float64").mask(table["is_suppressed"])
     return table

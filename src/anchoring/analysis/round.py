@@ -11,6 +11,8 @@ never subsets. Outputs, written atomically into ``data/processed/<round>/``:
   contrasts, Holm-adjusted (:mod:`anchoring.analysis.group_tests`);
 - ``status.parquet``: anchoring status per measure with the deciding rule, and the group that
   lags or leads by those tests (:mod:`anchoring.status`);
+- ``distributions.parquet``: the answer distribution of every item per group, suppressed with
+  the item's agree share and the group index (:mod:`anchoring.analysis.distributions`);
 - ``change.parquet``: change against ``previous_round`` when that round's estimates exist
   (:mod:`anchoring.change`).
 """
@@ -25,6 +27,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from anchoring.analysis.design import RESPONDENT
+from anchoring.analysis.distributions import DISTRIBUTIONS_FILE, estimate_distributions
 from anchoring.analysis.drivers import DRIVERS_FILE, estimate_drivers
 from anchoring.analysis.estimators import (
     GROUP,
@@ -63,7 +66,11 @@ from anchoring.round_config import RoundConfig, load_round_config
 from anchoring.schema import CHANGE, GROUP_TESTS, STATUS
 from anchoring.scoring import score_responses
 from anchoring.status import assess_round_status
-from anchoring.suppression import suppress_group_tests, suppress_small_cells
+from anchoring.suppression import (
+    suppress_distributions,
+    suppress_group_tests,
+    suppress_small_cells,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -167,6 +174,9 @@ def analyse_round(root: str | Path | None, round_id: str) -> AnalysisResult:
         DRIVERS_FILE: estimate_drivers(data, build_design, instrument, measures, round_id, level),
         SENSITIVITY_FILE: estimate_sensitivity(
             data, build_design, config.estimation.variance, estimates, measures, round_id, level
+        ),
+        DISTRIBUTIONS_FILE: suppress_distributions(
+            estimate_distributions(data, instrument, measures, estimates), estimates
         ),
     }
     group_tests = _group_tests(round_data, estimates, round_id)
@@ -291,7 +301,7 @@ def _write(
     published: dict[str, pd.DataFrame],
 ) -> list[Path]:
     with staged_directory(paths.processed_dir) as staging:
-        for name, table in published.items():  # drivers, sensitivity
+        for name, table in published.items():  # drivers, sensitivity, distributions
             write_parquet(table, staging / name)
         write_parquet(estimates, staging / paths.estimates_file.name)
         write_parquet(status, staging / paths.status_file.name)

@@ -1,8 +1,9 @@
 """The three stages of a round: which notebook each runs, with which parameters, and what it makes.
 
 ``clean`` (``01_clean.ipynb``) turns the raw exports into ``responses``, ``exclusions`` and
-``quality``; ``analyse`` (``02_analyse.ipynb``) turns them into ``estimates`` and ``status``;
-``report`` (``03_report.ipynb``) runs once per report language and is rendered to HTML.
+``quality``; ``analyse`` (``02_analyse.ipynb``) turns them into ``estimates``, ``status`` and
+the other published tables (:mod:`anchoring.schema`); ``report`` (``03_report.ipynb``) runs
+once per report language and is rendered to HTML.
 See ``docs/architecture.md`` (stages and files of a round).
 """
 
@@ -93,6 +94,7 @@ STAGES: tuple[Stage, ...] = (
             "group_tests.parquet",
             "drivers.parquet",
             "sensitivity.parquet",
+            "distributions.parquet",
         ),
     ),
     Stage("report", "03_report.ipynb", per_language=True),

@@ -14,27 +14,17 @@ from functools import cached_property
 
 import pandas as pd
 
-from anchoring.exceptions import AnchoringError
 from anchoring.groups import GROUPS
 from anchoring.report.numbers import is_missing
+from anchoring.schema import ESTIMATES
 
-REQUIRED_COLUMNS: tuple[str, ...] = (
-    "round_id",
-    "measure",
-    "group",
-    "breakdown",
-    "domain",
-    "dimension",
-    "statistic",
-    "estimate",
-    "se",
-    "ci_low",
-    "ci_high",
-    "n",
-    "n_orgs",
-    "is_suppressed",
+REQUIRED_COLUMNS: tuple[str, ...] = tuple(
+    c
+    for c in ESTIMATES.names
+    if c not in {"df", "suppression_reason", "contrast", "deff", "effective_n"}
 )
-"""Columns of ``estimates.parquet`` the report needs."""
+"""Columns of ``estimates.parquet`` (:data:`anchoring.schema.ESTIMATES`) the report needs: the
+keys, the values with their interval, the counts and the suppression flag."""
 
 
 @dataclass(frozen=True)
@@ -107,12 +97,7 @@ class Estimates:
     """
 
     def __init__(self, table: pd.DataFrame, source: str = "estimates.parquet") -> None:
-        missing = [c for c in REQUIRED_COLUMNS if c not in table.columns]
-        if missing:
-            raise AnchoringError(
-                f"{source}: column(s) {missing} missing. Re-run the analysis stage "
-                "(anchoring run --round <ID> --force)."
-            )
+        ESTIMATES.require(table, source, REQUIRED_COLUMNS)
         table = table.copy()
         for column in ("breakdown", "domain", "dimension", "measure"):
             table[column] = table[column].fillna("").astype(str)

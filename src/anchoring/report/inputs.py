@@ -23,6 +23,7 @@ from anchoring.paths import RoundPaths, find_project_root
 from anchoring.report.estimates import Estimates
 from anchoring.report.labels import Labels
 from anchoring.round_config import RoundConfig, load_round_config
+from anchoring.schema import CHANGE, DISTRIBUTIONS, DRIVERS, SENSITIVITY, TableSchema
 
 logger = logging.getLogger(__name__)
 
@@ -62,13 +63,16 @@ class Report:
     last_response_at
         Time of the last kept response, or ``None``.
     responses
-        The cleaned responses (no free text), for the answer distributions; may be ``None``.
+        The cleaned responses (no free text), for the theme counts; may be ``None``.
     history
         Index estimates (statistic ``mean``, dimension ``index``) of this and earlier rounds,
         oldest first, with a ``round_id`` column; empty when there is no earlier round.
     drivers, sensitivity
         ``drivers.parquet`` and ``sensitivity.parquet`` (the drivers of readiness; the sector
         index under the other variance design), or ``None``.
+    distributions
+        ``distributions.parquet`` (the answer distribution of every item per group, drawn as
+        diverging bars), or ``None``.
     """
 
     round_id: str
@@ -88,6 +92,7 @@ class Report:
     history: pd.DataFrame = field(default_factory=pd.DataFrame)
     drivers: pd.DataFrame | None = None
     sensitivity: pd.DataFrame | None = None
+    distributions: pd.DataFrame | None = None
 
     @property
     def labels(self) -> Labels:
@@ -119,6 +124,14 @@ def _read_parquet(path: Path, required: bool) -> pd.DataFrame | None:
             f"{path}: not found. Run the earlier stages first (anchoring run --round <ID>)."
         )
     return None
+
+
+def _read_published(folder: Path, schema: TableSchema) -> pd.DataFrame | None:
+    """A published table of the analysis stage with its declared columns, or ``None``."""
+    table = _read_parquet(folder / schema.file, required=False)
+    if table is not None:
+        schema.require(table, str(folder / schema.file))
+    return table
 
 
 def _read_quality(path: Path) -> dict:
@@ -218,7 +231,7 @@ def load_report(root: str | Path | None, round_id: str, lang: str) -> Report:
     frames = load_frames(paths.resolve_frames(config.frames))
     estimates_table = _read_parquet(paths.estimates_file, required=True)
     status = _read_parquet(paths.status_file, required=True)
-    change = _read_parquet(paths.processed_dir / "change.parquet", required=False)
+    change = _read_parquet(paths.processed_dir / CHANGE.file, required=False)
     responses = _read_parquet(paths.responses_file, required=False)
     theme_counts, respondents = _count_themes(responses)
     last = None
@@ -245,6 +258,7 @@ def load_report(root: str | Path | None, round_id: str, lang: str) -> Report:
         last_response_at=last,
         responses=responses,
         history=_history(paths, config, estimates_table),
-        drivers=_read_parquet(paths.processed_dir / "drivers.parquet", required=False),
-        sensitivity=_read_parquet(paths.processed_dir / "sensitivity.parquet", required=False),
+        drivers=_read_parquet(paths.processed_dir / DRIVERS.file, required=False),
+        sensitivity=_read_parquet(paths.processed_dir / SENSITIVITY.file, required=False),
+        distributions=_read_published(paths.processed_dir, DISTRIBUTIONS),
     )
