@@ -761,7 +761,8 @@ def test_distributions_are_the_published_shares_split_and_hidden_with_them(analy
     np.testing.assert_allclose(shares.sum(axis=1), 1.0, rtol=1e-12)
     # the agree share twice: 4–5 of the category shares and the published proportion
     np.testing.assert_allclose(shown["agree"], shown["estimate_published"], rtol=1e-12)
-    assert merged.loc[merged["is_suppressed"], ["disagree", "neutral", "agree"]].isna().all(None)
+    hidden = merged.loc[merged["is_suppressed"], ["disagree", "neutral", "agree"]]
+    assert hidden.isna().all(axis=None)
 
 
 def test_a_distribution_is_hidden_with_its_agree_share_or_its_group_index():

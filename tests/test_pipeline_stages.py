@@ -21,6 +21,7 @@ def test_three_stages_in_order_with_the_architecture_files():
         "group_tests.parquet",
         "drivers.parquet",
         "sensitivity.parquet",
+        "distributions.parquet",
     }
 
 
