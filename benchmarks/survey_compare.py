@@ -61,8 +61,8 @@ def replicate(frame: pd.DataFrame, copies: int) -> pd.DataFrame:
 
 def design_frame(responses_file: Path) -> pd.DataFrame:
     """The design columns and the two study variables from a cleaned round."""
+    from anchoring.analysis.scoring import agree_column, index_column, score_responses
     from anchoring.instrument import load_instrument
-    from anchoring.scoring import agree_column, index_column, score_responses
 
     responses = pd.read_parquet(responses_file)
     instrument = load_instrument()

@@ -15,11 +15,11 @@ import numpy as np
 import pandas as pd
 
 from anchoring.analysis.distributions import estimate_distributions
+from anchoring.analysis.scoring import score_responses
+from anchoring.analysis.suppression import suppress_distributions
 from anchoring.instrument import load_instrument
 from anchoring.paths import RoundPaths
 from anchoring.round_config import RoundConfig, write_round_config
-from anchoring.scoring import score_responses
-from anchoring.suppression import suppress_distributions
 
 GROUPS = ("municipality", "hospital", "gp")
 EVIL = '<script>alert("x")</script><img src=x onerror=alert(1)>'

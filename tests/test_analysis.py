@@ -26,14 +26,14 @@ from anchoring.analysis import (
     GROUP_TESTS_FILE,
     analyse_round,
 )
+from anchoring.analysis.scoring import index_column, score_responses
+from anchoring.analysis.suppression import suppress_distributions
 from anchoring.analysis.tables import KEY_COLUMNS
 from anchoring.exceptions import InputFileError
 from anchoring.frames import load_frames
 from anchoring.instrument import load_instrument
 from anchoring.paths import RoundPaths
 from anchoring.schema import DISTRIBUTIONS, DRIVERS, ESTIMATES, GROUP_TESTS, SENSITIVITY, STATUS
-from anchoring.scoring import index_column, score_responses
-from anchoring.suppression import suppress_distributions
 from anchoring.survey import SurveyDesign
 
 INSTRUMENT = load_instrument()

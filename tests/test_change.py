@@ -1,4 +1,6 @@
-"""Tests of anchoring.change: change between rounds, Holm adjustment and the gap (methodology §5).
+"""Tests of anchoring.analysis.change: change between rounds, Holm adjustment and the gap.
+
+Methodology §5.
 
 Reference numbers: R's ``p.adjust(..., method = "holm")`` stored in
 ``tests/results/survey_reference.csv`` (case ``holm_p_adjust``, written by
@@ -17,8 +19,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from anchoring.analysis.design import round_design
-from anchoring.change import (
+from anchoring.analysis.change import (
     CHANGE_COLUMNS,
     estimate_change,
     estimate_gap,
@@ -27,6 +28,7 @@ from anchoring.change import (
     stack_rounds,
     two_sided_normal_p,
 )
+from anchoring.analysis.design import round_design
 
 GROUPS = ("municipality", "hospital", "gp", "sector")
 

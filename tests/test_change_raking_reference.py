@@ -15,12 +15,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from anchoring.analysis.change import estimate_change, estimate_panel_change, stack_rounds
+from anchoring.analysis.scoring import index_column, score_responses
 from anchoring.analysis.weighting import DesignBuilder
-from anchoring.change import estimate_change, estimate_panel_change, stack_rounds
 from anchoring.frames import load_frames
 from anchoring.groups import GROUPS, SECTOR
 from anchoring.instrument import load_instrument
-from anchoring.scoring import index_column, score_responses
 from anchoring.survey import SurveyDesign
 from anchoring.weights import prepare_raking
 

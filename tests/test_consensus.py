@@ -1,4 +1,4 @@
-"""Tests of anchoring.consensus: Tastle–Wierman consensus and Leik's ordinal dispersion.
+"""Tests of anchoring.analysis.consensus: Tastle–Wierman consensus and Leik's ordinal dispersion.
 
 Reference numbers: the frequency vector (30, 40, 210, 130, 530, 50, 10) on K = 7 is the example
 of the R package agrmt (D. Ruedin; ``?consensus``: "The degree of consensus is given as
@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from anchoring.consensus import (
+from anchoring.analysis.consensus import (
     consensus_by_domain,
     leik_dispersion,
     tastle_wierman_consensus,

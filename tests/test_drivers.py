@@ -8,8 +8,8 @@ import pytest
 
 from anchoring.analysis.design import round_design
 from anchoring.analysis.drivers import DRIVER_COLUMNS, TOO_FEW, estimate_drivers
+from anchoring.analysis.scoring import score_column
 from anchoring.instrument import load_instrument
-from anchoring.scoring import score_column
 from anchoring.survey import SurveyDesign
 
 

@@ -19,10 +19,10 @@ from anchoring.analysis.group_tests import (
     estimate_group_tests,
     summarise_group_findings,
 )
+from anchoring.analysis.scoring import index_column
 from anchoring.analysis.tables import GROUP_TEST_COLUMNS
 from anchoring.frames import load_frames
 from anchoring.instrument import load_instrument
-from anchoring.scoring import index_column
 
 INSTRUMENT = load_instrument()
 MEASURES = tuple(INSTRUMENT.measure_ids)

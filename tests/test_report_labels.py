@@ -5,9 +5,9 @@ That every phrase has both languages is tested on the text catalog (tests/test_t
 
 import pytest
 
+from anchoring.analysis.status import STATUS_LABELS
 from anchoring.instrument import LANGUAGES, load_instrument
 from anchoring.report.labels import STATUS_IDS, Labels
-from anchoring.status import STATUS_LABELS
 
 
 def test_status_names_match_the_analysis_stage():

@@ -1,4 +1,4 @@
-"""Tests of anchoring.scoring: item coding, reverse keys, index, agree and «Vet ikke» indicators.
+"""Tests of anchoring.analysis.scoring: item coding, reverse keys, index, agree/«Vet ikke» flags.
 
 Expected values are worked by hand from the coding table in the module docstring and
 methodology §3 (index = 25 × (mean of answered items − 1), at least half the items answered).
@@ -10,9 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from anchoring.exceptions import DesignError
-from anchoring.instrument import load_instrument
-from anchoring.scoring import (
+from anchoring.analysis.scoring import (
     agree_column,
     agree_indicator,
     anchoring_index,
@@ -23,6 +21,8 @@ from anchoring.scoring import (
     score_item,
     score_responses,
 )
+from anchoring.exceptions import DesignError
+from anchoring.instrument import load_instrument
 
 INSTRUMENT = load_instrument()
 

@@ -1,4 +1,4 @@
-"""Tests of anchoring.status: the anchoring status rule of methodology §6 (default thresholds)."""
+"""Tests of anchoring.analysis.status: the anchoring status rule (methodology §6, defaults)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import math
 import pandas as pd
 import pytest
 
+from anchoring.analysis.status import STATUS_IDS, assess_round_status, assess_status, rule_texts
 from anchoring.round_config import StatusRule
-from anchoring.status import STATUS_IDS, assess_round_status, assess_status, rule_texts
 
 GOOD_LIMITS = {"municipality": 55.0, "hospital": 60.0, "gp": 51.0}
 GOOD_CONSENSUS = {"municipality": 0.7, "hospital": 0.65, "gp": 0.61}

@@ -1,4 +1,6 @@
-"""Tests of anchoring.suppression: primary and secondary small-cell suppression (methodology §7).
+"""Tests of anchoring.analysis.suppression: primary and secondary small-cell suppression.
+
+Methodology §7.
 
 Expected outcomes follow from the rules in the module docstring; the recoverability checks are
 identities (sector = mean of the three groups).
@@ -11,7 +13,7 @@ import itertools
 import numpy as np
 import pandas as pd
 
-from anchoring.suppression import (
+from anchoring.analysis.suppression import (
     SECONDARY_BREAKDOWN,
     SECONDARY_GAP,
     SECONDARY_SECTOR,

@@ -142,7 +142,7 @@ tables are written from an explicit schema with ``string``)."""
 
 _SUPPRESSION = (
     ("is_suppressed", _BOOL, "the values are hidden (methodology §7); keys and counts stay"),
-    ("suppression_reason", _TEXT, "why it is hidden (anchoring.suppression), else ''"),
+    ("suppression_reason", _TEXT, "why it is hidden (anchoring.analysis.suppression), else ''"),
 )
 _INTERVAL = (
     ("estimate", _F64, "the point estimate"),
@@ -278,7 +278,7 @@ STATUS = TableSchema(
     ),
     ("round_id", "measure"),
 )
-"""``status.parquet`` (:mod:`anchoring.status`)."""
+"""``status.parquet`` (:mod:`anchoring.analysis.status`)."""
 
 CHANGE = TableSchema(
     "change",
@@ -309,7 +309,8 @@ CHANGE = TableSchema(
     ),
     ("round_id", "measure", "group"),
 )
-"""``change.parquet`` (:mod:`anchoring.change`), when the previous round's estimates exist."""
+"""``change.parquet`` (:mod:`anchoring.analysis.change`), when the previous round's estimates
+exist."""
 
 DRIVERS = TableSchema(
     "drivers",

@@ -1,4 +1,4 @@
-# Reference numbers for change between rounds from the stacked design (anchoring.change
+# Reference numbers for change between rounds from the stacked design (anchoring.analysis.change
 # stack_rounds / estimate_panel_change / estimate_change) and for a raked round (anchoring.weights
 # prepare_raking, SurveyDesign.rake), computed with R's survey package (Lumley).
 #

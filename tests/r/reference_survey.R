@@ -531,7 +531,7 @@ record_svyby("cases2_raked_mean_index_by_group",
              "svyby(~index, ~group, rcases2, svymean, na.rm = TRUE)", "group")
 
 # ---------------------------------------------------------------------------------------------
-# Holm's step-down adjustment (anchoring.change.holm_adjust): a family with ties, an NA (a test
+# Holm's step-down adjustment (anchoring.analysis.change.holm_adjust): a family with ties, an NA (a test
 # not made: left out of the family), adjusted values that reach 1, and an unsorted order.
 holm_call <- paste0("p.adjust(c(0.012, 0.04, NA, 0.003, 0.04, 0.2, 0.5, 0.0001, 0.031, 0.9), ",
                     "method = \"holm\")")

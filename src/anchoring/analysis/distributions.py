@@ -4,12 +4,12 @@
 scored item, among substantive answers) and the share answering «Vet ikke». The report's
 diverging bars also need the split of the rest into disagreeing (1–2) and neutral (3); this
 module publishes the three, the design-weighted category shares of the scored item (reverse keys
-applied) by group, :func:`anchoring.consensus.weighted_category_shares` (R's
+applied) by group, :func:`anchoring.analysis.consensus.weighted_category_shares` (R's
 ``svymean(~factor(y), na.rm = TRUE)`` by group): the same point estimates the consensus
 measures are built from, with the round's final weights (raked when the round is). ``dont_know``
 is the published ``dont_know_share``; ``n`` and ``n_orgs`` are those of the item's
 ``agree_share`` (the same respondents). Suppression:
-:func:`anchoring.suppression.suppress_distributions`.
+:func:`anchoring.analysis.suppression.suppress_distributions`.
 """
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from anchoring.analysis.consensus import weighted_category_shares
 from anchoring.analysis.estimators import GROUP, GROUPS, WEIGHT
-from anchoring.consensus import weighted_category_shares
+from anchoring.analysis.scoring import score_column
 from anchoring.instrument import SCALE_POINTS, Instrument
 from anchoring.schema import DISTRIBUTIONS
-from anchoring.scoring import score_column
 
 DISTRIBUTIONS_FILE = DISTRIBUTIONS.file
 CATEGORIES: dict[str, tuple[int, ...]] = {
@@ -43,7 +43,7 @@ def estimate_distributions(
     ----------
     data
         The round's respondent rows: ``group``, ``weight`` (the round's final weights) and the
-        scored items (:func:`anchoring.scoring.score_responses`).
+        scored items (:func:`anchoring.analysis.scoring.score_responses`).
     instrument, measures
         The instrument and the round's measures.
     estimates

@@ -34,10 +34,10 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from anchoring.analysis.scoring import score_column
 from anchoring.groups import GROUPS
 from anchoring.instrument import Instrument
 from anchoring.schema import DRIVERS
-from anchoring.scoring import score_column
 from anchoring.survey import SurveyDesign
 
 logger = logging.getLogger(__name__)

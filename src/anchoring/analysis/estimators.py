@@ -23,11 +23,11 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from anchoring.change import estimate_gap
-from anchoring.consensus import category_shares, leik_dispersion, tastle_wierman_consensus
+from anchoring.analysis.change import estimate_gap
+from anchoring.analysis.consensus import category_shares, leik_dispersion, tastle_wierman_consensus
+from anchoring.analysis.scoring import agree_column, dont_know_column, index_column, score_column
 from anchoring.groups import GROUPS, SECTOR
 from anchoring.instrument import SCALE_POINTS, Instrument
-from anchoring.scoring import agree_column, dont_know_column, index_column, score_column
 from anchoring.survey import SurveyDesign
 
 GROUP = "group"
@@ -47,7 +47,7 @@ class RoundData:
         fpc ``fpc``) over ``data``.
     data
         Respondent rows: the design columns and the scored variables of
-        :func:`anchoring.scoring.score_responses`.
+        :func:`anchoring.analysis.scoring.score_responses`.
     instrument
         The survey instrument.
     measures

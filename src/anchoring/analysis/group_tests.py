@@ -42,9 +42,9 @@ import pandas as pd
 from scipy import special
 
 from anchoring.analysis.estimators import GROUP, RoundData
+from anchoring.analysis.scoring import index_column
 from anchoring.analysis.tables import GROUP_TEST_COLUMNS, order_group_tests
 from anchoring.groups import GROUPS
-from anchoring.scoring import index_column
 
 GROUPS_EQUAL = "groups_equal"
 PAIR = "pair"
@@ -171,7 +171,8 @@ def adjust_group_tests(tests: pd.DataFrame, round_id: str, level: float) -> pd.D
     Parameters
     ----------
     tests
-        :func:`estimate_group_tests` after :func:`anchoring.suppression.suppress_group_tests`.
+        :func:`estimate_group_tests` after
+        :func:`anchoring.analysis.suppression.suppress_group_tests`.
     round_id
         The round.
     level

@@ -1,7 +1,7 @@
 """The previous round's respondents beside this round's: the stacked design of change (§5).
 
 :func:`panel_change` reads the previous round's cleaned responses, scores the measures both
-rounds share and asks :func:`anchoring.change.estimate_panel_change` for the change and its
+rounds share and asks :func:`anchoring.analysis.change.estimate_panel_change` for the change and its
 standard error from the stacked design (organisations as common PSUs). It returns ``None``, and
 change falls back to the independent form, when the previous round's responses are not there or
 either round is raked (the stacked design carries design weights only; docs/decisions.md).
@@ -14,12 +14,12 @@ import logging
 import pandas as pd
 import pyarrow.parquet as pq
 
-from anchoring.change import estimate_panel_change, stack_rounds
+from anchoring.analysis.change import estimate_panel_change, stack_rounds
+from anchoring.analysis.scoring import index_column, score_responses
 from anchoring.exceptions import RoundConfigError
 from anchoring.instrument import Instrument
 from anchoring.paths import RoundPaths
 from anchoring.round_config import load_round_config
-from anchoring.scoring import index_column, score_responses
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ def panel_change(
     Returns
     -------
     pandas.DataFrame or None
-        :func:`anchoring.change.estimate_panel_change`'s table, or None (logged why).
+        :func:`anchoring.analysis.change.estimate_panel_change`'s table, or None (logged why).
     """
     previous_paths = paths.for_round(previous_round_id)
     why = _why_not_panel(previous_paths, is_raked)

@@ -10,11 +10,11 @@ never subsets. Outputs, written atomically into ``data/processed/<round>/``:
 - ``group_tests.parquet``: per measure the Wald test that the groups are equal and the pairwise
   contrasts, Holm-adjusted (:mod:`anchoring.analysis.group_tests`);
 - ``status.parquet``: anchoring status per measure with the deciding rule, and the group that
-  lags or leads by those tests (:mod:`anchoring.status`);
+  lags or leads by those tests (:mod:`anchoring.analysis.status`);
 - ``distributions.parquet``: the answer distribution of every item per group, suppressed with
   the item's agree share and the group index (:mod:`anchoring.analysis.distributions`);
 - ``change.parquet``: change against ``previous_round`` when that round's estimates exist
-  (:mod:`anchoring.change`).
+  (:mod:`anchoring.analysis.change`).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 
+from anchoring.analysis.change import estimate_change
 from anchoring.analysis.design import RESPONDENT
 from anchoring.analysis.distributions import DISTRIBUTIONS_FILE, estimate_distributions
 from anchoring.analysis.drivers import DRIVERS_FILE, estimate_drivers
@@ -53,24 +54,23 @@ from anchoring.analysis.response import (
     estimate_weighting_efficiency,
     frame_strata,
 )
+from anchoring.analysis.scoring import score_responses
 from anchoring.analysis.sensitivity import SENSITIVITY_FILE, estimate_sensitivity
+from anchoring.analysis.status import assess_round_status
+from anchoring.analysis.suppression import (
+    suppress_distributions,
+    suppress_group_tests,
+    suppress_small_cells,
+)
 from anchoring.analysis.tables import assemble_estimates, order_estimates, write_parquet
 from anchoring.analysis.weighting import weight_round
 from anchoring.atomic import staged_directory
-from anchoring.change import estimate_change
 from anchoring.exceptions import InputFileError
 from anchoring.frames import load_frames
 from anchoring.instrument import load_instrument
 from anchoring.paths import RoundPaths, find_project_root
 from anchoring.round_config import RoundConfig, load_round_config
 from anchoring.schema import CHANGE, GROUP_TESTS, STATUS
-from anchoring.scoring import score_responses
-from anchoring.status import assess_round_status
-from anchoring.suppression import (
-    suppress_distributions,
-    suppress_group_tests,
-    suppress_small_cells,
-)
 
 logger = logging.getLogger(__name__)
 

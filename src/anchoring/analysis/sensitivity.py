@@ -19,9 +19,9 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from anchoring.analysis.scoring import index_column
 from anchoring.groups import SECTOR
 from anchoring.schema import SENSITIVITY
-from anchoring.scoring import index_column
 from anchoring.survey import SurveyDesign
 
 logger = logging.getLogger(__name__)

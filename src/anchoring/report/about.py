@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from anchoring.analysis.status import rule_texts
 from anchoring.groups import GROUPS
 from anchoring.report.html import HtmlBlock, anchor_id, element, escape
 from anchoring.report.inputs import Report
 from anchoring.report.numbers import format_count, format_date, format_interval
 from anchoring.report.table_model import Cell, Column, ReportTable, text_cell
 from anchoring.report.tables import response_table, stratum_table
-from anchoring.status import rule_texts
 from anchoring.texts import has_text, text
 
 ABOUT_ID = {"nb": "om-undersokelsen", "en": "about"}

@@ -11,7 +11,7 @@ over the same rows in the same order. An ad-hoc question is then one line::
     r.design.mean("pll__index", by="role_name")
 
 and :meth:`Round.suppress` applies the round's small-cell rules
-(:func:`anchoring.suppression.suppress_small_cells`) before a number is shared. Nothing is
+(:func:`anchoring.analysis.suppression.suppress_small_cells`) before a number is shared. Nothing is
 written: the round's files are only read.
 """
 
@@ -27,6 +27,8 @@ import numpy as np
 import pandas as pd
 
 from anchoring.analysis.estimators import ORG, STRATUM
+from anchoring.analysis.scoring import index_column, score_column, score_responses
+from anchoring.analysis.suppression import suppress_small_cells
 from anchoring.analysis.weighting import weight_round
 from anchoring.cleaning import CleaningResult
 from anchoring.exceptions import InputFileError
@@ -34,8 +36,6 @@ from anchoring.frames import Frames, load_frames
 from anchoring.instrument import Instrument, load_instrument
 from anchoring.paths import RoundPaths, find_project_root
 from anchoring.round_config import RoundConfig, load_round_config
-from anchoring.scoring import index_column, score_column, score_responses
-from anchoring.suppression import suppress_small_cells
 from anchoring.survey import SurveyDesign
 from anchoring.workbench.labels import (
     GROUP_NAME,
@@ -148,8 +148,8 @@ class Round:
         The primary rule hides a cell with fewer than ``estimation.min_n`` respondents or
         ``min_orgs`` organisations answering ``variable``; the secondary rule hides the next
         smallest cell when exactly one cell would otherwise be recoverable from the overall
-        value (methodology §7; :func:`anchoring.suppression.suppress_small_cells`, whose rules
-        the published tables follow).
+        value (methodology §7; :func:`anchoring.analysis.suppression.suppress_small_cells`, whose
+        rules the published tables follow).
 
         Parameters
         ----------

@@ -266,7 +266,7 @@ def stack_rounds(
     ----------
     current, previous
         Respondent rows of each round with ``group``, ``org_id``, ``stratum``, ``weight``
-        and the index columns (:func:`anchoring.scoring.score_responses`).
+        and the index columns (:func:`anchoring.analysis.scoring.score_responses`).
     round_id, previous_round_id
         The rounds, written into a ``round`` column.
 
