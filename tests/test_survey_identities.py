@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from anchoring.survey import SurveyDesign
+from anchoring.survey.descriptive import kish_efficiency
 
 CASES = pd.read_csv(Path(__file__).resolve().parent / "data" / "design_cases.csv")
 GROUPS = ["gp", "hospital", "municipality"]
@@ -165,6 +166,14 @@ def test_kish_efficiency_by_hand() -> None:
     overall = SurveyDesign(data, weights="w").kish_efficiency().iloc[0]
     assert overall["estimate"] == pytest.approx(14.0**2 / (6 * 40.0), rel=1e-15)
     assert overall["n"] == 6
+
+
+def test_kish_efficiency_of_one_domain_and_of_none() -> None:
+    """The one formula, as the quality report calls it: (1+3)² / (2·(1+9)) = 0.8; no rows: NaN."""
+    estimate, n = kish_efficiency(np.array([1.0, 3.0]), np.zeros(2, dtype=np.intp), 1)
+    assert estimate[0] == pytest.approx(0.8, rel=1e-15) and n[0] == 2
+    estimate, n = kish_efficiency(np.array([]), np.array([], dtype=np.intp), 1)
+    assert np.isnan(estimate[0]) and n[0] == 0
 
 
 def test_alpha_with_equal_weights_is_the_classical_alpha() -> None:

@@ -9,7 +9,7 @@ from anchoring.exceptions import DesignError, FrameError
 from anchoring.frames import load_frames
 from anchoring.round_config import EstimationSettings
 from anchoring.survey import SurveyDesign
-from anchoring.weights import design_weights, kish_efficiency, prepare_raking
+from anchoring.weights import design_weights, prepare_raking
 
 
 def _rows():
@@ -62,13 +62,6 @@ def test_errors_for_unknown_strata_and_too_many_psus():
         design_weights(_rows(), {"a": 10})
     with pytest.raises(DesignError, match="more responding organisations"):
         design_weights(_rows(), {"a": 1, "b": 4})
-
-
-def test_kish_efficiency():
-    assert kish_efficiency([2.0, 2.0, 2.0]) == 1.0
-    # (1+3)² / (2·(1+9)) = 16/20
-    assert kish_efficiency(np.array([1.0, 3.0])) == pytest.approx(0.8, rel=1e-15)
-    assert np.isnan(kish_efficiency([]))
 
 
 def _raking_round(tmp_path, size_class=("small", "large")):

@@ -1,4 +1,4 @@
-"""Design weights, finite population correction, Kish efficiency and raking (methodology §§1, 8).
+"""Design weights, finite population correction and raking (methodology §§1, 8).
 
 Each organisation counts once and the responding organisations of a stratum stand for all of it:
 
@@ -9,7 +9,8 @@ PSUs in the stratum, and ``m_j`` the valid respondents of organisation ``j`` (1 
 their own PSU). The weights of a stratum sum to ``N_h``. This is the design of R's
 ``svydesign(ids = ~psu, strata = ~stratum, fpc = ~fpc, weights = ~weight, nest = TRUE)``.
 
-Weighting efficiency (Kish): ``(Σw)² / (n Σw²)``, 1 for equal weights.
+Weighting efficiency (Kish, ``(Σw)² / (n Σw²)``) is
+:func:`anchoring.survey.descriptive.kish_efficiency`, the package's one formula for it.
 
 Raking (optional, methodology §1, ``estimation.weighting: raked``): the design weights raked to
 the frame's counts of organisations by the columns the round names (``estimation.margins``),
@@ -92,14 +93,6 @@ def design_weights(frame: pd.DataFrame, psu_n: Mapping[str, int]) -> pd.DataFram
     return pd.DataFrame(
         {"fpc": population.astype("int64"), "weight": weight.astype("float64")}, index=frame.index
     )
-
-
-def kish_efficiency(weights: pd.Series | np.ndarray) -> float:
-    """Kish's weighting efficiency ``(Σw)² / (n Σw²)`` (methodology §8); NaN for no weights."""
-    w = np.asarray(weights, dtype="float64")
-    if len(w) == 0 or not np.any(w):
-        return float("nan")
-    return float(w.sum() ** 2 / (len(w) * np.square(w).sum()))
 
 
 GROUP_MARGIN = "margin__group"

@@ -29,7 +29,7 @@ from anchoring.cleaning.labels import code_arrays
 from anchoring.frames import Frames
 from anchoring.groups import GROUPS
 from anchoring.instrument import DONT_KNOW, NOT_APPLICABLE
-from anchoring.weights import kish_efficiency
+from anchoring.survey.descriptive import kish_efficiency
 
 FLOAT_DIGITS = 6
 GROUP_ORDER = GROUPS
@@ -115,10 +115,21 @@ def response_rates(responses: pd.DataFrame, frames: Frames) -> tuple[list[dict],
                 "responding_psu_n": psu_total,
                 "respondents_n": len(part),
                 "response_rate_share": psu_total / frame_n,
-                "weighting_efficiency": kish_efficiency(part["weight"]),
+                "weighting_efficiency": _weighting_efficiency(part["weight"]),
             }
         )
     return strata_rows, group_rows
+
+
+def _weighting_efficiency(weights: pd.Series) -> float:
+    """Kish's weighting efficiency of one group (methodology §8), NaN for no weights.
+
+    The one formula of the package, :func:`anchoring.survey.descriptive.kish_efficiency`, with
+    the group as its only domain.
+    """
+    values = weights.to_numpy(dtype="float64")
+    efficiency, _ = kish_efficiency(values, np.zeros(len(values), dtype=np.intp), 1)
+    return float(efficiency[0])
 
 
 def _reasons(counts: dict[str, int]) -> str:
