@@ -32,7 +32,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from anchoring.cleaning import clean_round
-from anchoring.cleaning.labels import ColumnCoding, scale_lookup
+from anchoring.cleaning.answer_codes import ColumnCoding, scale_lookup
 from anchoring.cleaning.mapping import map_source
 from anchoring.exceptions import AnchoringError
 from anchoring.instrument import load_instrument

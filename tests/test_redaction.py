@@ -101,7 +101,7 @@ def test_redact_series_scans_each_distinct_text_once_and_keeps_rows_aligned():
 
 
 def test_redact_codes_is_redact_column_as_codes():
-    from anchoring.cleaning.labels import text_from_codes
+    from anchoring.cleaning.answer_codes import text_from_codes
     from anchoring.cleaning.redaction import redact_codes, redact_column
 
     # two raw texts that redact alike (two different phone numbers), a repeat, blanks and NAs

@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from anchoring.cleaning.labels import factorize_text, normalise_label, text_from_codes
+from anchoring.cleaning.answer_codes import factorize_text, normalise_label, text_from_codes
 from anchoring.exceptions import MappingError
 from anchoring.readers import RawTable
 

@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from anchoring.atomic import staged_directory
-from anchoring.cleaning.labels import raise_unknown_labels
+from anchoring.cleaning.answer_codes import raise_unknown_labels
 from anchoring.cleaning.mapping import MappedSource, map_source
 from anchoring.cleaning.organisations import resolve_organisations
 from anchoring.cleaning.outputs import (

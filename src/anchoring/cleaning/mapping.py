@@ -17,16 +17,7 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 
-from anchoring.cleaning.cells import (
-    SAFE_ID,
-    identity_hashes,
-    lenient_numbers,
-    parse_numbers,
-    parse_timestamps,
-    stored_respondent_ids,
-)
-from anchoring.cleaning.columns import collect_columns, start_time_column
-from anchoring.cleaning.labels import (
+from anchoring.cleaning.answer_codes import (
     ColumnCoding,
     UnknownLabel,
     code_column,
@@ -38,6 +29,15 @@ from anchoring.cleaning.labels import (
     text_from_codes,
     unknown_labels,
 )
+from anchoring.cleaning.cells import (
+    SAFE_ID,
+    identity_hashes,
+    lenient_numbers,
+    parse_numbers,
+    parse_timestamps,
+    stored_respondent_ids,
+)
+from anchoring.cleaning.columns import collect_columns, start_time_column
 from anchoring.cleaning.redaction import mask_personal_data
 from anchoring.cleaning.rules import mark_analyst_exclusions
 from anchoring.exceptions import AnchoringError, RoundConfigError

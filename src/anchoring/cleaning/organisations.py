@@ -16,7 +16,7 @@ import logging
 import numpy as np
 import pandas as pd
 
-from anchoring.cleaning.labels import factorize_text, text_from_codes
+from anchoring.cleaning.answer_codes import factorize_text, text_from_codes
 from anchoring.cleaning.redaction import mask_personal_data
 from anchoring.exceptions import FrameError
 from anchoring.frames import Frames, qualify_stratum

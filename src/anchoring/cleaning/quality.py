@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from anchoring.cleaning.labels import code_arrays
+from anchoring.cleaning.answer_codes import code_arrays
 from anchoring.frames import Frames
 from anchoring.groups import GROUPS
 from anchoring.instrument import DONT_KNOW, NOT_APPLICABLE

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from anchoring.cleaning.labels import factorize_text, text_from_codes
+from anchoring.cleaning.answer_codes import factorize_text, text_from_codes
 from anchoring.fodselsnummer import has_date_shape, is_valid_fodselsnummer
 
 PLACEHOLDERS: dict[str, str] = {

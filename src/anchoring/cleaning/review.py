@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from anchoring.cleaning.labels import code_arrays, normalise_label
+from anchoring.cleaning.answer_codes import code_arrays, normalise_label
 from anchoring.cleaning.mapping import MappedSource
 
 TEST_TEXT_PATTERNS: tuple[str, ...] = (

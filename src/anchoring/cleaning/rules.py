@@ -29,7 +29,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from anchoring.cleaning.labels import code_arrays, factorize_text
+from anchoring.cleaning.answer_codes import code_arrays, factorize_text
 
 EXCLUSION_REASONS: tuple[str, ...] = (
     "analyst",

@@ -13,7 +13,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from anchoring.cleaning.labels import factorize_text
+from anchoring.cleaning.answer_codes import factorize_text
 from anchoring.instrument import Theme
 
 THEME_PREFIX = "theme__"

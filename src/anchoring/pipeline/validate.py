@@ -140,8 +140,8 @@ def _check_source(
     Problems: readable, columns present, values mappable, organisations known, ids under
     ``exclude`` present. Notes: cells read leniently, rows to review.
     """
+    from anchoring.cleaning.answer_codes import raise_unknown_labels
     from anchoring.cleaning.clean import group_role_codes
-    from anchoring.cleaning.labels import raise_unknown_labels
     from anchoring.cleaning.mapping import map_source
     from anchoring.cleaning.organisations import resolve_organisations
     from anchoring.cleaning.review import REVIEW_KINDS, review_records

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from anchoring.cleaning.labels import (
+from anchoring.cleaning.answer_codes import (
     ColumnCoding,
     UnknownLabel,
     code_arrays,
@@ -186,7 +186,7 @@ def test_role_lookup_reads_other_labels_as_annet_for_every_group():
 
 
 def test_unknown_role_fix_suggests_role_codes_not_answer_codes():
-    from anchoring.cleaning.labels import UnknownLabel, raise_unknown_labels
+    from anchoring.cleaning.answer_codes import UnknownLabel, raise_unknown_labels
     from anchoring.exceptions import MappingError
 
     unknown = [UnknownLabel("x.csv", "kommuner", "Rolle", "role", "Sjef 41234567", (2,), 1)]
