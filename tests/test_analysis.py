@@ -676,7 +676,7 @@ def _recovery_rows(estimates: pd.DataFrame, truth: dict, **keys) -> list[dict]:
 @pytest.mark.slow
 @pytest.mark.parametrize("group", [*GROUPS, "sector"])
 def test_intervals_cover_the_truth_at_the_nominal_rate(recovered, group):
-    # The default two-stage design (anchoring.analysis.design): 95 % intervals must cover the
+    # The default two-stage design (anchoring.analysis.round_design): 95 % intervals must cover the
     # truth about 95 % of the time in every group, also where almost every organisation
     # answered (hospital trusts), and for the sector built from the three groups.
     rows = recovered[(recovered["variance"] == "two_stage") & (recovered["group"] == group)]

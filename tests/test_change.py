@@ -28,7 +28,7 @@ from anchoring.analysis.change import (
     stack_rounds,
     two_sided_normal_p,
 )
-from anchoring.analysis.design import round_design
+from anchoring.analysis.round_design import round_design
 
 GROUPS = ("municipality", "hospital", "gp", "sector")
 

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from anchoring.analysis.design import round_design
 from anchoring.analysis.drivers import DRIVER_COLUMNS, TOO_FEW, estimate_drivers
+from anchoring.analysis.round_design import round_design
 from anchoring.analysis.scoring import score_column
 from anchoring.instrument import load_instrument
 from anchoring.survey import SurveyDesign

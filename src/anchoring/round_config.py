@@ -265,7 +265,7 @@ class StatusRule(_Strict):
 
 
 VarianceDesign = Literal["two_stage", "one_stage"]
-"""The variance design of a round (``anchoring.analysis.design``; docs/decisions.md)."""
+"""The variance design of a round (``anchoring.analysis.round_design``; docs/decisions.md)."""
 
 
 class EstimationSettings(_Strict):

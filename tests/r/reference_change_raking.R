@@ -111,7 +111,7 @@ for (k in seq_along(p_groups)) {
 }
 
 # --- a raked round (methodology §1) ----------------------------------------------------------
-# The current round's design (anchoring.analysis.design, two_stage): organisations in strata
+# The current round's design (anchoring.analysis.round_design, two_stage): organisations in strata
 # with the fpc, respondents inside them with replacement (fpc Inf).
 current <- d[d$round == current_round, ]
 current$possible_respondents <- Inf

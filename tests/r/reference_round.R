@@ -61,7 +61,7 @@ for (m in measures) {
                                      25 * (rowMeans(scores, na.rm = TRUE) - 1), NA)
 }
 
-# The round's default design (anchoring.analysis.design, estimation.variance: two_stage):
+# The round's default design (anchoring.analysis.round_design, estimation.variance: two_stage):
 # organisations in strata with the finite population correction, then the respondents inside
 # each organisation as secondary units sampled with replacement (R needs an fpc for every stage
 # once one is given: Inf is "with replacement").

@@ -1,7 +1,7 @@
 """``analyse_round``: from a round's cleaned responses to its estimates, status and change.
 
 One :class:`~anchoring.survey.SurveyDesign` is built for the whole round
-(:func:`anchoring.analysis.design.round_design`: organisations in strata with the finite
+(:func:`anchoring.analysis.round_design.round_design`: organisations in strata with the finite
 population correction, respondents inside organisations, lonely PSUs "adjust") and passed to
 every estimator; groups and strata are domains (``by=``),
 never subsets. Outputs, written atomically into ``data/processed/<round>/``:
@@ -27,7 +27,6 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from anchoring.analysis.change import estimate_change
-from anchoring.analysis.design import RESPONDENT
 from anchoring.analysis.distributions import DISTRIBUTIONS_FILE, estimate_distributions
 from anchoring.analysis.drivers import DRIVERS_FILE, estimate_drivers
 from anchoring.analysis.estimators import (
@@ -54,6 +53,7 @@ from anchoring.analysis.response import (
     estimate_weighting_efficiency,
     frame_strata,
 )
+from anchoring.analysis.round_design import RESPONDENT
 from anchoring.analysis.scoring import score_responses
 from anchoring.analysis.sensitivity import SENSITIVITY_FILE, estimate_sensitivity
 from anchoring.analysis.status import assess_round_status

@@ -1,12 +1,12 @@
 """The round's weights: design weights, or raked to the frame's margins (methodology §1).
 
-:func:`weight_round` builds the round's one design (:func:`anchoring.analysis.design.round_design`)
-and, with ``estimation.weighting: raked``, rakes it to the margins the round names
-(``estimation.margins``; :func:`anchoring.weights.prepare_raking`,
-:meth:`anchoring.survey.SurveyDesign.rake`), so that every estimator, its standard error
-included, sees the calibrated weights. It also returns a :class:`DesignBuilder` that builds the
-same design over the same rows with more columns (the drivers' standardised items) or with the
-other variance design (the sensitivity line).
+:func:`weight_round` builds the round's one design
+(:func:`anchoring.analysis.round_design.round_design`) and, with ``estimation.weighting: raked``,
+rakes it to the margins the round names (``estimation.margins``;
+:func:`anchoring.weights.prepare_raking`, :meth:`anchoring.survey.SurveyDesign.rake`), so that
+every estimator, its standard error included, sees the calibrated weights. It also returns a
+:class:`DesignBuilder` that builds the same design over the same rows with more columns (the
+drivers' standardised items) or with the other variance design (the sensitivity line).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from anchoring.analysis.design import round_design
+from anchoring.analysis.round_design import round_design
 from anchoring.frames import load_frames
 from anchoring.paths import RoundPaths
 from anchoring.round_config import RoundConfig

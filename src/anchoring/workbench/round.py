@@ -4,8 +4,9 @@ One call in a notebook cell gives the analyst the cleaned responses with labels,
 the published tables and :attr:`Round.design`, the round's
 :class:`~anchoring.survey.SurveyDesign` built by the analysis' own function
 (:func:`anchoring.analysis.weighting.weight_round`, which calls
-:func:`anchoring.analysis.design.round_design` and rakes when ``estimation.weighting: raked``),
-over the same rows in the same order. An ad-hoc question is then one line::
+:func:`anchoring.analysis.round_design.round_design` and rakes when
+``estimation.weighting: raked``), over the same rows in the same order. An ad-hoc question is
+then one line::
 
     r = anchoring.load_round("demo")
     r.design.mean("pll__index", by="role_name")
