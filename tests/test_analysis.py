@@ -26,9 +26,9 @@ from anchoring.analysis import (
     GROUP_TESTS_FILE,
     analyse_round,
 )
+from anchoring.analysis.parquet_tables import KEY_COLUMNS
 from anchoring.analysis.scoring import index_column, score_responses
 from anchoring.analysis.suppression import suppress_distributions
-from anchoring.analysis.tables import KEY_COLUMNS
 from anchoring.exceptions import InputFileError
 from anchoring.frames import load_frames
 from anchoring.instrument import load_instrument

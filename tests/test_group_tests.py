@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from anchoring.analysis.estimators import RoundData
+from anchoring.analysis.estimate_rows import RoundData
 from anchoring.analysis.group_tests import (
     GROUPS_EQUAL,
     PAIR,
@@ -18,9 +18,9 @@ from anchoring.analysis.group_tests import (
     estimate_group_tests,
     summarise_group_findings,
 )
+from anchoring.analysis.parquet_tables import GROUP_TEST_COLUMNS
 from anchoring.analysis.round_design import round_design
 from anchoring.analysis.scoring import index_column
-from anchoring.analysis.tables import GROUP_TEST_COLUMNS
 from anchoring.frames import load_frames
 from anchoring.instrument import load_instrument
 

@@ -230,7 +230,7 @@ ESTIMATES = TableSchema(
     ),
     ("round_id", "measure", "group", "breakdown", "domain", "dimension", "statistic"),
 )
-"""``estimates.parquet``, suppression applied (:mod:`anchoring.analysis.tables`)."""
+"""``estimates.parquet``, suppression applied (:mod:`anchoring.analysis.parquet_tables`)."""
 
 GROUP_TESTS = TableSchema(
     "group_tests",

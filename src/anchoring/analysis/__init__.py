@@ -8,25 +8,30 @@ Modules
 -------
 round
     :func:`analyse_round` and :class:`AnalysisResult`: loading, the one design, writing.
-estimators
+estimate_rows
     Tidy estimate rows from the design: index, sector, gap, items, consensus, alpha, strata.
 group_tests
     The Wald test that the groups are equal, the pairwise contrasts, Holm, lagging/leading.
 response
     Response rates and weighting efficiency.
-tables
+round_design
+    The round's one survey design: organisations in strata, then respondents inside them.
+scoring, consensus, suppression, status, change
+    Item coding and the index, consensus, small-cell suppression, the status rule, change
+    between rounds.
+parquet_tables
     The layouts of ``estimates.parquet`` and ``group_tests.parquet``; deterministic writing.
 """
 
 from __future__ import annotations
 
+from anchoring.analysis.parquet_tables import ESTIMATE_COLUMNS, GROUP_TEST_COLUMNS
 from anchoring.analysis.round import (
     CHANGE_FILE,
     GROUP_TESTS_FILE,
     AnalysisResult,
     analyse_round,
 )
-from anchoring.analysis.tables import ESTIMATE_COLUMNS, GROUP_TEST_COLUMNS
 
 __all__ = [
     "CHANGE_FILE",

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from anchoring.analysis.consensus import weighted_category_shares
-from anchoring.analysis.estimators import GROUP, GROUPS, WEIGHT
+from anchoring.analysis.estimate_rows import GROUP, GROUPS, WEIGHT
 from anchoring.analysis.scoring import score_column
 from anchoring.instrument import SCALE_POINTS, Instrument
 from anchoring.schema import DISTRIBUTIONS

@@ -41,9 +41,9 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from anchoring.analysis.estimators import GROUP, RoundData
+from anchoring.analysis.estimate_rows import GROUP, RoundData
+from anchoring.analysis.parquet_tables import GROUP_TEST_COLUMNS, order_group_tests
 from anchoring.analysis.scoring import index_column
-from anchoring.analysis.tables import GROUP_TEST_COLUMNS, order_group_tests
 from anchoring.groups import GROUPS
 
 GROUPS_EQUAL = "groups_equal"
@@ -181,7 +181,7 @@ def adjust_group_tests(tests: pd.DataFrame, round_id: str, level: float) -> pd.D
     Returns
     -------
     pandas.DataFrame
-        The columns of :data:`~anchoring.analysis.tables.GROUP_TEST_COLUMNS`, sorted.
+        The columns of :data:`~anchoring.analysis.parquet_tables.GROUP_TEST_COLUMNS`, sorted.
     """
     from statsmodels.stats.multitest import multipletests  # ~1 s import: only when used
 

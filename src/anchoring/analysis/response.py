@@ -17,7 +17,7 @@ import logging
 import numpy as np
 import pandas as pd
 
-from anchoring.analysis.estimators import GROUP, ORG, STRATUM, RoundData
+from anchoring.analysis.estimate_rows import GROUP, ORG, STRATUM, RoundData
 from anchoring.groups import GROUPS, SECTOR
 
 logger = logging.getLogger(__name__)

@@ -6,7 +6,8 @@ population correction, respondents inside organisations, lonely PSUs "adjust") a
 every estimator; groups and strata are domains (``by=``),
 never subsets. Outputs, written atomically into ``data/processed/<round>/``:
 
-- ``estimates.parquet``: tidy estimates, suppression applied (:mod:`anchoring.analysis.tables`);
+- ``estimates.parquet``: tidy estimates, suppression applied
+  (:mod:`anchoring.analysis.parquet_tables`);
 - ``group_tests.parquet``: per measure the Wald test that the groups are equal and the pairwise
   contrasts, Holm-adjusted (:mod:`anchoring.analysis.group_tests`);
 - ``status.parquet``: anchoring status per measure with the deciding rule, and the group that
@@ -29,7 +30,7 @@ import pyarrow.parquet as pq
 from anchoring.analysis.change import estimate_change
 from anchoring.analysis.distributions import DISTRIBUTIONS_FILE, estimate_distributions
 from anchoring.analysis.drivers import DRIVERS_FILE, estimate_drivers
-from anchoring.analysis.estimators import (
+from anchoring.analysis.estimate_rows import (
     GROUP,
     GROUPS,
     ORG,
@@ -48,6 +49,7 @@ from anchoring.analysis.group_tests import (
     summarise_group_findings,
 )
 from anchoring.analysis.panel import panel_change
+from anchoring.analysis.parquet_tables import assemble_estimates, order_estimates, write_parquet
 from anchoring.analysis.response import (
     estimate_response_rates,
     estimate_weighting_efficiency,
@@ -62,7 +64,6 @@ from anchoring.analysis.suppression import (
     suppress_group_tests,
     suppress_small_cells,
 )
-from anchoring.analysis.tables import assemble_estimates, order_estimates, write_parquet
 from anchoring.analysis.weighting import weight_round
 from anchoring.atomic import staged_directory
 from anchoring.exceptions import InputFileError

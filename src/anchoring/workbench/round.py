@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from anchoring.analysis.estimators import ORG, STRATUM
+from anchoring.analysis.estimate_rows import ORG, STRATUM
 from anchoring.analysis.scoring import index_column, score_column, score_responses
 from anchoring.analysis.suppression import suppress_small_cells
 from anchoring.analysis.weighting import weight_round

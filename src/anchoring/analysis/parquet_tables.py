@@ -33,7 +33,7 @@ def assemble_estimates(parts: Sequence[Mapping[str, object]], round_id: str) -> 
     Parameters
     ----------
     parts
-        Tidy rows from :mod:`anchoring.analysis.estimators` and
+        Tidy rows from :mod:`anchoring.analysis.estimate_rows` and
         :mod:`anchoring.analysis.response`: each a mapping of column → array (or a scalar for
         the whole part), or a DataFrame. ``contrast``, ``deff`` and ``effective_n`` may be
         absent.
