@@ -14,6 +14,8 @@ from pathlib import Path
 
 import nbformat
 
+from anchoring.pipeline.stages import STAGES
+
 TINY_ROUND_YAML = """\
 round_id: {round_id}
 title: {{nb: Liten runde, en: Tiny round}}
@@ -41,7 +43,13 @@ TINY_ANALYSE = _PREAMBLE + (
     "text = (out / 'responses.parquet').read_text()\n"
     "(out / 'estimates.parquet').write_text(text[::-1])\n"
     "(out / 'status.parquet').write_text(str(len(text)))\n"
+    + "".join(
+        f"(out / '{name}').write_text(text + '{name}')\n"
+        for name in STAGES[1].required_outputs
+        if name not in ("estimates.parquet", "status.parquet")
+    )
 )
+"""Writes every output the analyse stage declares (:data:`anchoring.pipeline.stages.STAGES`)."""
 TINY_REPORT = "print('report', round_id, lang)\n"
 
 
