@@ -38,7 +38,7 @@ from anchoring.instrument import Instrument, load_instrument
 from anchoring.paths import RoundPaths, find_project_root
 from anchoring.round_config import RoundConfig, load_round_config
 from anchoring.survey import SurveyDesign
-from anchoring.workbench.labels import (
+from anchoring.workbench.names import (
     GROUP_NAME,
     ROLE_NAME,
     STRATUM_NAME,

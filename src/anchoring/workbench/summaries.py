@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from anchoring.analysis.scoring import score_column
-from anchoring.workbench.labels import GROUP_NAME, ROLE_NAME, STRATUM_NAME, measure_names
+from anchoring.workbench.names import GROUP_NAME, ROLE_NAME, STRATUM_NAME, measure_names
 from anchoring.workbench.round import Round
 from anchoring.workbench.texts import text
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from anchoring.groups import GROUPS, SECTOR
-from anchoring.workbench.labels import dimension_names, group_names, measure_names
+from anchoring.workbench.names import dimension_names, group_names, measure_names
 from anchoring.workbench.round import Round
 from anchoring.workbench.texts import text
 

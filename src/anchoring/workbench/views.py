@@ -22,7 +22,7 @@ import seaborn as sns
 from matplotlib.figure import Figure
 
 from anchoring.workbench import summaries
-from anchoring.workbench.labels import (
+from anchoring.workbench.names import (
     GROUP_NAME,
     ROLE_NAME,
     STRATUM_NAME,

@@ -1,4 +1,4 @@
-"""Labels for the analyst's views: the instrument's and the frames' names instead of codes.
+"""Names for the analyst's views: the instrument's and the frames' names instead of codes.
 
 A cleaned row carries codes (``group = "municipality"``, ``role = "it_leder"``,
 ``stratum = "municipality:46"``, ``pll__nytte = 4``); the views show the names the instrument
