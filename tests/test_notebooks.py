@@ -199,9 +199,16 @@ def test_analyse_by_hand_with_write_records_a_run(completed, tmp_path):
 
 
 def _lab_command(extra: str) -> list[str]:
+    """The command ``make lab`` runs (``make -n``: printed, not run).
+
+    Run as its own make, not as a sub-make of ``make test`` (whose MAKEFLAGS would print
+    «make[1]: Entering directory» lines around the command).
+    """
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
     out = subprocess.run(
-        ["make", "-n", "lab", f"LAB_ARGS={extra}"],
+        ["make", "--no-print-directory", "-n", "lab", f"LAB_ARGS={extra}"],
         cwd=ROOT,
+        env=env,
         capture_output=True,
         text=True,
         check=True,

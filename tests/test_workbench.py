@@ -94,16 +94,10 @@ def test_one_hidden_cell_hides_the_next_smallest_too(r):
     assert "secondary_breakdown" in set(checked["suppression_reason"])
 
 
-def test_a_round_without_recorded_outputs_says_to_run_it(tmp_path, repo_root):
-    raw = tmp_path / "data" / "raw" / "fresh"
-    raw.mkdir(parents=True)
-    (raw / "round.yaml").write_bytes((repo_root / "data/raw/demo/round.yaml").read_bytes())
-    text = (
-        (raw / "round.yaml")
-        .read_text(encoding="utf-8")
-        .replace("round_id: demo", "round_id: fresh")
-    )
-    (raw / "round.yaml").write_text(text, encoding="utf-8")
+def test_a_round_without_recorded_outputs_says_to_run_it(tmp_path):
+    from anchoring.simulate import simulate_round
+
+    simulate_round(tmp_path, "fresh", seed=3, scale=0.1)  # raw exports and round.yaml, no run
     with pytest.raises(InputFileError, match="anchoring run --round fresh"):
         anchoring.load_round("fresh", tmp_path)
 
