@@ -7,7 +7,8 @@ import pytest
 
 from anchoring.analysis.status import STATUS_LABELS
 from anchoring.instrument import LANGUAGES, load_instrument
-from anchoring.report.labels import STATUS_IDS, Labels
+from anchoring.report.labels import Labels
+from anchoring.schema import STATUS_IDS
 
 
 def test_status_names_match_the_analysis_stage():

@@ -7,8 +7,9 @@ import math
 import pandas as pd
 import pytest
 
-from anchoring.analysis.status import STATUS_IDS, assess_round_status, assess_status, rule_texts
+from anchoring.analysis.status import assess_round_status, assess_status, rule_texts
 from anchoring.round_config import StatusRule
+from anchoring.schema import STATUS_IDS
 
 GOOD_LIMITS = {"municipality": 55.0, "hospital": 60.0, "gp": 51.0}
 GOOD_CONSENSUS = {"municipality": 0.7, "hospital": 0.65, "gp": 0.61}

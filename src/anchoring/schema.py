@@ -35,6 +35,26 @@ _PANDAS_DTYPES: dict[pa.DataType, str] = {
 }
 
 
+EXCLUSION_REASONS: tuple[str, ...] = (
+    "analyst",
+    "test_marked",
+    "before_fieldwork",
+    "incomplete",
+    "duplicate",
+    "resubmission",
+    "missing_org_id",
+    "speeder",
+    "straightliner",
+)
+"""Reasons a raw row is excluded, in the order the rules apply (the first that applies wins):
+``analyst`` is the source's ``exclude`` list in round.yaml; ``incomplete`` covers both too few
+answers and an unfinished answer (``is_complete``); ``resubmission`` an earlier submission by the
+same identity (``identity``) when a later one is kept."""
+
+STATUS_IDS: tuple[str, ...] = ("well", "partly", "weak", "not_assessed")
+"""Values of ``status.parquet``'s ``status`` (methodology §6), strongest first."""
+
+
 @dataclass(frozen=True)
 class Column:
     """One column of a processed table.

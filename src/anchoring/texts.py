@@ -23,15 +23,17 @@ from typing import Any
 import yaml
 
 from anchoring.exceptions import InstrumentError
+from anchoring.groups import GROUPS, SECTOR
 from anchoring.instrument import LANGUAGES
+from anchoring.schema import EXCLUSION_REASONS, STATUS_IDS
 from anchoring.yaml_io import parse_yaml
 
 CATALOG_PATH = Path(__file__).parent / "instrument" / "texts.yaml"
 """The text catalog, beside ``instrument.yaml``."""
 
 DYNAMIC_KEYS: dict[str, tuple[str, ...]] = {
-    "status": ("well", "partly", "weak", "not_assessed"),
-    "group_definite": ("municipality", "hospital", "gp", "sector"),
+    "status": STATUS_IDS,
+    "group_definite": (*GROUPS, SECTOR),
     "month": tuple(str(month) for month in range(1, 13)),
     "headline": (
         "well_lagging",
@@ -48,18 +50,8 @@ DYNAMIC_KEYS: dict[str, tuple[str, ...]] = {
     "figure_title": ("heatmap", "distribution", "index", "change"),
     "figure": ("hidden", "below", "between", "above"),
     "about_design": ("one_stage", "two_stage"),
-    "frame_source": ("municipality", "hospital", "gp"),
-    "reason": (
-        "analyst",
-        "test_marked",
-        "before_fieldwork",
-        "incomplete",
-        "duplicate",
-        "resubmission",
-        "missing_org_id",
-        "speeder",
-        "straightliner",
-    ),
+    "frame_source": GROUPS,
+    "reason": EXCLUSION_REASONS,
     "redaction": (
         "fodselsnummer",
         "fodselsnummer_checksum_valid",

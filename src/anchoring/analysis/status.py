@@ -34,7 +34,6 @@ import pandas as pd
 from anchoring.groups import GROUPS
 from anchoring.round_config import StatusRule
 
-STATUS_IDS: tuple[str, ...] = ("well", "partly", "weak", "not_assessed")
 STATUS_LABELS: dict[str, dict[str, str]] = {
     "well": {"nb": "Godt forankret", "en": "Well anchored"},
     "partly": {"nb": "Delvis forankret", "en": "Partly anchored"},

@@ -47,7 +47,6 @@ from anchoring.cleaning.quality import (
 from anchoring.cleaning.redaction import COUNT_TYPES, mask_personal_data, redact_codes
 from anchoring.cleaning.review import REVIEW_KINDS, ReviewRecord, review_records
 from anchoring.cleaning.rules import (
-    EXCLUSION_REASONS,
     FLAG_REASONS,
     duplicate_key_parts,
     flag_speeders,
@@ -67,6 +66,7 @@ from anchoring.instrument import Instrument, load_instrument
 from anchoring.paths import RoundPaths, find_project_root
 from anchoring.readers import read_export
 from anchoring.round_config import CleaningRules, RoundConfig, load_round_config
+from anchoring.schema import EXCLUSION_REASONS
 from anchoring.weights import design_weights
 
 log = logging.getLogger(__name__)

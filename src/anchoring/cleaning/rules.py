@@ -31,22 +31,6 @@ import pyarrow.compute as pc
 
 from anchoring.cleaning.answer_codes import code_arrays, factorize_text
 
-EXCLUSION_REASONS: tuple[str, ...] = (
-    "analyst",
-    "test_marked",
-    "before_fieldwork",
-    "incomplete",
-    "duplicate",
-    "resubmission",
-    "missing_org_id",
-    "speeder",
-    "straightliner",
-)
-"""Reasons a raw row is excluded, in the order the rules apply (the first that applies wins):
-``analyst`` is the source's ``exclude`` list in round.yaml; ``incomplete`` covers both too few
-answers and an unfinished answer (``is_complete``); ``resubmission`` an earlier submission by the
-same identity (``identity``) when a later one is kept."""
-
 FLAG_REASONS: tuple[str, ...] = ("speeder", "straightliner")
 """Flags a kept respondent can carry (``is_speeder``, ``is_straightliner``)."""
 

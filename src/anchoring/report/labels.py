@@ -14,9 +14,6 @@ from dataclasses import dataclass
 from anchoring.instrument import LANGUAGES, Instrument
 from anchoring.texts import catalog, text
 
-STATUS_IDS: tuple[str, ...] = ("well", "partly", "weak", "not_assessed")
-"""Anchoring status ids (methodology §6), strongest first."""
-
 UI_TEXT: Mapping[str, Mapping[str, str]] = catalog()
 """The text catalog (:mod:`anchoring.texts`, ``instrument/texts.yaml``), for code that indexes it
 directly (``UI_TEXT[key][lang]``)."""
