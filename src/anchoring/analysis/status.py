@@ -33,13 +33,7 @@ import pandas as pd
 
 from anchoring.groups import GROUPS
 from anchoring.round_config import StatusRule
-
-STATUS_LABELS: dict[str, dict[str, str]] = {
-    "well": {"nb": "Godt forankret", "en": "Well anchored"},
-    "partly": {"nb": "Delvis forankret", "en": "Partly anchored"},
-    "weak": {"nb": "Svakt forankret", "en": "Weakly anchored"},
-    "not_assessed": {"nb": "Ikke vurdert", "en": "Not assessed"},
-}
+from anchoring.texts import text
 
 
 @dataclass(frozen=True)
@@ -59,7 +53,7 @@ class MeasureStatus:
 
     def label(self, lang: str) -> str:
         """The status label in ``lang`` (``nb`` or ``en``)."""
-        return STATUS_LABELS[self.status][lang]
+        return text(f"status_{self.status}", lang)
 
 
 def _number(value: float, lang: str) -> str:

@@ -33,9 +33,8 @@ def _suppressed_note(report: Report) -> str:
 
 
 def _interval_headers(report: Report, header: str) -> tuple[str, str]:
-    if report.lang == "nb":
-        return (f"{header}: nedre 95 %-grense", f"{header}: øvre 95 %-grense")
-    return (f"{header}: lower 95% limit", f"{header}: upper 95% limit")
+    text = report.labels.text
+    return text("interval_lower", header=header), text("interval_upper", header=header)
 
 
 def estimate_cell(
@@ -225,18 +224,7 @@ def _rate_cell(rate: Estimate | None, lang: str) -> Cell:
 
 
 def _response_note(report: Report) -> str:
-    if report.lang == "nb":
-        return (
-            "Svarprosenten er andelen organisasjoner i populasjonen (kommuner, helseforetak; for "
-            "fastleger den enkelte lege) som har minst ett gyldig svar. Vektingseffektivitet "
-            "(Kish) er andelen av utvalget som er «effektivt» etter vekting; 1 betyr ingen tap."
-        )
-    return (
-        "The response rate is the share of organisations in the population (municipalities, "
-        "hospital trusts; for GPs the individual doctor) with at least one valid response. "
-        "Weighting efficiency (Kish) is the share of the sample that is “effective” after "
-        "weighting; 1 means no loss."
-    )
+    return report.labels.text("note_response_rate")
 
 
 def stratum_table(report: Report) -> ReportTable:
