@@ -33,6 +33,7 @@ CATALOG_PATH = Path(__file__).parent / "instrument" / "texts.yaml"
 
 DYNAMIC_KEYS: dict[str, tuple[str, ...]] = {
     "status": STATUS_IDS,
+    "rule": STATUS_IDS,
     "group_definite": (*GROUPS, SECTOR),
     "month": tuple(str(month) for month in range(1, 13)),
     "headline": (

@@ -32,7 +32,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from anchoring.groups import GROUPS
+from anchoring.instrument import LANGUAGES
 from anchoring.round_config import StatusRule
+from anchoring.schema import STATUS_IDS
 from anchoring.texts import text
 
 
@@ -62,23 +64,20 @@ def _number(value: float, lang: str) -> str:
 
 
 def _well_text(rule: StatusRule, lang: str, level: float) -> str:
-    pct = _number(round(100 * level, 6), lang)
-    index = _number(rule.well_index, lang)
-    limit = _number(rule.well_group_lower_limit, lang)
-    consensus = _number(rule.well_consensus, lang)
-    if lang == "nb":
-        return (
-            f"sektorindeks ≥ {index}, hver gruppes nedre {pct} %-grense ≥ {limit} og hver gruppes "
-            f"konsensus ≥ {consensus}"
-        )
-    return (
-        f"sector index ≥ {index}, every group's lower {pct} % limit ≥ {limit} and every group's "
-        f"consensus ≥ {consensus}"
+    return text(
+        "rule_well_condition",
+        lang,
+        pct=_number(round(100 * level, 6), lang),
+        index=_number(rule.well_index, lang),
+        limit=_number(rule.well_group_lower_limit, lang),
+        consensus=_number(rule.well_consensus, lang),
     )
 
 
 def rule_texts(rule: StatusRule, level: float = 0.95) -> dict[str, dict[str, str]]:
     """The rule of each status in nb and en, thresholds filled in (for the report's legend).
+
+    The sentences are the text catalog's ``rule_*`` entries (``instrument/texts.yaml``).
 
     Parameters
     ----------
@@ -92,29 +91,18 @@ def rule_texts(rule: StatusRule, level: float = 0.95) -> dict[str, dict[str, str
     dict
         Status id → ``{"nb": text, "en": text}``.
     """
-    nb_partly, en_partly = _number(rule.partly_index, "nb"), _number(rule.partly_index, "en")
-    return {
-        "well": {
-            "nb": f"Godt forankret: {_well_text(rule, 'nb', level)}.",
-            "en": f"Well anchored: {_well_text(rule, 'en', level)}.",
-        },
-        "partly": {
-            "nb": f"Delvis forankret: sektorindeks ≥ {nb_partly}, men ikke godt forankret "
-            f"({_well_text(rule, 'nb', level)}).",
-            "en": f"Partly anchored: sector index ≥ {en_partly}, but not well anchored "
-            f"({_well_text(rule, 'en', level)}).",
-        },
-        "weak": {
-            "nb": f"Svakt forankret: sektorindeks < {nb_partly}.",
-            "en": f"Weakly anchored: sector index < {en_partly}.",
-        },
-        "not_assessed": {
-            "nb": "Ikke vurdert: minst én gruppes anslag er skjult fordi det bygger på for få "
-            "svar eller virksomheter.",
-            "en": "Not assessed: at least one group's estimate is suppressed because it rests on "
-            "too few respondents or organisations.",
-        },
-    }
+    out: dict[str, dict[str, str]] = {}
+    for status in STATUS_IDS:
+        out[status] = {
+            lang: text(
+                f"rule_{status}",
+                lang,
+                condition=_well_text(rule, lang, level),
+                partly=_number(rule.partly_index, lang),
+            )
+            for lang in LANGUAGES
+        }
+    return out
 
 
 def _missing(value: float | None) -> bool:
