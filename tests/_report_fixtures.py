@@ -18,8 +18,8 @@ from anchoring.analysis.distributions import estimate_distributions
 from anchoring.analysis.scoring import score_responses
 from anchoring.analysis.suppression import suppress_distributions
 from anchoring.instrument import load_instrument
+from anchoring.intake.round_config import RoundConfig, write_round_config
 from anchoring.paths import RoundPaths
-from anchoring.round_config import RoundConfig, write_round_config
 
 GROUPS = ("municipality", "hospital", "gp")
 EVIL = '<script>alert("x")</script><img src=x onerror=alert(1)>'
@@ -349,10 +349,10 @@ def rendered_real_reports(base: Path) -> dict[str, Path]:
         return _REAL["reports"]
     import papermill
 
+    from anchoring.intake.round_config import load_round_config
     from anchoring.pipeline.cache import collect_round_inputs
     from anchoring.pipeline.render import render_report
     from anchoring.report import load_report, write_spreadsheet
-    from anchoring.round_config import load_round_config
 
     root = real_round_root(base)
     paths = RoundPaths(root, REAL_ROUND)

@@ -22,7 +22,7 @@ import pyreadstat
 from openpyxl import load_workbook
 
 from anchoring.instrument import Instrument
-from anchoring.round_config import Source
+from anchoring.intake.round_config import Source
 
 OSLO = zoneinfo.ZoneInfo("Europe/Oslo")
 

@@ -370,8 +370,8 @@ def _redacted_comments(raw_dir):
     from anchoring.cleaning.mapping import map_source
     from anchoring.cleaning.redaction import redact_series
     from anchoring.instrument import load_instrument
+    from anchoring.intake.round_config import load_round_config
     from anchoring.readers import read_export
-    from anchoring.round_config import load_round_config
 
     config = load_round_config(raw_dir / "round.yaml")
     instrument = load_instrument()

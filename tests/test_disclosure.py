@@ -394,8 +394,8 @@ def identity_values(root: Path) -> list[str]:
     """
     import hashlib
 
+    from anchoring.intake.round_config import load_round_config
     from anchoring.readers import read_export
-    from anchoring.round_config import load_round_config
 
     raw = root / "data" / "raw" / ROUND_ID
     needles = set()

@@ -4,15 +4,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from anchoring.drafting.answers import (
+from anchoring.instrument import load_instrument
+from anchoring.intake.drafting.answers import (
     draft_item_values,
     draft_number_values,
     draft_role_values,
     label_sets,
 )
-from anchoring.drafting.fields import find_fields, tool_fields
-from anchoring.drafting.items import match_items, text_forms
-from anchoring.instrument import load_instrument
+from anchoring.intake.drafting.fields import find_fields, tool_fields
+from anchoring.intake.drafting.items import match_items, text_forms
 from anchoring.readers import RawTable
 
 INSTRUMENT = load_instrument()

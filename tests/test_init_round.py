@@ -7,8 +7,8 @@ import yaml
 
 import _cleaning_fixtures as fx
 from anchoring.exceptions import InputFileError
-from anchoring.init_round import DRAFT_FILE, init_round
-from anchoring.round_config import load_round_config
+from anchoring.intake.init_round import DRAFT_FILE, init_round
+from anchoring.intake.round_config import load_round_config
 
 
 @pytest.fixture
@@ -97,7 +97,7 @@ def test_generic_questback_and_surveyxact_exports_are_drafted(tmp_path):
     import random
 
     import _tool_exports as tx
-    from anchoring.pipeline.validate import validate_round
+    from anchoring.intake.validate import validate_round
 
     rows = tx._municipal_rows(random.Random(3), 30)
     folder = tmp_path / "in"

@@ -28,9 +28,9 @@ from anchoring.cleaning.review import find_probable_resubmissions, find_probable
 from anchoring.cleaning.rules import mark_analyst_exclusions, mark_resubmissions
 from anchoring.exceptions import RoundConfigError
 from anchoring.instrument import load_instrument
-from anchoring.pipeline.validate import check_round
+from anchoring.intake.round_config import Source
+from anchoring.intake.validate import check_round
 from anchoring.readers import RawTable
-from anchoring.round_config import Source
 
 INSTRUMENT = load_instrument()
 ITEMS = fx.ITEMS

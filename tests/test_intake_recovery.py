@@ -17,8 +17,8 @@ import pytest
 
 from anchoring.analysis import analyse_round
 from anchoring.cleaning import clean_round
-from anchoring.init_round import init_round
-from anchoring.pipeline.validate import validate_round
+from anchoring.intake.init_round import init_round
+from anchoring.intake.validate import validate_round
 from anchoring.simulate import simulate_round
 from test_analysis import _recovery_rows
 from test_intake_round import decide

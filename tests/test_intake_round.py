@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from _tool_exports import write_intake_round
-from anchoring.round_config import RoundConfig
+from anchoring.intake.round_config import RoundConfig
 from test_disclosure import file_text, run_cli
 
 pytestmark = pytest.mark.slow

@@ -10,7 +10,7 @@ from anchoring.cleaning.organisations import (
 )
 from anchoring.exceptions import FrameError
 from anchoring.frames import load_frames
-from anchoring.round_config import Source
+from anchoring.intake.round_config import Source
 
 FRAMES = load_frames()
 

@@ -66,7 +66,7 @@ def test_a_refused_id_is_shown_escaped(tmp_path):
 
 def test_init_round_with_an_escaping_id_writes_nothing(tmp_path):
     """Defect 1: init-round copied the export and wrote round.yaml three levels above."""
-    from anchoring.init_round import init_round
+    from anchoring.intake.init_round import init_round
 
     project = tmp_path / "R"
     (project / "data" / "raw").mkdir(parents=True)

@@ -14,6 +14,7 @@ from _pipeline_fixtures import (
     write_tiny_notebooks,
     write_tiny_round,
 )
+from anchoring.intake.round_config import load_round_config
 from anchoring.paths import RoundPaths
 from anchoring.pipeline import run_round
 from anchoring.pipeline.cache import (
@@ -23,7 +24,6 @@ from anchoring.pipeline.cache import (
     stage_fingerprint,
 )
 from anchoring.pipeline.hashing import sha256_file
-from anchoring.round_config import load_round_config
 
 
 def _inputs(root, round_id="r1"):

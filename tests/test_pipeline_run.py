@@ -25,11 +25,11 @@ from _pipeline_fixtures import (
 )
 from anchoring.cli import main
 from anchoring.exceptions import PipelineError
+from anchoring.intake.round_config import load_round_config
 from anchoring.paths import RoundPaths
 from anchoring.pipeline import run_round
 from anchoring.pipeline.staging import STAGING_DIR, failed_run_dir
 from anchoring.readers import read_export
-from anchoring.round_config import load_round_config
 
 pytestmark = pytest.mark.slow
 

@@ -1,4 +1,4 @@
-"""Tests of anchoring.pipeline.validate: every problem of a round at once, nothing written."""
+"""Tests of anchoring.intake.validate: every problem of a round at once, nothing written."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import yaml
 
 from _pipeline_fixtures import SIM_SCALE, tree_digest
 from anchoring.cli import main
+from anchoring.intake.round_config import load_round_config
+from anchoring.intake.validate import validate_round
 from anchoring.paths import RoundPaths
-from anchoring.pipeline import validate_round
-from anchoring.round_config import load_round_config
 from anchoring.simulate import simulate_round
 
 

@@ -36,9 +36,9 @@ from anchoring.cleaning.answer_codes import ColumnCoding, scale_lookup
 from anchoring.cleaning.mapping import map_source
 from anchoring.exceptions import AnchoringError
 from anchoring.instrument import load_instrument
-from anchoring.pipeline import validate_round
+from anchoring.intake.round_config import Source
+from anchoring.intake.validate import validate_round
 from anchoring.readers import read_export
-from anchoring.round_config import Source
 from reliability_report import record
 from test_corpus import CORPUS, packaged_data_loaded_once, tree_digest, write_case_round
 

@@ -15,10 +15,10 @@ import yaml
 
 from _cleaning_fixtures import write_small_round
 from anchoring.exceptions import InputFileError
+from anchoring.intake.round_config import Source
 from anchoring.readers import RawTable, detect_format, read_export, read_xlsx
 from anchoring.readers.detect import detect_delimiter, detect_encoding, find_header_index
 from anchoring.readers.excel import cell_text
-from anchoring.round_config import Source
 from anchoring.simulate import simulate_round
 
 HEADER = ["Kommune", "Spørsmål 1", "Svartid"]

@@ -31,9 +31,9 @@ from _tool_exports import (
     write_surveyxact_csv,
 )
 from anchoring.exceptions import InputFileError
+from anchoring.intake.round_config import Source
 from anchoring.readers import TOOLS, detect_tool, read_export
 from anchoring.readers.tools import import_id, is_qualtrics_header
-from anchoring.round_config import Source
 
 ITEMS = INSTRUMENT.item_ids()
 FIRST = INSTRUMENT.item(ITEMS[0])

@@ -8,7 +8,7 @@ import yaml
 
 from anchoring.exceptions import RoundConfigError
 from anchoring.instrument import load_instrument
-from anchoring.round_config import load_round_config, write_round_config
+from anchoring.intake.round_config import load_round_config, write_round_config
 
 MINIMAL = {
     "round_id": "2026-host",

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from anchoring.intake.round_config import METADATA_FIELDS, CleaningRules, Source
+from anchoring.intake.round_config_doc import DOC_PATH, main, render_round_yaml_reference
 from anchoring.paths import find_project_root
-from anchoring.round_config import METADATA_FIELDS, CleaningRules, Source
-from anchoring.round_config_doc import DOC_PATH, main, render_round_yaml_reference
 
 
 def test_the_reference_page_is_current():
     page = (find_project_root() / DOC_PATH).read_text(encoding="utf-8")
     assert page == render_round_yaml_reference(), (
-        "docs/round-yaml.md is not current: run `python -m anchoring.round_config_doc`"
+        "docs/round-yaml.md is not current: run `python -m anchoring.intake.round_config_doc`"
     )
 
 

@@ -28,8 +28,8 @@ from anchoring.exceptions import AnchoringError
 from anchoring.fodselsnummer import is_valid_fodselsnummer
 from anchoring.frames import load_frames
 from anchoring.instrument import load_instrument
+from anchoring.intake.round_config import load_round_config
 from anchoring.paths import RoundPaths
-from anchoring.round_config import load_round_config
 from anchoring.simulate import simulate_demo_rounds, simulate_round
 
 SEED = 5

@@ -25,7 +25,7 @@ from anchoring.cli import main
 from anchoring.exceptions import AnchoringError
 from anchoring.instrument import load_instrument
 from anchoring.instrument.model import ScaleLabel
-from anchoring.round_config import load_round_config
+from anchoring.intake.round_config import load_round_config
 from anchoring.simulate import simulate_round
 from anchoring.simulate.formats import check_formats
 from anchoring.simulate.population import simulated_roles

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from anchoring.analysis.status import assess_round_status, assess_status, rule_texts
-from anchoring.round_config import StatusRule
+from anchoring.intake.round_config import StatusRule
 from anchoring.schema import STATUS_IDS
 
 GOOD_LIMITS = {"municipality": 55.0, "hospital": 60.0, "gp": 51.0}

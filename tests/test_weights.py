@@ -7,7 +7,7 @@ from pydantic import ValidationError
 
 from anchoring.exceptions import DesignError, FrameError
 from anchoring.frames import load_frames
-from anchoring.round_config import EstimationSettings
+from anchoring.intake.round_config import EstimationSettings
 from anchoring.survey import SurveyDesign
 from anchoring.weights import design_weights, prepare_raking
 

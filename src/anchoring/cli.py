@@ -47,14 +47,14 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_init_round(args: argparse.Namespace) -> int:
-    from anchoring.init_round import init_round
+    from anchoring.intake.init_round import init_round
 
     print(init_round(args.root, args.round, [Path(f) for f in args.files]))
     return 0
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from anchoring.pipeline.validate import check_round
+    from anchoring.intake.validate import check_round
 
     report = check_round(args.root, args.round)
     for problem in report.problems:

@@ -18,8 +18,8 @@ from anchoring.analysis.change import estimate_panel_change, stack_rounds
 from anchoring.analysis.scoring import index_column, score_responses
 from anchoring.exceptions import RoundConfigError
 from anchoring.instrument import Instrument
+from anchoring.intake.round_config import load_round_config
 from anchoring.paths import RoundPaths
-from anchoring.round_config import load_round_config
 
 logger = logging.getLogger(__name__)
 

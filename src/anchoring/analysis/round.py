@@ -69,8 +69,8 @@ from anchoring.atomic import staged_directory
 from anchoring.exceptions import InputFileError
 from anchoring.frames import load_frames
 from anchoring.instrument import load_instrument
+from anchoring.intake.round_config import RoundConfig, load_round_config
 from anchoring.paths import RoundPaths, find_project_root
-from anchoring.round_config import RoundConfig, load_round_config
 from anchoring.schema import CHANGE, GROUP_TESTS, STATUS
 
 logger = logging.getLogger(__name__)

@@ -31,7 +31,7 @@ from typing import get_args
 import pandas as pd
 
 from anchoring.analysis.estimate_rows import ORG, STRATUM, WEIGHT
-from anchoring.round_config import VarianceDesign
+from anchoring.intake.round_config import VarianceDesign
 from anchoring.survey import SurveyDesign
 
 RESPONDENT = "respondent_key"

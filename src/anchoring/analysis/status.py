@@ -33,7 +33,7 @@ import pandas as pd
 
 from anchoring.groups import GROUPS
 from anchoring.instrument import LANGUAGES
-from anchoring.round_config import StatusRule
+from anchoring.intake.round_config import StatusRule
 from anchoring.schema import STATUS_IDS
 from anchoring.texts import text
 

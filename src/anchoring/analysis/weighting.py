@@ -18,8 +18,8 @@ import pandas as pd
 
 from anchoring.analysis.round_design import round_design
 from anchoring.frames import load_frames
+from anchoring.intake.round_config import RoundConfig
 from anchoring.paths import RoundPaths
-from anchoring.round_config import RoundConfig
 from anchoring.survey import SurveyDesign
 from anchoring.weights import prepare_raking
 

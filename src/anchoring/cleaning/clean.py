@@ -63,9 +63,9 @@ from anchoring.exceptions import MappingError, RoundConfigError
 from anchoring.frames import Frames, load_frames
 from anchoring.groups import GROUPS
 from anchoring.instrument import Instrument, load_instrument
+from anchoring.intake.round_config import CleaningRules, RoundConfig, load_round_config
 from anchoring.paths import RoundPaths, find_project_root
 from anchoring.readers import read_export
-from anchoring.round_config import CleaningRules, RoundConfig, load_round_config
 from anchoring.schema import EXCLUSION_REASONS
 from anchoring.weights import design_weights
 

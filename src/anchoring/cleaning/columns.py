@@ -10,8 +10,8 @@ from __future__ import annotations
 import difflib
 
 from anchoring.exceptions import AnchoringError, InputFileError, RoundConfigError
+from anchoring.intake.round_config import Source
 from anchoring.readers import RawTable
-from anchoring.round_config import Source
 
 START_TIME_HEADERS: tuple[str, ...] = (
     "starttid",

@@ -42,8 +42,8 @@ from anchoring.cleaning.redaction import mask_personal_data
 from anchoring.cleaning.rules import mark_analyst_exclusions
 from anchoring.exceptions import AnchoringError, RoundConfigError
 from anchoring.instrument import Instrument
+from anchoring.intake.round_config import METADATA_FIELDS, Source
 from anchoring.readers import RawTable
-from anchoring.round_config import METADATA_FIELDS, Source
 
 _EXAMPLE_VALUES = 5
 T = TypeVar("T")

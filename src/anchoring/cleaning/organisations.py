@@ -20,6 +20,7 @@ from anchoring.cleaning.answer_codes import factorize_text, text_from_codes
 from anchoring.cleaning.redaction import mask_personal_data
 from anchoring.exceptions import FrameError
 from anchoring.frames import Frames, qualify_stratum
+from anchoring.intake.round_config import Source
 from anchoring.organisation_names import (
     OrganisationMatcher,
     OrgMatch,
@@ -27,7 +28,6 @@ from anchoring.organisation_names import (
     normalise_trust_name,
     organisation_key,
 )
-from anchoring.round_config import Source
 
 __all__ = [
     "OrgMatch",

@@ -8,7 +8,8 @@ listing the id under the source's ``exclude`` in ``round.yaml``. The lists appea
 writes. Each record names the source, the row's key and data row, and why: never the text.
 
 The functions take a :class:`~anchoring.cleaning.mapping.MappedSource` and nothing of the round
-beyond its :class:`~anchoring.round_config.Source`, so ``init-round`` can call them on a draft.
+beyond its :class:`~anchoring.intake.round_config.Source`, so ``init-round`` can call them on a
+draft.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Cleaning rules: which raw rows to drop and which respondents to flag.
 
 Every rule is vectorised over the whole source and configurable in ``round.yaml``
-(:class:`~anchoring.round_config.CleaningRules`):
+(:class:`~anchoring.intake.round_config.CleaningRules`):
 
 - **tests**: rows marked as tests (``is_test``) and rows submitted before fieldwork started;
 - **analyst**: rows the analyst lists under the source's ``exclude`` in ``round.yaml``;

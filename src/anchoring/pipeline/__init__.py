@@ -4,8 +4,8 @@ Modules: :mod:`.stages` (the three stages and their files), :mod:`.runner` (pape
 of one notebook), :mod:`.cache` (input fingerprints; skip unchanged stages), :mod:`.hashing`
 (SHA-256 of files and records), :mod:`.manifest` (``manifest.json``), :mod:`.lock` (one run per
 round), :mod:`.staging` (staging root and atomic promotion), :mod:`.run` (:func:`run_round`),
-:mod:`.reproduce` (:func:`reproduce_round`), :mod:`.validate` (:func:`validate_round`),
-:mod:`.demo` (:func:`run_demo`).
+:mod:`.reproduce` (:func:`reproduce_round`), :mod:`.demo` (:func:`run_demo`). Validation is
+intake's (:mod:`anchoring.intake.validate`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from __future__ import annotations
 from anchoring.pipeline.demo import run_demo
 from anchoring.pipeline.reproduce import ReproduceResult, reproduce_round
 from anchoring.pipeline.run import RunResult, run_round
-from anchoring.pipeline.validate import validate_round
 
 __all__ = [
     "ReproduceResult",
@@ -21,5 +20,4 @@ __all__ = [
     "reproduce_round",
     "run_demo",
     "run_round",
-    "validate_round",
 ]

@@ -23,10 +23,10 @@ from pathlib import Path
 import yaml
 
 from anchoring import __version__
+from anchoring.intake.round_config import RoundConfig
 from anchoring.paths import RoundPaths, package_root
 from anchoring.pipeline.hashing import sha256_file, sha256_record, sha256_tree
 from anchoring.pipeline.manifest import is_confined_path
-from anchoring.round_config import RoundConfig
 
 _MAX_EARLIER = 20
 _SOURCE_SUFFIXES = (".py", ".yaml", ".csv", ".j2", ".css", ".tpl", ".json", ".html")

@@ -26,12 +26,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from anchoring.exceptions import ReproductionError
+from anchoring.intake.round_config import load_round_config
 from anchoring.paths import RoundPaths
 from anchoring.pipeline.hashing import list_files, sha256_file, sha256_tree
 from anchoring.pipeline.lock import round_lock
 from anchoring.pipeline.manifest import read_manifest
 from anchoring.pipeline.run import run_round
-from anchoring.round_config import load_round_config
 
 log = logging.getLogger(__name__)
 

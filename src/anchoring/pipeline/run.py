@@ -24,6 +24,7 @@ from functools import partial
 from pathlib import Path
 
 from anchoring.exceptions import AnchoringError, PipelineError
+from anchoring.intake.round_config import RoundConfig, load_round_config
 from anchoring.logging_setup import add_log_file
 from anchoring.paths import RoundPaths
 from anchoring.paths import notebooks_dir as default_notebooks_dir
@@ -58,7 +59,6 @@ from anchoring.pipeline.stages import (
     report_languages,
 )
 from anchoring.pipeline.staging import Staging, recover_interrupted_promotion
-from anchoring.round_config import RoundConfig, load_round_config
 
 log = logging.getLogger(__name__)
 

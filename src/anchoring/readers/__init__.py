@@ -20,6 +20,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from anchoring.exceptions import InputFileError
+from anchoring.intake.round_config import Source
 from anchoring.readers.csv_export import read_csv_export
 from anchoring.readers.detect import detect_format, existing_export
 from anchoring.readers.excel import read_xlsx
@@ -27,7 +28,6 @@ from anchoring.readers.nettskjema import read_nettskjema_csv
 from anchoring.readers.raw_table import RawTable
 from anchoring.readers.spss import read_sav
 from anchoring.readers.tools import TOOLS, detect_tool
-from anchoring.round_config import Source
 
 __all__ = [
     "TOOLS",

@@ -19,10 +19,10 @@ from anchoring.exceptions import AnchoringError
 from anchoring.frames import Frames, load_frames
 from anchoring.groups import GROUPS
 from anchoring.instrument import Instrument, load_instrument
+from anchoring.intake.round_config import RoundConfig, load_round_config
 from anchoring.paths import RoundPaths, find_project_root
 from anchoring.report.estimates import Estimates
 from anchoring.report.labels import Labels
-from anchoring.round_config import RoundConfig, load_round_config
 from anchoring.schema import CHANGE, DISTRIBUTIONS, DRIVERS, SENSITIVITY, TableSchema
 
 logger = logging.getLogger(__name__)

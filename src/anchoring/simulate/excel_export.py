@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
 from anchoring.instrument import DONT_KNOW, NOT_APPLICABLE, Instrument
-from anchoring.round_config import Source
+from anchoring.intake.round_config import Source
 from anchoring.simulate import xlsx_rows
 from anchoring.simulate.exports import increasing_ids, local_times
 from anchoring.simulate.population import simulated_roles

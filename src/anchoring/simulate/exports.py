@@ -7,7 +7,7 @@
   (:func:`write_spss_export`).
 
 Each writer takes the source's rows in file order (sorted by submission time; the 1-based data
-row is the position) and returns the :class:`~anchoring.round_config.Source` entry of
+row is the position) and returns the :class:`~anchoring.intake.round_config.Source` entry of
 ``round.yaml`` that maps the raw columns and values onto the instrument. Bytes are deterministic
 (the SPSS header's creation stamp is fixed). The helpers shared by the writers live here too.
 """
@@ -24,7 +24,7 @@ import pandas as pd
 import pyreadstat
 
 from anchoring.instrument import DONT_KNOW, NOT_APPLICABLE, SCALE_POINTS, Instrument
-from anchoring.round_config import Source
+from anchoring.intake.round_config import Source
 from anchoring.simulate import settings
 from anchoring.simulate.population import simulated_roles
 from anchoring.simulate.respondents import BLANK, OSLO

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from anchoring.instrument import Instrument
-from anchoring.round_config import Source
+from anchoring.intake.round_config import Source
 from anchoring.simulate.assembly import SimulatedSource
 from anchoring.simulate.excel_export import save_workbook
 from anchoring.simulate.exports import local_times

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from anchoring.instrument import Instrument
-from anchoring.round_config import Source
+from anchoring.intake.round_config import Source
 from anchoring.simulate.assembly import SimulatedSource
 from anchoring.simulate.exports import CHECKBOX_OPTIONS, increasing_ids, local_times
 from anchoring.simulate.tool_exports import (

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from anchoring.instrument import Instrument
-from anchoring.round_config import Source
+from anchoring.intake.round_config import Source
 from anchoring.simulate.assembly import SimulatedSource
 from anchoring.simulate.exports import local_times
 from anchoring.simulate.tool_exports import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from anchoring.round_config import RoundConfig, Source, Texts, write_round_config
+from anchoring.intake.round_config import RoundConfig, Source, Texts, write_round_config
 from anchoring.simulate import exports
 from anchoring.simulate.assembly import GP_FRAME_FILE, SimulatedRound, SimulatedSource
 from anchoring.simulate.excel_export import write_excel_export

@@ -35,8 +35,8 @@ from anchoring.cleaning import CleaningResult
 from anchoring.exceptions import InputFileError
 from anchoring.frames import Frames, load_frames
 from anchoring.instrument import Instrument, load_instrument
+from anchoring.intake.round_config import RoundConfig, load_round_config
 from anchoring.paths import RoundPaths, find_project_root
-from anchoring.round_config import RoundConfig, load_round_config
 from anchoring.survey import SurveyDesign
 from anchoring.workbench.names import (
     GROUP_NAME,

@@ -5,17 +5,24 @@ row) and the statement inside either: survey tools head a matrix row as ``<matri
 <statement>`` (Nettskjema) or ``<question> - <statement>`` (Qualtrics), and forms often say «vår
 kommune» or «vårt helseforetak» where the instrument says «vår organisasjon». Each form is compared
 with the item's id, its codebook-style name and its wording in both languages
-(:func:`anchoring.drafting.text.similarity`); columns and items are then paired greedily, best
-similarity first, one to one. A pair below :data:`~anchoring.drafting.text.SURE_SIMILARITY`, or
-with a rival item nearly as similar, is noted for the analyst to confirm.
+(:func:`anchoring.intake.drafting.text.similarity`); columns and items are then paired
+greedily, best similarity first, one to one. A pair below
+:data:`~anchoring.intake.drafting.text.SURE_SIMILARITY`, or with a rival item nearly as similar,
+is noted for the analyst to confirm.
 """
 
 from __future__ import annotations
 
 import re
 
-from anchoring.drafting.text import MIN_SIMILARITY, SURE_SIMILARITY, best_similarity, matcher, norm
 from anchoring.instrument import Instrument
+from anchoring.intake.drafting.text import (
+    MIN_SIMILARITY,
+    SURE_SIMILARITY,
+    best_similarity,
+    matcher,
+    norm,
+)
 from anchoring.readers import RawTable
 
 STATEMENT_SEPARATORS = re.compile(r"\s*:\s+|\s+[-–—]\s+")

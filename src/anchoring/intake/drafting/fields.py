@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from anchoring.cleaning.cells import ANONYMOUS_IDENTITIES
-from anchoring.drafting.items import column_texts
-from anchoring.drafting.text import norm, similarity
 from anchoring.instrument import Instrument
+from anchoring.intake.drafting.items import column_texts
+from anchoring.intake.drafting.text import norm, similarity
 from anchoring.readers import RawTable
 
 TOOL_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {

@@ -1,16 +1,16 @@
 """``anchoring init-round``: draft a ``round.yaml`` from the exports of a new round.
 
-Copies the given files into ``data/raw/<round>/`` byte for byte (never over a different file of
-the same name), reads every export there with format and tool detection
-(:mod:`anchoring.readers`), and writes a draft configuration (:mod:`anchoring.drafting`): per file
-the detected format, encoding, delimiter and header row; the stakeholder group guessed from the
-file name and the organisation column; the metadata columns (the tool's own where it is
-recognised: Nettskjema, Microsoft Forms, Qualtrics); the item columns matched by question text;
-the value maps of a recognised answer label set, roles and numbers typed as text; an
-``org_id_map`` for every organisation typed as a name, with the ambiguous ones listed for the
-analyst to decide. Every unsure guess carries a ``# CONFIRM: <why>`` comment, every decision only
-the analyst can take a ``# DECIDE:`` comment, and columns left unmapped are listed. An existing
-``round.yaml`` is never overwritten: the draft then goes to ``round.draft.yaml``.
+Copies the given files into ``data/raw/<round>/`` byte for byte (never over a different file of the
+same name), reads every export there with format and tool detection (:mod:`anchoring.readers`), and
+writes a draft configuration (:mod:`anchoring.intake.drafting`): per file the detected format,
+encoding, delimiter and header row; the stakeholder group guessed from the file name and the
+organisation column; the metadata columns (the tool's own where it is recognised: Nettskjema,
+Microsoft Forms, Qualtrics); the item columns matched by question text; the value maps of a
+recognised answer label set, roles and numbers typed as text; an ``org_id_map`` for every
+organisation typed as a name, with the ambiguous ones listed for the analyst to decide. Every unsure
+guess carries a ``# CONFIRM: <why>`` comment, every decision only the analyst can take a
+``# DECIDE:`` comment, and columns left unmapped are listed. An existing ``round.yaml`` is never
+overwritten: the draft then goes to ``round.draft.yaml``.
 """
 
 from __future__ import annotations
@@ -27,23 +27,23 @@ import pandas as pd
 from anchoring.cleaning.columns import start_time_column
 from anchoring.cleaning.mapping import map_source
 from anchoring.cleaning.review import REVIEW_KINDS, ReviewRecord, review_records
-from anchoring.drafting.answers import (
+from anchoring.exceptions import AnchoringError, InputFileError
+from anchoring.instrument import Instrument, load_instrument
+from anchoring.intake.drafting.answers import (
     ValueDraft,
     draft_item_values,
     draft_number_values,
     draft_role_values,
 )
-from anchoring.drafting.fields import FieldDraft, find_fields, is_field_header, tool_fields
-from anchoring.drafting.items import match_items
-from anchoring.drafting.organisations import OrgDraft, draft_org_map
-from anchoring.drafting.text import norm
-from anchoring.exceptions import AnchoringError, InputFileError
-from anchoring.instrument import Instrument, load_instrument
+from anchoring.intake.drafting.fields import FieldDraft, find_fields, is_field_header, tool_fields
+from anchoring.intake.drafting.items import match_items
+from anchoring.intake.drafting.organisations import OrgDraft, draft_org_map
+from anchoring.intake.drafting.text import norm
+from anchoring.intake.round_config import load_round_config
+from anchoring.intake.validate import rows_in_play
 from anchoring.organisation_names import OrganisationMatcher
 from anchoring.paths import RoundPaths
-from anchoring.pipeline.validate import rows_in_play
 from anchoring.readers import RawTable, read_export
-from anchoring.round_config import load_round_config
 
 log = logging.getLogger(__name__)
 

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from anchoring.exceptions import AnchoringError, RoundConfigError
+from anchoring.intake.round_config import RoundConfig, Source, load_round_config
 from anchoring.paths import RoundPaths
-from anchoring.round_config import RoundConfig, Source, load_round_config
 
 if TYPE_CHECKING:
     import numpy as np

@@ -1,17 +1,17 @@
 """Draft the value maps of an export: its answer label set, its roles, numbers typed as text.
 
 Answer labels: the export's distinct answers in the item columns are compared with the label sets
-survey tools use (``instrument/label_sets.yaml``: «Helt uenig … Helt enig» with «Litt» or
-«Delvis», «Svært uenig … Svært enig», «Nøytral», English "Strongly disagree … Strongly agree"),
-after :func:`anchoring.cleaning.answer_codes.normalise_label`. The set that explains most of the
-answers gives the code of every answer the instrument's own labels do not already give; anything
-left is listed for the analyst. Bare codes 8 and 9 without labels are Nettskjema's usual
-«Ikke relevant» and «Vet ikke» (a guess to confirm against the form's codebook).
+survey tools use (``instrument/label_sets.yaml``: «Helt uenig … Helt enig» with «Litt» or «Delvis»,
+«Svært uenig … Svært enig», «Nøytral», English "Strongly disagree … Strongly agree"), after
+:func:`anchoring.cleaning.answer_codes.normalise_label`. The set that explains most of the answers
+gives the code of every answer the instrument's own labels do not already give; anything left is
+listed for the analyst. Bare codes 8 and 9 without labels are Nettskjema's usual «Ikke relevant» and
+«Vet ikke» (a guess to confirm against the form's codebook).
 
-Roles: a role answered in words close to a role of the group (:func:`~anchoring.drafting.text.
-similarity` at least :data:`ROLE_SIMILARITY`) is mapped to it, to confirm; the rest count as the
-«other» role in cleaning. Numbers: a practice size typed as text with one number in it («ca 6»)
-is mapped to that number, to confirm.
+Roles: a role answered in words close to a role of the group
+(:func:`~anchoring.intake.drafting.text.similarity` at least :data:`ROLE_SIMILARITY`) is mapped to
+it, to confirm; the rest count as the «other» role in cleaning. Numbers: a practice size typed as
+text with one number in it («ca 6») is mapped to that number, to confirm.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from importlib import resources
 import pandas as pd
 
 from anchoring.cleaning.answer_codes import normalise_label, role_lookup, scale_lookup
-from anchoring.drafting.text import similarity
 from anchoring.instrument import Instrument
+from anchoring.intake.drafting.text import similarity
 from anchoring.readers import RawTable
 from anchoring.yaml_io import parse_yaml
 
