@@ -15,7 +15,7 @@ import anchoring
 from _pipeline_fixtures import CURRENT, completed_rounds
 from anchoring.exceptions import InputFileError
 from anchoring.instrument import load_instrument
-from anchoring.workbench import load_cleaning_result, tables, views
+from anchoring.workbench import displays, load_cleaning_result, views
 
 pytestmark = pytest.mark.slow
 
@@ -133,11 +133,11 @@ def test_bar_views_draw_no_interval(r):
 
 
 def test_tables_are_labelled_and_rounded(r):
-    index = tables.index_table(r)
+    index = displays.index_table(r)
     assert "PLL" in set(index["Tiltak"]) and "Kommuner" in set(index["Gruppe"])
-    values = [v for v in index["Indeks"] if v != tables.HIDDEN]
+    values = [v for v in index["Indeks"] if v != displays.HIDDEN]
     assert all(round(v, 1) == v for v in values)
-    assert tables.status_table(r)["Tiltak"].iloc[0] == "PLL"
-    assert tables.design_summary(r).loc["Frihetsgrader i designet"].iloc[0] == (
+    assert displays.status_table(r)["Tiltak"].iloc[0] == "PLL"
+    assert displays.design_summary(r).loc["Frihetsgrader i designet"].iloc[0] == (
         r.design.degrees_of_freedom
     )

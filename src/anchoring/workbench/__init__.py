@@ -2,7 +2,7 @@
 
 :func:`load_round` gives a round as the pipeline left it (labelled responses, published tables,
 the instrument and the analysis' own survey design); :mod:`.views` draws the exploratory
-seaborn figures of ``notebooks/04_explore.ipynb`` and :mod:`.tables` the labelled, rounded
+seaborn figures of ``notebooks/04_explore.ipynb`` and :mod:`.displays` the labelled, rounded
 tables the stage notebooks show. Nothing here writes a file.
 """
 
