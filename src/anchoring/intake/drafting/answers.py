@@ -148,7 +148,7 @@ def draft_role_values(raw: RawTable, column: str, group: str, instrument: Instru
     labels = {label: role.id for role in instrument.roles[group] for label in role.label.values()}
     draft = ValueDraft()
     other = []
-    for value in sorted(str(v) for v in raw.frame[column].dropna().unique() if str(v).strip()):
+    for value in _distinct_texts(raw, column):
         if normalise_label(value) in lookup:
             continue
         score, code = max(((similarity(value, label), c) for label, c in labels.items()))
@@ -156,14 +156,26 @@ def draft_role_values(raw: RawTable, column: str, group: str, instrument: Instru
             draft.values[value] = code
         else:
             other.append(value)
-    notes = []
-    if draft.values:
-        notes.append("roles matched by similar wording")
-    if other:
-        shown = ", ".join(repr(v) for v in other[:_SHOWN])
-        notes.append(f"{len(other)} role(s) that match no role count as «other»: {shown}")
-    draft.note = "; ".join(notes)
+    draft.note = _note(
+        draft,
+        "roles matched by similar wording",
+        other,
+        f"{len(other)} role(s) that match no role count as «other»",
+    )
     return draft
+
+
+def _distinct_texts(raw: RawTable, column: str) -> list[str]:
+    """The column's distinct non-blank values as text, sorted."""
+    return sorted(str(v) for v in raw.frame[column].dropna().unique() if str(v).strip())
+
+
+def _note(draft: ValueDraft, mapped: str, left: list[str], left_note: str) -> str:
+    """The draft's note: what was mapped, and the values left (a few shown)."""
+    notes = [mapped] if draft.values else []
+    if left:
+        notes.append(f"{left_note}: {', '.join(repr(v) for v in left[:_SHOWN])}")
+    return "; ".join(notes)
 
 
 def _number(text: str) -> float | None:
@@ -180,7 +192,7 @@ def draft_number_values(raw: RawTable, column: str) -> ValueDraft:
     """
     draft = ValueDraft()
     unclear = []
-    for value in sorted(str(v) for v in raw.frame[column].dropna().unique() if str(v).strip()):
+    for value in _distinct_texts(raw, column):
         if _number(value.strip()) is not None:
             continue
         match = _ONE_NUMBER.match(value.strip())
@@ -189,13 +201,12 @@ def draft_number_values(raw: RawTable, column: str) -> ValueDraft:
             unclear.append(value)
         else:
             draft.values[value] = int(number) if number.is_integer() else number
-    notes = []
-    if draft.values:
-        notes.append("numbers read from text")
-    if unclear:
-        shown = ", ".join(repr(v) for v in unclear[:_SHOWN])
-        notes.append(f"text with no single number, missing unless mapped: {shown}")
-    draft.note = "; ".join(notes)
+    draft.note = _note(
+        draft,
+        "numbers read from text",
+        unclear,
+        "text with no single number, missing unless mapped",
+    )
     return draft
 
 
