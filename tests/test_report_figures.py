@@ -9,14 +9,13 @@ import matplotlib as mpl
 import pytest
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
 
 from _report_fixtures import build_round
 from anchoring.groups import GROUPS
 from anchoring.report import load_report
 from anchoring.report.alt_text import heatmap_alt, index_alt
 from anchoring.report.distribution import CATEGORIES, answer_distribution
-from anchoring.report.figure_change import build_change_figure, spread_labels
+from anchoring.report.figure_change import build_change_figure, spread_labels, value_range
 from anchoring.report.figure_distribution import DARK_CATEGORIES
 from anchoring.report.figure_heatmap import DARK_BANDS, build_heatmap_figure
 from anchoring.report.figure_model import (
@@ -270,7 +269,11 @@ def test_legends_read_row_by_row_in_order(report):
         "65 eller mer",
         ": skjult (for få svar)",
     ]
-    assert _legend_rows(change) == [report.labels.group(g) for g in (*GROUPS, "sector")]
+    assert _legend_rows(change) == [
+        *(report.labels.group(g) for g in (*GROUPS, "sector")),
+        "Fylt: endringen holder etter justering",
+        "Åpen: holder ikke",
+    ]
 
 
 def test_change_figure_prints_each_lines_last_value(report):
@@ -281,7 +284,7 @@ def test_change_figure_prints_each_lines_last_value(report):
     assert not Counter(format_number(v, "nb") for v in last["estimate"]) - printed
 
 
-def test_change_intervals_are_drawn_over_hollow_markers_and_thicker_than_lines(report):
+def test_change_intervals_are_drawn_over_the_markers_and_thicker_than_lines(report):
     with mpl.rc_context(STYLE):
         figure = build_change_figure(report)
     for ax in figure.axes:
@@ -290,7 +293,38 @@ def test_change_intervals_are_drawn_over_hollow_markers_and_thicker_than_lines(r
         assert lines and bars
         assert min(b.get_zorder() for b in bars) > max(a.get_zorder() for a in lines)
         assert min(b.get_linewidth().min() for b in bars) > max(a.get_linewidth() for a in lines)
-        assert all(a.get_markerfacecolor() == "white" for a in lines if isinstance(a, Line2D))
+
+
+def test_change_markers_are_filled_only_where_the_change_holds_after_holm(report):
+    # The fixture's only change with Holm p < 0.05 is PLL among the GPs (+6.0): its panel
+    # has one filled marker (the current round), every other marker is hollow.
+    holds = report.change[report.change["p_value_holm"] < 0.05]
+    assert list(zip(holds["measure"], holds["group"], strict=True)) == [("pll", "gp")]
+    with mpl.rc_context(STYLE):
+        figure = build_change_figure(report)
+    filled = {}
+    for ax, measure in zip(figure.axes, report.measures, strict=True):
+        filled[measure] = [
+            a for a in ax.get_lines() if len(a.get_xdata()) and a.get_markerfacecolor() != "white"
+        ]
+    assert {m: len(lines) for m, lines in filled.items()} == {
+        m: int(m == "pll") for m in report.measures
+    }
+    (marker,) = filled["pll"]
+    history = report.history
+    current = history[
+        (history["round_id"] == history["round_id"].iloc[-1])
+        & (history["measure"] == "pll")
+        & (history["group"] == "gp")
+    ]
+    assert marker.get_ydata()[0] == pytest.approx(float(current["estimate"].iloc[0]), abs=1e-9)
+
+
+def test_the_change_scale_is_zoomed_to_the_values_within_0_to_100():
+    assert value_range([52.0, 61.0], [58.0, 79.0]) == (40.0, 90.0)
+    assert value_range([3.0], [99.0]) == (0.0, 100.0)
+    assert value_range([49.0], [51.0]) == (40.0, 60.0)  # at least 20 points tall
+    assert value_range([96.0], [98.0]) == (80.0, 100.0)
 
 
 def test_spread_labels_keeps_order_and_the_least_gap_centred_on_the_values():

@@ -53,11 +53,23 @@ def test_status_points_rank_the_weakest_measure_first(report_nb):
     assert status == ["dho", "pjd", "kritisk_info", "pll"]
 
 
-def test_weakest_group_named_with_its_value_and_interval(report_nb):
-    pll = next(p for p in build_main_points(report_nb) if p.measure == "pll" and p.kind == "status")
-    # PLL: GPs 58.0 with se 2.0 → 58.0 ± 1.96·2.0 = 54.08–61.92 (fixture, normal interval).
-    assert "fastlegene med 58,0 (54,1–61,9)" in pll.text
-    assert "68,3" in pll.text  # sector: mean of 72, 75, 58 = 68.33
+def test_lagging_group_named_with_its_value_and_interval(report_nb):
+    points = {p.measure: p.text for p in build_main_points(report_nb) if p.kind == "status"}
+    # PLL: the group tests find the GPs lagging; GPs 58.0 with se 2.0 → 58.0 ± 1.96·2.0 =
+    # 54.08–61.92 (fixture, normal interval).
+    assert "Fastlegene henger etter med 58,0 (54,1–61,9)." in points["pll"]
+    assert "68,3" in points["pll"]  # sector: mean of 72, 75, 58 = 68.33
+    # the other measures' groups do not differ by the tests: no group is named
+    assert not any(word in points["pjd"] for word in ("henger", "Sterkest", "Lavest"))
+
+
+def test_a_leading_group_alone_is_named_as_strongest(tmp_path):
+    build_round(tmp_path)
+    report = with_group_findings(
+        load_report(tmp_path, "fixture", "en"), pjd=(True, "", "hospital", 0.01)
+    )
+    pjd = next(p for p in build_main_points(report) if p.measure == "pjd" and p.kind == "status")
+    assert "It is strongest among the hospital trusts, at" in pjd.text, pjd.text
 
 
 def test_largest_gap_is_the_pll_gap(report_nb):
@@ -112,7 +124,44 @@ def test_significant_change_after_holm_is_reported(report_nb):
     change = [p for p in build_main_points(report_nb) if p.kind == "change"]
     assert len(change) == 1
     assert "fastlegene" in change[0].text and "+6,0" in change[0].text
-    assert "Holm" in change[0].text
+    # the Holm-adjusted p decides; the unadjusted interval is not offered as the evidence
+    assert "Holm-justert p" in change[0].text and "KI" not in change[0].text
+
+
+def _with_changes(report, *changes):
+    """The report with change rows (measure, group, change, p_value_holm) set."""
+    change = report.change.copy()
+    for measure, group, delta, p_holm in changes:
+        row = (change["measure"] == measure) & (change["group"] == group)
+        current = change.loc[row, "estimate_previous"] + delta
+        change.loc[row, ["change", "estimate_current", "p_value_holm"]] = [
+            delta,
+            float(current.iloc[0]),
+            p_holm,
+        ]
+    return dataclasses.replace(report, change=change)
+
+
+def test_the_largest_rise_and_the_largest_fall_come_first(report_nb):
+    # Fixture: pll/gp +6.0 (p_holm < 0.05). Add a larger rise and two falls: the largest rise
+    # (+9) and the largest fall (−7) take the two change places, before the −6.5 fall and +6.0.
+    report = _with_changes(
+        report_nb,
+        ("pjd", "municipality", 9.0, 0.001),
+        ("kritisk_info", "hospital", -7.0, 0.002),
+        ("kritisk_info", "gp", -6.5, 0.003),
+    )
+    points = build_main_points(report)
+    assert [p.kind for p in points] == ["status"] * 4 + ["change"] * 2
+    assert "+9,0" in points[4].text and "har styrket seg" in points[4].text
+    assert "−7,0" in points[5].text and "har svekket seg" in points[5].text
+
+
+def test_a_significant_sector_change_is_told_in_the_status_sentence(report_nb):
+    report = _with_changes(report_nb, ("pll", "sector", 5.1, 2e-9), ("pjd", "sector", 0.9, 0.4))
+    points = {p.measure: p.text for p in build_main_points(report) if p.kind == "status"}
+    assert "5,1 poeng høyere enn i forrige runde (Holm-justert p <\xa00,001)." in points["pll"]
+    assert "forrige runde" not in points["pjd"]  # not significant after Holm: not told
 
 
 def test_no_significant_change_is_said_with_the_largest_change(tmp_path):
@@ -133,24 +182,24 @@ def test_first_round_has_no_change_point(tmp_path):
     assert not [p for p in build_main_points(report) if p.kind in {"change", "no_change"}]
 
 
-def test_a_second_change_gives_way_to_the_status_of_every_measure(report_nb):
-    # Make a second change significant: 4 status + 1 gap + 2 changes = 7 candidates; the
-    # status of every measure and the largest change are kept, the second change gives way.
+def test_the_gap_gives_way_to_a_second_change(report_nb):
+    # Make a second change significant: 4 status + 2 changes + 1 gap = 7 candidates; the
+    # status of every measure, the rise and the fall are kept, the gap gives way.
     change = report_nb.change.copy()
     row = (change["measure"] == "pjd") & (change["group"] == "municipality")
     change.loc[row, ["change", "estimate_current", "p_value_holm"]] = [-5.0, 45.0, 0.01]
     points = build_main_points(dataclasses.replace(report_nb, change=change))
     assert len(points) == MAX_POINTS
-    assert [p.kind for p in points] == ["status"] * 4 + ["gap", "change"]
-    assert "+6,0" in points[-1].text  # |+6.0| > |−5.0|: the largest change is kept
+    assert [p.kind for p in points] == ["status"] * 4 + ["change"] * 2
+    assert "+6,0" in points[-2].text  # |+6.0| > |−5.0|: the larger change comes first
 
 
 def test_too_few_places_drop_the_strongest_status_first(report_nb, monkeypatch):
-    # Four status candidates for three places (five points minus gap and change): PLL, the
-    # strongest measure (sector 68.3 in the fixture), gives way.
-    monkeypatch.setattr(main_points, "MAX_POINTS", 5)
+    # Four status candidates for three places (four points minus the change): PLL, the
+    # strongest measure (sector 68.3 in the fixture), gives way; the gap finds no place.
+    monkeypatch.setattr(main_points, "MAX_POINTS", 4)
     points = build_main_points(report_nb)
-    assert [p.kind for p in points] == ["status"] * 3 + ["gap", "change"]
+    assert [p.kind for p in points] == ["status"] * 3 + ["change"]
     assert "pll" not in [p.measure for p in points if p.kind == "status"]
 
 

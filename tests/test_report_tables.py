@@ -78,6 +78,33 @@ def test_change_rows_that_are_suppressed_show_colons(report):
     assert all(c.text == SUPPRESSED for r in hidden for c in r[2:])
 
 
+def test_change_table_marks_the_changes_that_hold_after_holm(report):
+    # The decision is the Holm-adjusted p (below 0.05: «Ja»), never the unadjusted interval:
+    # make one change's interval exclude zero while its adjusted p is 0.27 (issue 17's PLL
+    # hospital trusts, +3.6 (0.4–6.8), p 0.271): it must read «Nei».
+    change = report.change.copy()
+    row = (change["measure"] == "pll") & (change["group"] == "hospital")
+    change.loc[row, ["change", "ci_low", "ci_high", "p_value_holm"]] = [3.6, 0.4, 6.8, 0.271]
+    table = change_table(dataclasses.replace(report, change=change))
+    header = [c.header for c in table.columns]
+    assert header[-1] == "Holder etter justering"
+    marks = {(r[0].text, r[1].text): r[-1].text for r in table.rows}
+    expected = change.set_index(["measure", "group"])["p_value_holm"]
+    for cells in table.rows:
+        if cells[-1].text == SUPPRESSED:
+            continue
+        measure = next(m for m in report.measures if cells[0].text.startswith(
+            report.labels.measure_short(m)[:1].upper() + report.labels.measure_short(m)[1:]))
+        group = next(g for g in ("municipality", "hospital", "gp", "sector")
+                     if report.labels.group(g) == cells[1].text)  # fmt: skip
+        assert cells[-1].text == ("Ja" if expected[(measure, group)] < 0.05 else "Nei")
+    assert marks[("PLL", "Helseforetak")] == "Nei"
+    assert "Ja" in marks.values()
+    # the note says what the mark means and that the intervals are unadjusted
+    assert "Holm-justert p er under 0,05" in table.to_html()
+    assert "uten denne justeringen" in table.to_html()
+
+
 def test_theme_and_title_text_is_escaped(report):
     themes = tuple(
         Theme(t.id, {"nb": EVIL, "en": EVIL}, t.keywords_nb) for t in report.instrument.themes

@@ -1,13 +1,19 @@
 """The change chart: each measure's index over the rounds, one panel per measure, a line per group.
 
-The panels stand one below the other (a phone's column holds one). The interval bars are the
-analysis stage's 95 % intervals, drawn as published, thick and over hollow markers so that they
-stay visible; within a round the groups are set a little apart so their intervals do not cover
-each other. The last value of each line is printed at its end, moved apart vertically where
-values are close.
+The panels stand one below the other (a phone's column holds one) and share one vertical scale,
+zoomed to the values shown (:func:`value_range`) so that changes of a few points and their
+intervals can be seen. The interval bars are the analysis stage's 95 % intervals, drawn as
+published, thick and over the markers so that they stay visible; within a round the groups are
+set a little apart so their intervals do not cover each other. The marker of the current round is
+filled where the change since the previous round holds after the Holm adjustment
+(``change.parquet``'s ``p_value_holm`` below :data:`~anchoring.report.main_points.ALPHA`) and
+hollow where it does not; the legend says so. The last value of each line is printed at its end,
+moved apart vertically where values are close.
 """
 
 from __future__ import annotations
+
+import math
 
 import pandas as pd
 from matplotlib.axes import Axes
@@ -19,7 +25,9 @@ from anchoring.report.figure_model import GROUP_COLOURS, new_figure
 from anchoring.report.figure_parts import add_legend
 from anchoring.report.inputs import Report
 from anchoring.report.labels import capitalise
+from anchoring.report.main_points import ALPHA, shown_changes
 from anchoring.report.numbers import format_number
+from anchoring.texts import text
 
 MIN_LABEL_GAP = 10.0
 """Index points between the value labels at the end of the change lines."""
@@ -38,6 +46,35 @@ PANEL_IN = 2.0
 
 LINES = (*GROUPS, "sector")
 """The lines of every panel, in legend order."""
+
+SCALE_STEP = 10
+"""The vertical scale runs between multiples of this many index points."""
+
+SCALE_MARGIN = 5.0
+"""Room left below the lowest and above the highest interval limit, in index points."""
+
+
+def value_range(lows: list[float], highs: list[float]) -> tuple[float, float]:
+    """The vertical scale: the shown limits with :data:`SCALE_MARGIN`, to :data:`SCALE_STEP` s.
+
+    Kept within the index's 0–100 and at least 20 points tall, so that a change of a few points
+    is visible without a flat line looking steep.
+    """
+    low = max(0.0, math.floor((min(lows) - SCALE_MARGIN) / SCALE_STEP) * SCALE_STEP)
+    high = min(100.0, math.ceil((max(highs) + SCALE_MARGIN) / SCALE_STEP) * SCALE_STEP)
+    if high - low < 20:
+        high = min(100.0, low + 20)
+        low = high - 20
+    return low, high
+
+
+def holding_changes(report: Report) -> set[tuple[str, str]]:
+    """``(measure, group)`` whose change since the previous round holds after Holm adjustment."""
+    rows = shown_changes(report)
+    if rows.empty:
+        return set()
+    holds = rows[rows["p_value_holm"] < ALPHA]
+    return set(zip(holds["measure"], holds["group"], strict=True))
 
 
 def spread_labels(
@@ -105,13 +142,16 @@ def build_change_figure(report: Report) -> Figure | None:
     figure = new_figure(0.9 + PANEL_IN * len(report.measures))
     axes = figure.subplots(nrows=len(report.measures), sharex=True, squeeze=False)[:, 0]
     series = _shown_series(history, rounds)
+    limits = [p for points in series.values() for p in points]
+    low, high = value_range([p[2] for p in limits], [p[3] for p in limits])
+    holds = holding_changes(report)
     for ax, measure in zip(axes, report.measures, strict=True):
         ax.set_title(capitalise(report.labels.measure_short(measure)))
-        ax.set_ylim(0, 100)
-        ax.set_yticks(range(0, 101, 20))
+        ax.set_ylim(low, high)
+        ax.set_yticks(range(int(low), int(high) + 1, SCALE_STEP))
         ax.grid(axis="y", color="#DDDDDD", linewidth=0.6)
         ax.set_axisbelow(True)
-        _draw_panel(report, ax, measure, series, len(rounds) - 1 + 0.16)
+        _draw_panel(report, ax, measure, series, len(rounds) - 1 + 0.16, holds)
     axes[-1].set_xlim(-0.3, len(rounds) - 1 + 0.55)
     axes[-1].set_xticks(
         range(len(rounds)),
@@ -123,7 +163,15 @@ def build_change_figure(report: Report) -> Figure | None:
         Line2D([], [], color=GROUP_COLOURS[g], marker=MARKERS[g], markerfacecolor="white")
         for g in LINES
     ]
-    add_legend(figure, handles, [report.labels.group(g) for g in LINES])
+    names = [report.labels.group(g) for g in LINES]
+    if report.change is not None:
+        mark = {"color": "#333333", "marker": "o", "linestyle": "none"}
+        handles += [Line2D([], [], **mark), Line2D([], [], markerfacecolor="white", **mark)]
+        names += [
+            text("figure_change_holds", report.lang),
+            text("figure_change_not_holds", report.lang),
+        ]
+    add_legend(figure, handles, names)
     return figure
 
 
@@ -144,8 +192,18 @@ def _shown_series(history: pd.DataFrame, rounds: list[str]) -> _Series:
     return series
 
 
-def _draw_panel(report: Report, ax: Axes, measure: str, series: _Series, end_x: float) -> None:
-    """A measure's lines with their interval bars, and each line's last value at ``end_x``."""
+def _draw_panel(
+    report: Report,
+    ax: Axes,
+    measure: str,
+    series: _Series,
+    end_x: float,
+    holds: set[tuple[str, str]],
+) -> None:
+    """A measure's lines with their interval bars, and each line's last value at ``end_x``.
+
+    The last marker is filled where the group's change holds after Holm (``holds``).
+    """
     ends: list[tuple[float, float, str]] = []
     for group in LINES:
         points = series.get((measure, group))
@@ -166,6 +224,16 @@ def _draw_panel(report: Report, ax: Axes, measure: str, series: _Series, end_x: 
             linewidth=2.0 if group == "sector" else 1.4,
             zorder=3,
         )
+        if (measure, group) in holds:
+            ax.plot(
+                x[-1:],
+                estimates[-1:],
+                linestyle="none",
+                marker=MARKERS[group],
+                markersize=5,
+                color=colour,
+                zorder=3.5,
+            )
         ax.vlines(x, lows, highs, colors=colour, linewidth=2.2, zorder=4)
         for limits in (lows, highs):
             ax.hlines(

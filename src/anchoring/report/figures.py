@@ -10,6 +10,9 @@
   :mod:`~anchoring.report.figure_index`);
 - :func:`change_figure`: the index over rounds, when earlier rounds exist
   (:mod:`~anchoring.report.figure_change`).
+- :func:`regional_figure`: per measure, the index per county (municipalities, GPs) and per RHF
+  (hospital trusts) with 95 % intervals, one panel per group
+  (:mod:`~anchoring.report.figure_regional`).
 
 Every value is printed on the figure; colours only repeat what the text says. Suppressed cells
 are drawn as ":" (methodology §7). Each ``build_*`` function returns the matplotlib figure; the
@@ -25,12 +28,13 @@ from collections.abc import Callable
 import matplotlib as mpl
 from matplotlib.figure import Figure
 
-from anchoring.report import alt_text
+from anchoring.report import alt_text, figure_titles
 from anchoring.report.distribution import answer_distribution
 from anchoring.report.figure_change import build_change_figure
 from anchoring.report.figure_distribution import build_distribution_figure
 from anchoring.report.figure_heatmap import build_heatmap_figure
 from anchoring.report.figure_index import build_index_figure
+from anchoring.report.figure_regional import build_regional_figure
 from anchoring.report.figure_model import STYLE, ReportFigure
 from anchoring.report.figure_svg import inline_svg
 from anchoring.report.html import anchor_id
@@ -60,7 +64,7 @@ def heatmap_figure(report: Report) -> ReportFigure:
     return _report_figure(
         lambda: build_heatmap_figure(report),
         "figure-heatmap",
-        alt_text.figure_title(report, "heatmap"),
+        figure_titles.heatmap_title(report),
         alt_text.heatmap_alt(report),
         report.labels.text("index"),
     )
@@ -80,7 +84,7 @@ def distribution_figure(report: Report, measure: str) -> ReportFigure:
     return _report_figure(
         lambda: build_distribution_figure(report, distribution),
         anchor_id("figure", measure, "answers"),
-        alt_text.figure_title(report, "distribution", measure),
+        figure_titles.distribution_title(report, measure, distribution),
         alt_text.distribution_alt(report, measure, distribution),
         report.labels.text("note_reverse"),
     )
@@ -99,7 +103,7 @@ def index_figure(report: Report, measure: str) -> ReportFigure:
     return _report_figure(
         lambda: build_index_figure(report, measure),
         anchor_id("figure", measure, "index"),
-        alt_text.figure_title(report, "index", measure),
+        figure_titles.index_title(report, measure),
         alt_text.index_alt(report, measure),
         report.labels.text("note_interval"),
     )
@@ -118,7 +122,26 @@ def change_figure(report: Report) -> ReportFigure | None:
     return _report_figure(
         lambda: build_change_figure(report),
         "figure-change",
-        alt_text.figure_title(report, "change"),
+        figure_titles.change_title(report),
         alt_text.change_alt(report),
         report.labels.text("note_error_bars"),
+    )
+
+
+def regional_figure(report: Report, measure: str) -> ReportFigure | None:
+    """A measure's index per county and per RHF with 95 % intervals; ``None`` without regions.
+
+    Parameters
+    ----------
+    report
+        The loaded round.
+    measure
+        The measure.
+    """
+    return _report_figure(
+        lambda: build_regional_figure(report, measure),
+        anchor_id("figure", measure, "regions"),
+        alt_text.regional_title(report, measure),
+        alt_text.regional_alt(report, measure),
+        report.labels.text("note_regional_figure"),
     )

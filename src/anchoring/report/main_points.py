@@ -1,22 +1,26 @@
 """The report's main points (Hovedfunn): at most six ranked sentences generated from the estimates.
 
-Every sentence carries its number and 95 % interval. The candidates are, in this order:
+Statistics offices' bulletins (ONS, SSB) are the model: few points, ranked by importance, each a
+sentence with its number. The candidates, in this order:
 
-1. the anchoring status of each measure (methodology §6) with the sector index and the group that
-   lags most (lowest shown index), weakest status first;
-2. the difference between groups (methodology §5): the largest gap (highest minus lowest group,
-   the ``gap`` estimate) among the measures whose groups differ by the group tests of the
-   analysis stage (``status.parquet``'s ``has_group_difference``: the Wald test of equal groups
-   significant after Holm over the measures, and the contrast of the highest and the lowest
-   group after Holm over the pairs); when no measure's groups differ, a sentence saying so,
-   with the largest gap as a size and its interval;
-3. changes since the previous round that are significant after Holm adjustment over all
-   measures × groups (methodology §5) — or, when none is, a sentence saying so with the largest
-   change and its interval.
+1. **status**: one sentence per measure, weakest status first — the anchoring status
+   (methodology §6) with the sector index and its 95 % interval; the sector's change since the
+   previous round when it is significant after Holm adjustment (methodology §5); and the group
+   that lags (or, failing that, leads) only where the group tests single it out
+   (``status.parquet``'s ``lagging_group`` / ``leading_group``: the Wald test of equal groups
+   significant after Holm over the measures, and the group's contrasts significant after Holm
+   over the pairs);
+2. **change**: the groups' changes since the previous round that are significant after Holm
+   adjustment over all measures × groups: the largest rise and the largest fall first, then the
+   others by size — or, when none is significant, one sentence saying so with the largest change
+   and its interval;
+3. **gap**: the difference between groups (the ``gap`` estimate, highest minus lowest group) for
+   the measure with the largest gap among those whose groups differ by the group tests; when no
+   measure's groups differ, a sentence saying so with the largest gap as a size.
 
-One place each is kept for the gap and the largest change; the status sentences fill the rest,
-the strongest measures giving way first (the overview table shows every measure); further
-significant changes only take places that are left.
+Places are kept for the largest rise and the largest fall; the status sentences take the rest,
+the strongest measures giving way first when there are more measures than places (the overview
+table shows every measure); further changes, then the gap, take the places left over.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ import pandas as pd
 
 from anchoring.groups import GROUPS
 from anchoring.report.estimates import Estimate
+from anchoring.report.headlines import lagging_group, leading_group
 from anchoring.report.inputs import Report
 from anchoring.report.labels import capitalise
 from anchoring.report.numbers import (
@@ -40,8 +45,8 @@ from anchoring.texts import text
 MAX_POINTS = 6
 """At most this many main points."""
 
-MAX_CHANGE_POINTS = 2
-"""At most this many sentences on significant changes."""
+RESERVED_CHANGE_POINTS = 2
+"""Places kept for changes: the largest significant rise and the largest significant fall."""
 
 ALPHA = 0.05
 """Significance level for Holm-adjusted p-values."""
@@ -70,13 +75,42 @@ def _measure_subject(report: Report, measure: str) -> str:
     return capitalise(report.labels.measure_short(measure))
 
 
-def _weakest_group(report: Report, measure: str) -> tuple[str, Estimate] | None:
-    shown = [
-        (g, e)
-        for g, e in report.estimates.index_by_group(measure).items()
-        if g in GROUPS and e is not None and e.is_shown
-    ]
-    return min(shown, key=lambda ge: ge[1].estimate) if shown else None
+def _is_significant(p_value: object) -> bool:
+    return not is_missing(p_value) and float(p_value) < ALPHA  # type: ignore[arg-type]
+
+
+def _sector_change_clause(report: Report, measure: str) -> str:
+    """«, 5,1 poeng høyere enn i forrige runde (Holm-justert p < 0,001)», or «»."""
+    rows = shown_changes(report)
+    if rows.empty:
+        return ""
+    sector = rows[(rows["measure"] == measure) & (rows["group"] == "sector")]
+    if sector.empty or not _is_significant(sector["p_value_holm"].iloc[0]):
+        return ""
+    row = sector.iloc[0]
+    return _phrase(
+        report,
+        "main_point_sector_up" if row["change"] > 0 else "main_point_sector_down",
+        delta=format_number(abs(row["change"]), report.lang),
+        p=format_p_clause(row["p_value_holm"], report.lang),
+    )
+
+
+def _group_clause(report: Report, measure: str) -> str:
+    """The lagging (else leading) group by the group tests, with its index; else «»."""
+    lagging, leading = lagging_group(report, measure), leading_group(report, measure)
+    group, key = (lagging, "main_point_lagging") if lagging else (leading, "main_point_leading")
+    estimate = report.estimates.get(measure, group, "mean") if group else None
+    if estimate is None or not estimate.is_shown:
+        return ""
+    named = report.labels.group_in_sentence(group)  # starts the sentence only when it lags
+    return _phrase(
+        report,
+        key,
+        group=capitalise(named) if lagging else named,
+        est=format_number(estimate.estimate, report.lang),
+        ci=_interval(estimate, report.lang),
+    )
 
 
 def _status_point(report: Report, measure: str) -> tuple[int, float, MainPoint]:
@@ -90,29 +124,20 @@ def _status_point(report: Report, measure: str) -> tuple[int, float, MainPoint]:
             for g, e in report.estimates.index_by_group(measure).items()
             if g in GROUPS and (e is None or not e.is_shown)
         ]
-        text = _phrase(
+        sentence = _phrase(
             report, "main_point_not_assessed", measure=subject, groups=_join(hidden, lang)
         )
-        return _SEVERITY["not_assessed"], 0.0, MainPoint("status", text, measure)
-    text = _phrase(
+        return _SEVERITY["not_assessed"], 0.0, MainPoint("status", sentence, measure)
+    sentence = _phrase(
         report,
         "main_point_status",
         measure=subject,
         status=labels.status(status).lower(),
         est=format_number(sector.estimate, lang),
         ci=_interval(sector, lang),
-    )
-    weakest = _weakest_group(report, measure)
-    if weakest is not None:
-        group, e = weakest
-        text += _phrase(
-            report,
-            "main_point_weakest",
-            group=labels.group_in_sentence(group),
-            est=format_number(e.estimate, lang),
-            ci=_interval(e, lang),
-        )
-    return _SEVERITY.get(status, 1), float(sector.estimate), MainPoint("status", text, measure)
+        change=_sector_change_clause(report, measure),
+    ) + _group_clause(report, measure)
+    return _SEVERITY.get(status, 1), float(sector.estimate), MainPoint("status", sentence, measure)
 
 
 def _join(items: list[str], lang: str) -> str:
@@ -186,37 +211,59 @@ def shown_changes(report: Report) -> pd.DataFrame:
     return rows[rows["change"].notna()]
 
 
+def _change_sentence(report: Report, row) -> MainPoint:
+    labels, lang = report.labels, report.lang
+    return MainPoint(
+        "change",
+        _phrase(
+            report,
+            "main_point_change_up" if row.change > 0 else "main_point_change_down",
+            measure=_measure_subject(report, row.measure),
+            group=labels.group_in_sentence(row.group),
+            before=format_number(row.estimate_previous, lang),
+            after=format_number(row.estimate_current, lang),
+            delta=format_number(row.change, lang, signed=True),
+            p=format_p_clause(row.p_value_holm, lang),
+        ),
+        row.measure,
+    )
+
+
+def ranked_changes(rows: pd.DataFrame) -> pd.DataFrame:
+    """Significant group changes (Holm-adjusted p < :data:`ALPHA`) in the order they are told.
+
+    The largest rise and the largest fall first (so that both directions are told when both
+    occur), then the others by absolute size, largest first.
+
+    Parameters
+    ----------
+    rows
+        Rows of ``change.parquet`` (:func:`shown_changes`).
+    """
+    significant = rows[rows["group"].isin(GROUPS) & (rows["p_value_holm"] < ALPHA)]
+    by_size = significant.reindex(
+        significant["change"].abs().sort_values(ascending=False, kind="stable").index
+    )
+    first = [
+        frame.index[0]
+        for frame in (by_size[by_size["change"] > 0], by_size[by_size["change"] < 0])
+        if not frame.empty
+    ]
+    first = sorted(first, key=lambda i: -abs(by_size.at[i, "change"]))
+    return pd.concat([by_size.loc[first], by_size.drop(index=first)])
+
+
 def _change_points(report: Report) -> list[MainPoint]:
     rows = shown_changes(report)
     if rows.empty:
         return []
-    labels, lang = report.labels, report.lang
+    significant = ranked_changes(rows)
+    if not significant.empty:
+        return [_change_sentence(report, row) for row in significant.itertuples(index=False)]
     group_rows = rows[rows["group"].isin(GROUPS)]
-    significant = group_rows[group_rows["p_value_holm"] < ALPHA]
-    significant = significant.reindex(
-        significant["change"].abs().sort_values(ascending=False, kind="stable").index
-    )
-    points = []
-    for row in significant.head(MAX_CHANGE_POINTS).itertuples(index=False):
-        points.append(
-            MainPoint(
-                "change",
-                _phrase(
-                    report,
-                    "main_point_change_up" if row.change > 0 else "main_point_change_down",
-                    measure=_measure_subject(report, row.measure),
-                    group=labels.group_in_sentence(row.group),
-                    before=format_number(row.estimate_previous, lang),
-                    after=format_number(row.estimate_current, lang),
-                    delta=format_number(row.change, lang, signed=True),
-                    ci=format_interval(row.ci_low, row.ci_high, lang),
-                    p=format_p_clause(row.p_value_holm, lang),
-                ),
-                row.measure,
-            )
-        )
-    if points or group_rows.empty:
-        return points
+    if group_rows.empty:
+        return []
+    labels, lang = report.labels, report.lang
     largest = group_rows.loc[group_rows["change"].abs().idxmax()]
     return [
         MainPoint(
@@ -245,21 +292,20 @@ def build_main_points(report: Report) -> list[MainPoint]:
     Returns
     -------
     list of MainPoint
-        Status sentences (weakest measure first), then the difference between groups (the
-        largest gap where the group tests find one, else «no clear difference»), then change since
-        the previous round (significant changes after Holm adjustment at 5 %, or a sentence that
-        nothing changed significantly). One place each is kept for the gap and the largest
-        change; the status sentences fill the rest (the strongest measures give way when there
-        are too many), and further significant changes only take places left over.
+        The status of every measure (weakest first; the sector's significant change and the
+        lagging group in the same sentence), then the significant changes by group (the largest
+        rise and fall first; or one sentence that nothing changed significantly), then the
+        difference between groups. Places are kept for the largest rise and fall; when places
+        run short the strongest measures' status gives way first, then further changes and
+        the gap are left out.
     """
     ranked = sorted((_status_point(report, m) for m in report.measures), key=lambda item: item[:2])
-    status_points = [point for _, _, point in ranked]
-    gap = [p for p in (_gap_point(report),) if p is not None]
     changes = _change_points(report)
-    reserved = gap + changes[:1]
-    status_points = status_points[: max(MAX_POINTS - len(reserved), 0)]
-    extra = changes[1:][: max(MAX_POINTS - len(status_points) - len(reserved), 0)]
-    return status_points + gap + changes[:1] + extra
+    reserved = changes[:RESERVED_CHANGE_POINTS]
+    status_points = [point for _, _, point in ranked][: max(MAX_POINTS - len(reserved), 0)]
+    gap = [p for p in (_gap_point(report),) if p is not None]
+    left = max(MAX_POINTS - len(status_points) - len(reserved), 0)
+    return status_points + reserved + (changes[RESERVED_CHANGE_POINTS:] + gap)[:left]
 
 
 def status_rule_text(report: Report) -> str:

@@ -12,7 +12,7 @@ from anchoring.groups import GROUPS
 from anchoring.report.estimates import Estimate
 from anchoring.report.inputs import Report
 from anchoring.report.labels import capitalise
-from anchoring.report.main_points import status_rule_text
+from anchoring.report.main_points import ALPHA, status_rule_text
 from anchoring.report.numbers import (
     MISSING,
     format_count,
@@ -20,8 +20,16 @@ from anchoring.report.numbers import (
     format_number,
     format_p_value,
     format_percent,
+    is_missing,
 )
-from anchoring.report.table_model import Cell, Column, ReportTable, suppressed_cell, text_cell
+from anchoring.report.table_model import (
+    Cell,
+    Column,
+    ReportTable,
+    TablePart,
+    suppressed_cell,
+    text_cell,
+)
 
 MIN_THEME_COUNT = 3
 """Barrier-theme counts below this are hidden (helsedata.no and KS show nothing below 3)."""
@@ -178,6 +186,16 @@ def dimension_table(report: Report, measure: str) -> ReportTable:
         rows,
         [labels.text("note_reverse"), labels.text("note_interval")],
         _suppressed_note(report),
+        # Shown in HTML as one narrow table per group (fits a tablet and A4); one sheet in xlsx.
+        html_parts=tuple(
+            TablePart(
+                group,
+                f"{labels.measure(measure)} – {labels.group(group)}",
+                (0, 1 + i, 1 + len(GROUPS) + i),
+                (labels.text("dimension"), labels.text("agree"), labels.text("dont_know")),
+            )
+            for i, group in enumerate(GROUPS)
+        ),
     )
 
 
@@ -312,6 +330,7 @@ def change_table(report: Report) -> ReportTable | None:
         Column(labels.text("current")),
         Column(header, _interval_headers(report, header)),
         Column(labels.text("p_holm")),
+        Column(labels.text("change_holds")),
     ]
     order = {m: i for i, m in enumerate(report.measures)}
     groups = {g: i for i, g in enumerate((*GROUPS, "sector"))}
@@ -321,12 +340,18 @@ def change_table(report: Report) -> ReportTable | None:
         _change_row(report, row)
         for row in shown.sort_values(["_m", "_g"], kind="stable").itertuples(index=False)
     ]
+    tested = shown["p_value_holm"].notna()
+    sizes = {
+        "k_groups": int((tested & shown["group"].isin(GROUPS)).sum()),
+        "k_sector": int((tested & (shown["group"] == "sector")).sum()),
+    }
+    note = labels.text("note_change_marks", alpha=format_number(ALPHA, report.lang, 2), **sizes)
     return ReportTable(
         "table-change",
         labels.text("change"),
         columns,
         rows,
-        [labels.text("note_interval")],
+        [note],
         _suppressed_note(report),
     )
 
@@ -339,7 +364,7 @@ def _change_row(report: Report, row) -> list[Cell]:
         text_cell(labels.group(row.group)),
     ]
     if hidden:
-        return first + [suppressed_cell() for _ in range(4)]
+        return first + [suppressed_cell() for _ in range(5)]
     delta = Cell(
         format_number(row.change, lang, signed=True),
         row.change,
@@ -354,4 +379,15 @@ def _change_row(report: Report, row) -> list[Cell]:
         Cell(format_number(row.estimate_current, lang), row.estimate_current, is_numeric=True),
         delta,
         Cell(format_p_value(row.p_value_holm, lang), row.p_value_holm, is_numeric=True),
+        _holds_cell(report, row.p_value_holm),
     ]
+
+
+def _holds_cell(report: Report, p_value_holm: object) -> Cell:
+    """«Ja» where the change holds after the Holm adjustment (p < :data:`ALPHA`), else «Nei»."""
+    if is_missing(p_value_holm):
+        return Cell(MISSING, None)
+    holds = float(p_value_holm) < ALPHA  # type: ignore[arg-type]
+    return text_cell(
+        report.labels.text("yes" if holds else "no"), css="holds" if holds else "not-holds"
+    )
