@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -70,3 +72,20 @@ def test_drivers_are_standardised_so_scale_does_not_matter():
     a = estimate_drivers(data, round_design, instrument, ("pll",), "r1")
     b = estimate_drivers(doubled, round_design, instrument, ("pll",), "r1")
     assert a["estimate"].dropna().to_numpy() == pytest.approx(b["estimate"].dropna().to_numpy())
+
+
+def test_many_measures_build_the_design_frame_in_one_piece():
+    # 5 measures x 3 groups x 7 items = 105 standardised columns: inserted one at a time they
+    # would make a frame of more than 100 blocks (pandas' PerformanceWarning)
+    rng = np.random.default_rng(5)
+    data = _round(rng, {"municipality": 75})
+    measures = ("pll", "m2", "m3", "m4", "m5")
+    for measure in measures[1:]:
+        for dimension in load_instrument().dimension_ids:
+            data[score_column(f"{measure}__{dimension}")] = data[score_column(f"pll__{dimension}")]
+    data = data.copy()  # consolidated, as a round's rows read from Parquet are
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pd.errors.PerformanceWarning)
+        table = estimate_drivers(data, round_design, load_instrument(), measures, "r1")
+    muni = table[table["group"] == "municipality"]
+    assert muni.groupby("dimension")["estimate"].nunique().eq(1).all()  # same items, same fit

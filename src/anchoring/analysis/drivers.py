@@ -95,7 +95,9 @@ def estimate_drivers(
     for measure, group in models:
         standardised, counts[measure, group] = _standardise(data, measure, group, instrument)
         columns.update(standardised)
-    design = build_design(data.assign(**columns))
+    # one concat, not one insert per column: a round with many measures would otherwise build a
+    # frame of more than a hundred blocks (pandas' PerformanceWarning)
+    design = build_design(pd.concat([data, pd.DataFrame(columns, index=data.index)], axis=1))
     rows = []
     for measure, group in models:
         n, n_orgs = counts[measure, group]
