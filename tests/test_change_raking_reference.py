@@ -153,3 +153,29 @@ def test_raked_group_means_equal_r_calibrate(raked, reference, measure):
     # raking moved the municipalities (R's design-weighted means are stored beside)
     design_means = _stored(reference, f"design:{measure}:index", "estimate")
     assert abs(ours.loc["municipality", "estimate"] - design_means["municipality"]) > 0.1
+
+
+@pytest.mark.parametrize("measure", MEASURES)
+def test_raked_t_limits_and_design_effects_equal_r(raked, reference, measure):
+    # the published interval of a group's mean (t on the domain's df) and its design effect,
+    # on the raked design: R's confint(svymean(..., subset(raked_des, dom)), df = degf(subset(
+    # des, dom))) and deff = "replace" (the R call beside each number)
+    _, _, design = raked
+    ours = design.mean(index_column(measure), by="group", df="domain", deff=True)
+    ours = ours.set_index("group")
+    case = f"raked:{measure}:index"
+    for quantity, tolerance in (
+        ("ci_low", SE_TOLERANCE),
+        ("ci_high", SE_TOLERANCE),
+        ("df", 0),
+        ("deff", SE_TOLERANCE),
+    ):
+        stored = _stored(reference, case, quantity)
+        assert set(stored.index) == set(GROUPS)
+        np.testing.assert_allclose(
+            ours.loc[stored.index, quantity].astype(float),
+            stored,
+            rtol=0,
+            atol=tolerance,
+            err_msg=quantity,
+        )

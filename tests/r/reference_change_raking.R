@@ -157,6 +157,23 @@ for (m in measures) {
   result <- run(call)
   record(case, as.character(result$group), "estimate", coef(result), sprintf("coef(%s)", call))
   record(case, as.character(result$group), "se", SE(result), sprintf("SE(%s)", call))
+  # the published t interval and design effect of each group's mean on the raked design. The
+  # degrees of freedom are the domain's, counted on the design before calibration: a subset of
+  # a calibrated design keeps every row (zero weights outside the domain), so R's degf of it
+  # would be the whole design's (docs/decisions.md).
+  for (g in groups) {
+    dom <- sprintf("group == \"%s\"", g)
+    mean_call <- sprintf("svymean(~index_%s, subset(raked_des, %s), na.rm = TRUE)", m, dom)
+    ci_call <- sprintf("confint(%s, df = degf(subset(des, %s)))", mean_call, dom)
+    limits <- run(ci_call)
+    record(case, g, "ci_low", limits[1, 1], sprintf("%s[1, 1]", ci_call))
+    record(case, g, "ci_high", limits[1, 2], sprintf("%s[1, 2]", ci_call))
+    record(case, g, "df", run(sprintf("degf(subset(des, %s))", dom)),
+           sprintf("degf(subset(des, %s))", dom))
+    deff_call <- sprintf("deff(svymean(~index_%s, subset(raked_des, %s), na.rm = TRUE, deff = \"replace\"))",
+                         m, dom)
+    record(case, g, "deff", run(deff_call), deff_call)
+  }
   # the design weights' estimates, to show that raking moved them
   call <- sprintf("svyby(~index_%s, ~group, des, svymean, na.rm = TRUE)", m)
   result <- run(call)
