@@ -308,12 +308,22 @@ def estimate_panel_change(
 ) -> pd.DataFrame:
     """Change per measure × group (and sector) and its standard error from the stacked design.
 
-    The design is R's ``svydesign(ids = ~panel_psu, strata = ~stratum, weights = ~weight,
-    nest = TRUE, data = stacked)`` (module docstring: no fpc, with replacement, lonely PSUs
-    "adjust"); the change of a group is the contrast of its two domain means,
-    ``svycontrast(svyby(~index, ~interaction(group, round), stacked_des, svymean,
-    na.rm = TRUE, covmat = TRUE), c(-1, 1))``, and of the sector the contrast of the
-    equal-weight means of the three groups (coefficients ±1/3).
+    Methodology §5, change between rounds: the two rounds' rows stacked with the organisation as
+    the common PSU, the change as a contrast of domain means with their covariance. In R (as
+    the stored back-test, ``tests/r/reference_change_raking.R``, with lonely PSUs "adjust")::
+
+        stacked_des <- svydesign(ids = ~panel_psu, strata = ~stratum, weights = ~weight,
+                                 nest = TRUE, data = stacked)
+        # a group g: its current minus its previous domain mean
+        svycontrast(svyby(~index, ~round, subset(stacked_des, group == g), svymean,
+                          covmat = TRUE), c(-1, 1))
+        # the sector: +1/3 on each group's current mean, -1/3 on each previous one
+        svycontrast(svyby(~index, ~round + group, stacked_des, svymean, covmat = TRUE), w)
+
+    Four steps, one function each: the design (:func:`_stacked_design`), per measure the
+    group × round domain means and their covariance (:func:`_round_domain_means`), the contrast
+    vectors of the groups and the sector (:func:`_change_contrasts`), and each contrast's value
+    and standard error (:func:`_contrast`).
 
     Parameters
     ----------
@@ -329,31 +339,90 @@ def estimate_panel_change(
     pandas.DataFrame
         ``measure, group, change, se``; NaN where a domain has no rows in one round.
     """
-    design = SurveyDesign(
-        stacked, weights=WEIGHT, psu=PANEL_PSU, strata=STRATUM, lonely_psu="adjust"
-    )
+    design = _stacked_design(stacked)
     rows = []
     for measure, variable in variables.items():
-        table, covariance = design.mean_with_covariance(variable, by=[GROUP, "round"])
-        position = {key: k for k, key in enumerate(covariance.index)}
-        estimate = table["estimate"].to_numpy(dtype="float64")
-        matrix = covariance.to_numpy(dtype="float64")
-        targets = {g: {g: 1.0} for g in GROUPS} | {SECTOR: dict.fromkeys(GROUPS, 1 / 3)}
-        for group, weights in targets.items():
-            vector = np.zeros(len(position))
-            for g, c in weights.items():
-                now, before = (g, round_id), (g, previous_round_id)
-                if now not in position or before not in position:
-                    vector[:] = np.nan
-                    break
-                vector[position[now]] += c
-                vector[position[before]] -= c
-            change = float(vector @ estimate) if not np.isnan(vector).any() else np.nan
-            variance = float(vector @ matrix @ vector) if not np.isnan(change) else np.nan
-            rows.append(
-                {"measure": measure, "group": group, "change": change, "se": np.sqrt(variance)}
-            )
+        estimate, covariance, position = _round_domain_means(design, variable)
+        contrasts = _change_contrasts(position, round_id, previous_round_id)
+        for group, vector in contrasts.items():
+            change, se = _contrast(vector, estimate, covariance)
+            rows.append({"measure": measure, "group": group, "change": change, "se": se})
     return pd.DataFrame(rows, columns=["measure", "group", "change", "se"])
+
+
+def _stacked_design(stacked: pd.DataFrame) -> SurveyDesign:
+    """The stacked design of methodology §5: the organisations as PSUs common to both rounds.
+
+    R's ``svydesign(ids = ~panel_psu, strata = ~stratum, weights = ~weight, nest = TRUE)``
+    with lonely PSUs "adjust": no finite population correction and no second stage (the
+    with-replacement estimator; the module docstring says why).
+    """
+    return SurveyDesign(stacked, weights=WEIGHT, psu=PANEL_PSU, strata=STRATUM, lonely_psu="adjust")
+
+
+def _round_domain_means(
+    design: SurveyDesign, variable: str
+) -> tuple[np.ndarray, np.ndarray, dict[tuple[str, str], int]]:
+    """The (group, round) domain means of one index, their covariance and each domain's place.
+
+    R's ``svyby(~index, ~round + group, stacked_des, svymean, covmat = TRUE)`` over the rows
+    with an index (methodology §5): one estimation gives the means and their design covariance,
+    so an organisation's two rounds covary through its common PSU.
+
+    Returns
+    -------
+    tuple
+        The means, the covariance matrix (both in domain order) and ``(group, round)`` → its
+        position in them; a domain without rows is absent.
+    """
+    table, covariance = design.mean_with_covariance(variable, by=[GROUP, "round"])
+    position = {key: k for k, key in enumerate(covariance.index)}
+    return (
+        table["estimate"].to_numpy(dtype="float64"),
+        covariance.to_numpy(dtype="float64"),
+        position,
+    )
+
+
+def _change_contrasts(
+    position: dict[tuple[str, str], int], round_id: str, previous_round_id: str
+) -> dict[str, np.ndarray | None]:
+    """The contrast vector of each group's and of the sector's change (methodology §5).
+
+    A group's change is its current minus its previous domain mean (R's ``svycontrast``
+    coefficients ``c(-1, 1)``); the sector's is the change of the equal-weight mean of the
+    three groups (±1/3 on each group's two means, as the sector index of §3). A vector is
+    ``None`` when one of its domains has no rows in a round.
+    """
+    targets = {g: {g: 1.0} for g in GROUPS} | {SECTOR: dict.fromkeys(GROUPS, 1 / 3)}
+    contrasts: dict[str, np.ndarray | None] = {}
+    for target, coefficients in targets.items():
+        vector = np.zeros(len(position))
+        for group, coefficient in coefficients.items():
+            now, before = (group, round_id), (group, previous_round_id)
+            if now not in position or before not in position:
+                vector = None
+                break
+            vector[position[now]] += coefficient
+            vector[position[before]] -= coefficient
+        contrasts[target] = vector
+    return contrasts
+
+
+def _contrast(
+    vector: np.ndarray | None, estimate: np.ndarray, covariance: np.ndarray
+) -> tuple[float, float]:
+    """A contrast ``c'θ`` and its standard error ``sqrt(c' V c)``, as R's ``svycontrast``.
+
+    NaN for both when the contrast cannot be formed (``vector`` is ``None``) or a mean in it is
+    missing.
+    """
+    if vector is None:
+        return np.nan, np.nan
+    change = float(vector @ estimate)
+    if np.isnan(change):
+        return change, np.nan
+    return change, float(np.sqrt(float(vector @ covariance @ vector)))
 
 
 def _index_means(estimates: pd.DataFrame) -> pd.DataFrame:
