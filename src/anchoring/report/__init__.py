@@ -29,6 +29,9 @@ distribution, figures, figure_distribution, figure_index, figure_heatmap, figure
 figure_parts, figure_model, figure_svg, alt_text
     Their shared words and legend; style, palettes and the figure object; inline SVG; their
     titles and descriptions.
+strata, regional, figure_regional
+    The index per county and RHF: the estimates with the strata's names, the section and its
+    tables, the dot plot.
 sections, about
     The report's content in order, as display objects.
 xlsx
@@ -55,6 +58,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "main_points_section": ("anchoring.report.sections", "main_points_section"),
     "measure_sections": ("anchoring.report.sections", "measure_sections"),
     "overview_section": ("anchoring.report.sections", "overview_section"),
+    "regional_section": ("anchoring.report.regional", "regional_section"),
     "spreadsheet_section": ("anchoring.report.xlsx", "spreadsheet_section"),
     "title_section": ("anchoring.report.sections", "title_section"),
     "write_spreadsheet": ("anchoring.report.xlsx", "write_spreadsheet"),

@@ -3,8 +3,9 @@
 The title is shown above the figure and is the SVG's ``<title>``; the description is the SVG's
 ``<desc>`` (WAI-ARIA Graphics Module, ``role="img"``). A reader who cannot see the figure gets
 what it shows: for the heatmap every cell, for the answer bars the highest and lowest agreement and
-the highest «Vet ikke» per group, for the index chart every estimate with its interval, and for
-change the first and last round of each line.
+the highest «Vet ikke» per group, for the index chart every estimate with its interval, for
+change the first and last round of each line, and for the regional chart every region's estimate
+with its interval.
 """
 
 from __future__ import annotations
@@ -15,11 +16,13 @@ from anchoring.groups import GROUPS
 from anchoring.report.inputs import Report
 from anchoring.report.labels import capitalise
 from anchoring.report.numbers import (
+    MISSING,
     SUPPRESSED,
     format_estimate_with_interval,
     format_number,
     format_percent,
 )
+from anchoring.report.strata import clearly_lowest, regional_groups, regions
 from anchoring.texts import text
 
 
@@ -135,3 +138,46 @@ def change_alt(report: Report) -> str:
             cells.append(f"{labels.group(group).lower()} {' → '.join(values)}")
         parts.append(f"{capitalise(labels.measure_short(measure))}: {', '.join(cells)}.")
     return _t(report, "alt_change", first=rounds[0], last=rounds[-1]) + " ".join(parts)
+
+
+def regional_title(report: Report, measure: str) -> str:
+    """The title of a measure's regional figure: the lowest region, only where it is clear.
+
+    The first group (in report order) with a region whose whole interval lies below every other
+    region's (:func:`anchoring.report.strata.clearly_lowest`) is named; otherwise the title
+    says what the figure shows and claims nothing.
+    """
+    labels = report.labels
+    for group in regional_groups(report):
+        lowest = clearly_lowest(regions(report, measure, group))
+        if lowest is not None:
+            return _t(
+                report,
+                "figure_title_regional_lowest",
+                group=capitalise(labels.group_in_sentence(group)),
+                region=lowest.name,
+                measure=labels.measure_short(measure),
+            )
+    return _t(report, "figure_title_regional", measure=labels.measure_short(measure))
+
+
+def regional_alt(report: Report, measure: str) -> str:
+    """Alt text of a measure's regional figure: every region's index with its interval."""
+    labels, lang = report.labels, report.lang
+    parts = []
+    for group in regional_groups(report):
+        cells = []
+        for region in regions(report, measure, group):
+            e = region.estimate
+            if e is None:
+                cells.append(f"{region.name} {MISSING}")
+            elif not e.is_shown:
+                cells.append(f"{region.name} {_value(report, e)}")
+            else:
+                value = format_estimate_with_interval(e.estimate, e.ci_low, e.ci_high, lang)
+                cells.append(f"{region.name} {value}")
+        heading = _t(
+            report, "regional_panel", group=labels.group(group), stratum=labels.stratum_kind(group)
+        )
+        parts.append(f"{heading}: {'; '.join(cells)}.")
+    return _t(report, "alt_regional", measure=labels.measure_short(measure)) + " ".join(parts)
