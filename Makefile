@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test lab lint format bench lock r-reference clean-venv
+.PHONY: demo test lab lint format bench coverage-study lock r-reference clean-venv
 
 # Create .venv if missing, install the locked dependencies and the package (editable).
 $(STAMP): requirements.lock pyproject.toml
@@ -46,6 +46,11 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r benchmarks/requirements.txt
 	$(BIN)/python -m benchmarks
+
+## coverage-study: coverage of the published intervals over 42 simulated rounds (~10 min);
+## writes docs/coverage.md.
+coverage-study: $(STAMP)
+	$(BIN)/python tests/coverage_study.py
 
 ## lock: regenerate requirements.lock from requirements.in in a fresh environment.
 lock:
