@@ -5,8 +5,9 @@ trusts by regional health authority), sorted from the highest index to the lowes
 lowest region is at the bottom; hidden regions (":", methodology §7) and regions without a
 published value come last. Each region is a hollow point with its 95 % interval (the analysis
 stage's, drawn as published) and its value printed to the right; a grey vertical line marks the
-group's index for the whole country. The axis runs from 0 to 100 in every panel, as in the other
-figures, so the panels compare with each other and with the rest of the report.
+group's index for the whole country. The panels share one scale, zoomed to the values shown as
+in the change chart (:func:`~anchoring.report.figure_change.value_range`), so that differences of
+a few points between regions can be seen; the scale is printed under every panel.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from __future__ import annotations
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from anchoring.report.figure_model import HIDDEN_BORDER, INDEX_COLOURS, TEXT, new_figure
+from anchoring.report.figure_change import value_range
+from anchoring.report.figure_model import HIDDEN_BORDER, INDEX_COLOURS, new_figure
 from anchoring.report.inputs import Report
 from anchoring.report.numbers import MISSING, SUPPRESSED, format_number
 from anchoring.report.strata import Region, regional_groups, regions
@@ -72,10 +74,32 @@ def build_regional_figure(report: Report, measure: str) -> Figure | None:
     heights = [len(found) for _, found in shown]
     figure = new_figure(sum(heights) * ROW_IN + len(shown) * PANEL_EXTRA_IN + 0.3)
     axes = figure.subplots(len(shown), 1, gridspec_kw={"height_ratios": heights}, squeeze=False)
+    scale = _scale(report, measure, shown)
     for ax, (group, found) in zip(axes[:, 0], shown, strict=True):
         _draw_panel(report, ax, measure, group, found)
+        ax.set_xlim(*scale)
+        step = 10 if scale[1] - scale[0] <= 50 else 20
+        ax.set_xticks(range(int(scale[0]), int(scale[1]) + 1, step))
     axes[-1, 0].set_xlabel(report.labels.text("index"))
     return figure
+
+
+def _scale(
+    report: Report, measure: str, shown: list[tuple[str, list[Region]]]
+) -> tuple[float, float]:
+    """One scale for every panel: the shown intervals and national values, zoomed."""
+    lows, highs = [], []
+    for group, found in shown:
+        for region in found:
+            if region.is_shown:
+                lows.append(region.estimate.ci_low)
+                highs.append(region.estimate.ci_high)
+        national = report.estimates.get(measure, group, "mean")
+        if national is not None and national.is_shown:
+            lows.append(national.estimate)
+            highs.append(national.estimate)
+    lows, highs = [v for v in lows if v is not None], [v for v in highs if v is not None]
+    return value_range(lows, highs) if lows and highs else (0.0, 100.0)
 
 
 def _draw_panel(report: Report, ax: Axes, measure: str, group: str, found: list[Region]) -> None:
@@ -95,9 +119,7 @@ def _draw_panel(report: Report, ax: Axes, measure: str, group: str, found: list[
         fontsize=12,
         fontweight="bold",
     )
-    ax.set_xlim(0, 100)
     ax.set_ylim(len(found) - 0.5, -0.5)
-    ax.set_xticks(range(0, 101, 20))
     ax.grid(axis="x", color=GRID_COLOUR, linewidth=0.8, zorder=0)
     ax.set_axisbelow(True)
     ax.set_yticks(range(len(found)), [r.name for r in found])
@@ -114,7 +136,7 @@ def _draw_panel(report: Report, ax: Axes, measure: str, group: str, found: list[
             hidden = e is not None and e.is_suppressed
             ax.text(1.02, y, SUPPRESSED if hidden else MISSING, transform=value_at, va="center")
             if hidden:
-                ax.text(2, y, text("alt_hidden", report.lang), va="center", color=TEXT)
+                ax.text(0.02, y, text("alt_hidden", report.lang), transform=value_at, va="center")
             continue
         ax.text(1.02, y, format_number(e.estimate, report.lang), transform=value_at, va="center")
         ax.hlines(y, e.ci_low, e.ci_high, colors=colour, linewidth=2, zorder=3.5)
