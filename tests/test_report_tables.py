@@ -1,6 +1,7 @@
 """Report tables: suppressed cells show ":" with a footnote; everything is escaped."""
 
 import dataclasses
+import re
 
 import pandas as pd
 import pytest
@@ -8,10 +9,16 @@ import pytest
 from _report_fixtures import EVIL, build_round
 from anchoring.instrument import Theme
 from anchoring.report import load_report, title_section
-from anchoring.report.about import about_section
+from anchoring.report.about import STATEMENTS_ID, about_section, frames_table, statements_table
+from anchoring.report.estimates import Estimates
+from anchoring.report.figures import index_figure
+from anchoring.report.html import escape
+from anchoring.report.main_points import status_rule_text
 from anchoring.report.numbers import SUPPRESSED
+from anchoring.report.sections import section_id
 from anchoring.report.tables import (
     change_table,
+    dimension_table,
     measure_table,
     overview_table,
     stratum_table,
@@ -149,3 +156,130 @@ def test_about_section_names_the_variance_design(tmp_path, lang):
     config = report.config.model_copy(update={"estimation": settings})
     html = about_section(dataclasses.replace(report, config=config)).html
     assert two_stage not in html and one_stage in html
+
+
+# Words (issue 17): the statements shown once, the shares' denominators explained once, the
+# status rule stated once and referred to, the small phrases.
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_about_shows_each_statement_once_with_its_dimension(tmp_path, lang):
+    build_round(tmp_path)
+    report = load_report(tmp_path, "fixture", lang)
+    instrument, labels = report.instrument, report.labels
+    table = statements_table(report)
+    names = [instrument.dimension(d).name[lang] for d in instrument.dimension_ids]
+    assert [row[0].text for row in table.rows] == names
+    readiness = {
+        "nb": "Vi er klare til å ta i bruk tiltaket når det blir tilgjengelig.",
+        "en": "We are ready to take the measure into use when it becomes available.",
+    }[lang]
+    assert readiness in [row[1].text for row in table.rows]
+    html = about_section(report).html
+    for row in table.rows:
+        assert html.count(escape(row[1].text)) == 1
+    # the measure's name stands as «tiltaket» / "the measure", and a statement opens with a capital
+    assert all("{" not in row[1].text and row[1].text[0].isupper() for row in table.rows)
+    # where the dimension tables point to, the heading is there
+    assert f'id="{STATEMENTS_ID}">{escape(labels.text("statements"))}</h3>' in html
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_the_shares_denominators_are_explained_in_about_and_pointed_to(tmp_path, lang):
+    build_round(tmp_path)
+    report = load_report(tmp_path, "fixture", lang)
+    html = about_section(report).html
+    left_out = {"nb": "«Vet ikke» og «Ikke relevant» er holdt utenfor", "en": "are left out"}[lang]
+    assert html.count(escape(left_out)) == 1
+    notes = dimension_table(report, "pll").all_notes()
+    assert any(report.labels.text("statements") in note for note in notes)
+
+
+def _page_html(report) -> str:
+    from anchoring.report.sections import main_points_section, measure_sections, overview_section
+
+    blocks = (main_points_section(report), overview_section(report), measure_sections(report))
+    return "".join(b.html for b in blocks) + about_section(report).html
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_the_status_rule_is_stated_once_and_referred_to(tmp_path, lang):
+    build_round(tmp_path)
+    report = load_report(tmp_path, "fixture", lang)
+    page = _page_html(report)
+    rule = escape(status_rule_text(report))
+    assert page.count(rule) == 1
+    assert rule in overview_table(report).to_html()
+    # every status line and the main points' note link to the overview, where the rule is
+    overview = section_id(report, "overview")
+    assert page.count(f'href="#{overview}"') == len(report.measures) + 2  # + main points, about
+    # nor is the analysis' rule of each measure (status.parquet) restated beside its status
+    for rule_text in report.status[f"rule_{lang}"]:
+        condition = rule_text.split(": ", 1)[-1].rstrip(".")
+        assert condition and escape(condition) not in page
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_the_interval_note_is_given_once_per_place_not_per_table(tmp_path, lang):
+    build_round(tmp_path)
+    report = load_report(tmp_path, "fixture", lang)
+    note = report.labels.text("note_interval")
+    assert note in overview_table(report).all_notes()
+    for measure in report.measures:
+        # once per measure, under the index figure that opens the section's numbers; the index
+        # and dimension tables below it do not repeat it
+        assert index_figure(report, measure).caption == note
+        assert note not in measure_table(report, measure).all_notes()
+        assert note not in dimension_table(report, measure).all_notes()
+
+
+def test_the_number_of_hidden_figures_is_a_sentence_also_when_none_is(tmp_path):
+    build_round(tmp_path)
+    report = load_report(tmp_path, "fixture", "nb")
+    assert re.search(r"I denne rapporten er \d+ tall skjult\.", about_section(report).html)
+    # nothing hidden: no estimate, no change, no barrier count below 3
+    counts = report.theme_counts.assign(count=report.theme_counts["count"].clip(lower=3))
+    none = dataclasses.replace(
+        report,
+        estimates=Estimates(report.estimates.table.assign(is_suppressed=False)),
+        change=report.change.assign(is_suppressed=False),
+        theme_counts=counts,
+    )
+    html = about_section(none).html
+    assert "I denne rapporten er ingen tall skjult." in html and " 0 tall" not in html
+    # one barrier count of 2 hides its cell and its row's total: two figures
+    small = (counts["group"] == "hospital") & (counts["theme"] == "okonomi")
+    counts = counts.assign(count=counts["count"].mask(small, 2))
+    two = dataclasses.replace(none, theme_counts=counts)
+    assert "I denne rapporten er 2 tall skjult." in about_section(two).html
+    # and a hidden response rate of a county is one more
+    table = none.estimates.table
+    rates = (table["breakdown"] == "stratum") & (table["statistic"] == "response_rate")
+    county = table.index[rates]
+    table = table.assign(is_suppressed=table.index.isin(county[:1]))
+    three = dataclasses.replace(two, estimates=Estimates(table))
+    assert "I denne rapporten er 3 tall skjult." in about_section(three).html
+
+
+@pytest.mark.parametrize(("lang", "word"), [("nb", "fylker"), ("en", "counties")])
+def test_the_frames_table_counts_the_strata_in_words(tmp_path, lang, word):
+    build_round(tmp_path)
+    report = load_report(tmp_path, "fixture", lang)
+    municipality = frames_table(report).rows[0]
+    n = len(report.frames["municipality"].strata)
+    assert municipality[2].text == f"{n} {word}"
+
+
+def test_the_independent_rounds_limitation_only_where_change_was_computed_so(tmp_path):
+    build_round(tmp_path)
+    report = load_report(tmp_path, "fixture", "en")
+    limitation = "computed as if the samples were independent"
+    panel_sentence = "count as the same unit"
+    # the fixture's change table has no method column: computed as independent
+    html = about_section(report).html
+    assert limitation in html and panel_sentence not in html
+    panel = dataclasses.replace(report, change=report.change.assign(method="panel"))
+    html = about_section(panel).html
+    assert limitation not in html and panel_sentence in html
+    first = dataclasses.replace(report, change=None)
+    assert limitation not in about_section(first).html

@@ -52,6 +52,7 @@ DYNAMIC_KEYS: dict[str, tuple[str, ...]] = {
     "figure": ("hidden", "below", "between", "above"),
     "about_design": ("one_stage", "two_stage"),
     "frame_source": GROUPS,
+    "frame_strata": GROUPS,
     "reason": EXCLUSION_REASONS,
     "redaction": (
         "fodselsnummer",

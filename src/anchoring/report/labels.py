@@ -63,6 +63,15 @@ class Labels:
         """Name of an anchoring dimension, e.g. «Opplevd nytte»."""
         return self.instrument.dimension(dimension_id).name[self.lang]
 
+    def statement(self, dimension_id: str) -> str:
+        """The statement of a dimension as respondents read it, «tiltaket» for the measure's name.
+
+        E.g. «Vi er klare til å ta i bruk tiltaket når det blir tilgjengelig.» (the instrument's
+        item wording, ``{measure}`` filled with the catalog's ``statement_measure``).
+        """
+        template = self.instrument.dimension(dimension_id).item[self.lang]
+        return capitalise(template.format(measure=self.text("statement_measure")))
+
     def group(self, group_id: str) -> str:
         """Name of a stakeholder group («Kommuner»), or «Sektoren samlet» for ``sector``."""
         if group_id == "sector":

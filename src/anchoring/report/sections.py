@@ -8,6 +8,7 @@
 5. :func:`barrier_section`: barrier themes as counts (the survey asks about barriers once, for all
    measures, so they are shown once rather than repeated under every measure);
 6. :func:`change_section`: change over rounds (empty in a first round);
+   then :func:`anchoring.report.regional.regional_section`: the index per county and RHF;
 7. :func:`anchoring.report.about.about_section`: Om undersøkelsen / About the survey;
 8. :func:`footer_section`: package version, git commit, inputs digest and run time (the last
    three passed by the pipeline as the notebook's parameters).
@@ -28,7 +29,7 @@ from anchoring.report.figures import (
 from anchoring.report.headlines import measure_headline
 from anchoring.report.html import HtmlBlock, anchor_id, element, escape, join_blocks
 from anchoring.report.inputs import Report
-from anchoring.report.main_points import build_main_points, status_rule_text
+from anchoring.report.main_points import build_main_points
 from anchoring.report.numbers import MISSING, format_date
 from anchoring.report.tables import (
     change_table,
@@ -47,6 +48,7 @@ _IDS = {
     "measure": {"nb": "tiltak", "en": "measure"},
     "barriers": {"nb": "barrierer", "en": "barriers"},
     "change": {"nb": "endring", "en": "change"},
+    "regional": {"nb": "regioner", "en": "regions"},
 }
 
 
@@ -63,6 +65,31 @@ def heading(level: int, text: str, element_id: str | None = None) -> str:
 def paragraph(text: str, css: str | None = None) -> str:
     """An escaped paragraph."""
     return element("p", escape(text), class_=css)
+
+
+def linked_text(report: Report, key: str, href: str, link_text: str, **values: object) -> str:
+    """A catalog phrase as escaped HTML, its ``{link}`` field a link to ``href``.
+
+    E.g. ``status_rule_ref`` («… under tabellen i «{link}».») with a link to the overview, so a
+    rule stated once can be referred to from elsewhere.
+    """
+    marker = "\x00"
+    before, _, after = report.labels.text(key, link=marker, **values).partition(marker)
+    return escape(before) + element("a", escape(link_text), href=href) + escape(after)
+
+
+def status_rule_reference(report: Report) -> str:
+    """«Statusen … settes etter regelen under tabellen i «Oversikt over tiltakene»», linked.
+
+    The status rule is stated once, under the overview table (:func:`overview_table`'s notes);
+    the main points and «Om undersøkelsen» refer to it with this sentence.
+    """
+    return linked_text(
+        report,
+        "status_rule_ref",
+        f"#{section_id(report, 'overview')}",
+        report.labels.text("overview"),
+    )
 
 
 def title_section(report: Report) -> HtmlBlock:
@@ -103,7 +130,7 @@ def main_points_section(report: Report) -> HtmlBlock:
             "section",
             heading(2, labels.text("main_points"), section_id(report, "main_points"))
             + element("ul", items, class_="main-points")
-            + paragraph(status_rule_text(report), "note"),
+            + element("p", status_rule_reference(report), class_="note"),
             class_="main-points-section",
         )
     )
@@ -120,15 +147,18 @@ def overview_section(report: Report) -> HtmlBlock:
 
 
 def _status_line(report: Report, measure: str) -> str:
+    """«Status: Delvis forankret (se regelen for status)», the rule linked, not restated.
+
+    The status rule is stated once, under the overview table; every measure refers to it.
+    """
     labels = report.labels
     row = report.status_of(measure)
     status = str(row.get("status", "not_assessed"))
-    rule = str(row.get(f"rule_{report.lang}", "") or "")
-    rule = rule.removeprefix(f"{labels.status(status)}: ")
     word = element("strong", escape(labels.status(status)), class_=f"status status-{status}")
-    text = f"{escape(labels.text('status'))}: {word}"
-    if rule:
-        text += escape(f" ({labels.text('rule')}: {rule.rstrip('.')})")
+    rule = element(
+        "a", escape(labels.text("status_rule_link")), href=f"#{section_id(report, 'overview')}"
+    )
+    text = f"{escape(labels.text('status'))}: {word} ({escape(labels.text('see'))} {rule})"
     return element("p", text, class_="status-line")
 
 

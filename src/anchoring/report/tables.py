@@ -153,7 +153,9 @@ def measure_table(report: Report, measure: str) -> ReportTable:
         f"{labels.measure(measure)}: {labels.text('index').lower()}",
         columns,
         rows,
-        [labels.text("note_interval"), labels.text("note_sector")],
+        # «Tall i parentes …» is said once per measure, under the index figure just above
+        # (figures.index_figure), and once for the report under the overview table.
+        [labels.text("note_sector")],
         _suppressed_note(report),
     )
 
@@ -181,10 +183,17 @@ def dimension_table(report: Report, measure: str) -> ReportTable:
         rows.append(row)
     return ReportTable(
         f"table-{measure}-dimensions",
-        f"{labels.measure(measure)}: {labels.text('agree').lower()}, {labels.text('dont_know')}",
+        labels.text("caption_dimensions", measure=labels.measure(measure)),
         columns,
         rows,
-        [labels.text("note_reverse"), labels.text("note_interval")],
+        # The intervals are explained under the measure's index table just above; how the two
+        # shares are computed (their denominators), once, in «Om undersøkelsen».
+        [
+            labels.text("note_reverse"),
+            labels.text(
+                "note_shares_ref", statements=labels.text("statements"), about=labels.text("about")
+            ),
+        ],
         _suppressed_note(report),
         # Shown in HTML as one narrow table per group (fits a tablet and A4); one sheet in xlsx.
         html_parts=tuple(
@@ -274,7 +283,7 @@ def stratum_table(report: Report) -> ReportTable:
             )
     return ReportTable(
         "table-strata",
-        f"{labels.text('response_rate')}: {labels.text('stratum').lower()}",
+        labels.text("response_rate_title"),
         columns,
         rows,
         [],
