@@ -7,6 +7,7 @@ Also: the report package imports nothing from the pipeline (data flows one way).
 """
 
 import ast
+import base64
 import re
 import subprocess
 import sys
@@ -261,6 +262,20 @@ def test_spreadsheet_beside_the_report_has_no_formula_cells(reports):
         assert cells and all(c.data_type != "f" for c in cells)
 
 
+def test_the_report_carries_the_spreadsheet_beside_it_as_a_download(reports):
+    """The e-mailed report is complete: its data: link holds exactly the file written."""
+    for lang, path in reports.items():
+        page = path.read_text(encoding="utf-8")
+        link = re.search(
+            r'<a href="data:application/vnd\.openxmlformats-officedocument\.spreadsheetml'
+            r'\.sheet;base64,([A-Za-z0-9+/=]+)" download="([^"]+)">',
+            page,
+        )
+        assert link and link.group(2) == FILE_NAMES[lang]
+        written = (path.parent / FILE_NAMES[lang]).read_bytes()
+        assert base64.b64decode(link.group(1), validate=True) == written
+
+
 def test_a_page_that_loads_a_resource_is_refused():
     with pytest.raises(AnchoringError, match="offline"):
         check_self_contained('<img src="https://cdn.example/x.png">')
@@ -316,7 +331,7 @@ def test_showing_the_spreadsheet_section_writes_nothing(reports, tmp_path):
     written = spreadsheet.read_bytes()
     spreadsheet.unlink()
     try:
-        assert f'href="{FILE_NAMES["en"]}"' in spreadsheet_section(report).html
+        assert f'download="{FILE_NAMES["en"]}"' in spreadsheet_section(report).html
         assert not spreadsheet.exists()
     finally:
         assert write_spreadsheet(report) == spreadsheet
