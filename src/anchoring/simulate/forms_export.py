@@ -26,13 +26,11 @@ from anchoring.simulate.assembly import SimulatedSource
 from anchoring.simulate.excel_export import save_workbook
 from anchoring.simulate.exports import local_times
 from anchoring.simulate.tool_exports import (
-    analyst_exclusions,
     answer_cells,
     background_cells,
     background_headers,
-    org_id_map,
-    source_values,
     statement,
+    tool_source,
 )
 
 FORMAT = "forms"
@@ -97,15 +95,7 @@ def write_forms_xlsx(
         **items,
         "barriers": barrier,
     }
-    return Source(
-        id=source.source_id,
-        group=source.group,
-        file=path.name,
-        format="xlsx",
-        sheet=SHEET,
-        header_row=1,
-        columns=columns,
-        values=source_values(source, instrument, FORMAT),
-        org_id_map=org_id_map(source),
-        exclude=analyst_exclusions(source, [str(k) for k in range(1, len(table) + 1)]),
+    ids = [str(k) for k in range(1, len(table) + 1)]
+    return tool_source(
+        source, instrument, path, FORMAT, columns, ids, format="xlsx", sheet=SHEET, header_row=1
     )

@@ -25,14 +25,12 @@ from anchoring.simulate.exports import CHECKBOX_OPTIONS, increasing_ids, local_t
 from anchoring.simulate.tool_exports import (
     CHECKBOX_LABELS,
     CHECKBOX_QUESTION,
-    analyst_exclusions,
     answer_cells,
     background_cells,
     background_headers,
     matrix_title,
-    org_id_map,
-    source_values,
     statement,
+    tool_source,
 )
 
 FORMAT = "nettskjema-text"
@@ -93,16 +91,15 @@ def write_nettskjema_text(
         **items,
         "barriers": barrier,
     }
-    return Source(
-        id=source.source_id,
-        group=source.group,
-        file=path.name,
+    return tool_source(
+        source,
+        instrument,
+        path,
+        FORMAT,
+        columns,
+        [str(i) for i in ids.tolist()],
         format="nettskjema",
         encoding="utf-8",
         delimiter=";",
         decimal=".",
-        columns=columns,
-        values=source_values(source, instrument, FORMAT),
-        org_id_map=org_id_map(source),
-        exclude=analyst_exclusions(source, [str(i) for i in ids.tolist()]),
     )

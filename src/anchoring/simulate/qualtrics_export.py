@@ -35,14 +35,12 @@ from anchoring.intake.round_config import Source
 from anchoring.simulate.assembly import SimulatedSource
 from anchoring.simulate.exports import local_times
 from anchoring.simulate.tool_exports import (
-    analyst_exclusions,
     answer_cells,
     background_cells,
     background_headers,
     matrix_title,
-    org_id_map,
-    source_values,
     statement,
+    tool_source,
 )
 
 FORMAT = "qualtrics"
@@ -175,16 +173,15 @@ def write_qualtrics_csv(
         "is_complete": "Finished",
         **{field: tag for field, tag, _, _ in questions},
     }
-    return Source(
-        id=source.source_id,
-        group=source.group,
-        file=path.name,
+    return tool_source(
+        source,
+        instrument,
+        path,
+        FORMAT,
+        columns,
+        meta["ResponseId"].tolist(),
         format="csv",
         delimiter=",",
-        columns=columns,
-        values=source_values(source, instrument, FORMAT),
-        org_id_map=org_id_map(source),
-        exclude=analyst_exclusions(source, meta["ResponseId"].tolist()),
         test_values=[STATUS["preview"]],
         complete_values=["True"],
     )

@@ -7,15 +7,18 @@ instrument's labels, plus «Annet»), for GPs the practice size as text, one agr
 measure titled «Hvor enig er du i påstandene om <measure>?» (:func:`matrix_title`) with the
 instrument's statements, and the barrier question. Each tool shows the answer options in its own
 label set (:data:`LIKERT_LABELS`). The helpers here build the rows' cells and the ``round.yaml``
-keys that every writer needs.
+entry (:func:`tool_source`) that every writer needs.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from anchoring.instrument import DONT_KNOW, NOT_APPLICABLE, Instrument
+from anchoring.intake.round_config import Source
 from anchoring.simulate.assembly import SimulatedSource
 from anchoring.simulate.intake import OPENING_DAY_TEST
 from anchoring.simulate.population import OTHER_ROLE, simulated_roles
@@ -125,6 +128,34 @@ def source_values(source: SimulatedSource, instrument: Instrument, fmt: str) -> 
             for p in sorted(source.intake.practice_size_text, key=lambda p: p["raw"])
         }
     return values
+
+
+def tool_source(
+    source: SimulatedSource,
+    instrument: Instrument,
+    path: Path,
+    fmt: str,
+    columns: dict[str, str],
+    respondent_ids: list[str],
+    **reader: object,
+) -> Source:
+    """The ``round.yaml`` entry of a tool-format export; what every tool writer's entry shares.
+
+    The source's id, group and file, the answer labels of the tool (:func:`source_values`), the
+    analyst's decisions on ambiguous organisations (:func:`org_id_map`) and exclusions
+    (:func:`analyst_exclusions`, keyed by ``respondent_ids`` as written, in table order), beside
+    the writer's own ``columns`` and reader options (``format``, ``delimiter``, ``sheet``, ...).
+    """
+    return Source(
+        id=source.source_id,
+        group=source.group,
+        file=path.name,
+        columns=columns,
+        values=source_values(source, instrument, fmt),
+        org_id_map=org_id_map(source),
+        exclude=analyst_exclusions(source, respondent_ids),
+        **reader,
+    )
 
 
 def org_id_map(source: SimulatedSource) -> dict[str, str]:
