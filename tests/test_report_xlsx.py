@@ -2,6 +2,7 @@
 
 import base64
 import dataclasses
+import io
 import re
 
 import openpyxl
@@ -161,8 +162,7 @@ def test_sheet_names_fit_are_unique_and_cut_no_word(root, lang):
 
 
 def io_bytes(report):
-    import io
-
+    """The workbook in memory, as openpyxl reads it."""
     return io.BytesIO(spreadsheet_bytes(report))
 
 
