@@ -84,6 +84,11 @@ def _pick_measure(r: Round, measure: str | None) -> str:
     return measure if measure else r.measures[0]
 
 
+def _bars(ax, data: pd.DataFrame, x: str, y: str, hue: str = GROUP_NAME) -> None:
+    """Bars of the given numbers coloured by ``hue`` (seaborn, no interval: module docstring)."""
+    sns.barplot(data=data, x=x, y=y, hue=hue, errorbar=None, palette=PALETTE, ax=ax)
+
+
 def fieldwork_figure(r: Round) -> View:
     """Responses per day and group over fieldwork; weekends shaded, reminder days dashed."""
     table = summaries.responses_per_day(r)
@@ -121,15 +126,7 @@ def response_rate_figure(r: Round) -> View:
     by_county = table[table[GROUP_NAME] != hospital]
     figure, (left, right) = _figure(5.0, columns=2)
     figure.set_layout_engine("constrained", w_pad=0.1)
-    sns.barplot(
-        data=by_county,
-        y=STRATUM_NAME,
-        x="response_rate_pct",
-        hue=GROUP_NAME,
-        errorbar=None,
-        palette=PALETTE,
-        ax=left,
-    )
+    _bars(left, by_county, x="response_rate_pct", y=STRATUM_NAME)
     sns.barplot(data=by_rhf, y=STRATUM_NAME, x="response_rate_pct", errorbar=None, ax=right)
     for ax in (left, right):
         ax.set(xlabel=text("response_rate", r.lang) + " (%)", ylabel="")
@@ -192,15 +189,7 @@ def quality_flags_figure(r: Round) -> View:
     """Speeders and straight-liners per group (%), beside the answer times (minutes, log)."""
     flags = summaries.quality_flags(r)
     figure, (left, right) = _figure(3.8, columns=2)
-    sns.barplot(
-        data=flags,
-        x=GROUP_NAME,
-        y="share_pct",
-        hue="flag",
-        errorbar=None,
-        palette=PALETTE,
-        ax=left,
-    )
+    _bars(left, flags, x=GROUP_NAME, y="share_pct", hue="flag")
     left.set(title=text("flags_title", r.lang), xlabel="", ylabel=text("share_pct", r.lang))
     left.legend(title="")
     minutes = pd.DataFrame(
@@ -244,15 +233,7 @@ def barrier_themes_figure(r: Round) -> View:
     """Share of barrier comments mentioning each theme, per group (%)."""
     table = summaries.barrier_themes(r)
     figure, (ax,) = _figure(4.2)
-    sns.barplot(
-        data=table,
-        y="theme",
-        x="share_pct",
-        hue=GROUP_NAME,
-        errorbar=None,
-        palette=PALETTE,
-        ax=ax,
-    )
+    _bars(ax, table, x="share_pct", y="theme")
     ax.set(title=text("themes_title", r.lang), xlabel=text("share_pct", r.lang), ylabel="")
     ax.legend(title=text("group", r.lang))
     return View(figure)
