@@ -64,3 +64,11 @@ def test_a_missing_language_is_refused_naming_the_file_and_key(tmp_path):
     path.write_text("greeting:\n  nb: Hei\n", encoding="utf-8")
     with pytest.raises(InstrumentError, match=r"texts\.yaml.*'greeting'.*missing"):
         load_catalog(path)
+
+
+@pytest.mark.parametrize("key", sorted(RAW))
+def test_a_per_cent_sign_follows_each_languages_convention(key):
+    # as anchoring.report.numbers writes numbers: «95 %» in bokmål, "95%" in English
+    nb, en = RAW[key]["nb"], RAW[key]["en"]
+    assert not re.search(r"[\d}]%", nb), nb
+    assert not re.search(r"[\d}] %", en), en
