@@ -36,6 +36,8 @@ from anchoring.simulate.tool_exports import (
 FORMAT = "forms"
 METADATA = ("ID", "Start time", "Completion time", "Email", "Name", "Last modified time")
 SHEET = "Sheet1"
+READER: dict[str, object] = {"format": "xlsx", "sheet": SHEET, "header_row": 1}
+"""How the export is read: the reader options of its ``round.yaml`` entry."""
 
 
 def item_headers(instrument: Instrument, group: str) -> dict[str, str]:
@@ -95,7 +97,5 @@ def write_forms_xlsx(
         **items,
         "barriers": barrier,
     }
-    ids = [str(k) for k in range(1, len(table) + 1)]
-    return tool_source(
-        source, instrument, path, FORMAT, columns, ids, format="xlsx", sheet=SHEET, header_row=1
-    )
+    respondent_ids = [str(k) for k in range(1, len(table) + 1)]
+    return tool_source(source, instrument, path, FORMAT, columns, respondent_ids, **READER)

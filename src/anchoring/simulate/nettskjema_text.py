@@ -35,6 +35,13 @@ from anchoring.simulate.tool_exports import (
 
 FORMAT = "nettskjema-text"
 METADATA = ("$submission_id", "$created", "$answer_time_ms")
+READER: dict[str, str] = {
+    "format": "nettskjema",
+    "encoding": "utf-8",
+    "delimiter": ";",
+    "decimal": ".",
+}
+"""How the export is read: the reader options of its ``round.yaml`` entry."""
 
 
 def item_header(instrument: Instrument, item_id: str) -> str:
@@ -91,15 +98,5 @@ def write_nettskjema_text(
         **items,
         "barriers": barrier,
     }
-    return tool_source(
-        source,
-        instrument,
-        path,
-        FORMAT,
-        columns,
-        [str(i) for i in ids.tolist()],
-        format="nettskjema",
-        encoding="utf-8",
-        delimiter=";",
-        decimal=".",
-    )
+    respondent_ids = [str(i) for i in ids.tolist()]
+    return tool_source(source, instrument, path, FORMAT, columns, respondent_ids, **READER)

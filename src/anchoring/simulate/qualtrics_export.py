@@ -68,6 +68,13 @@ METADATA: tuple[tuple[str, str, str], ...] = (
 
 _DATES = ("startDate", "endDate", "recordedDate")
 STATUS = {"": "IP Address", "comment": "IP Address", "preview": "Survey Preview"}
+READER: dict[str, object] = {
+    "format": "csv",
+    "delimiter": ",",
+    "test_values": [STATUS["preview"]],
+    "complete_values": ["True"],
+}
+"""How the export is read: the reader options of its ``round.yaml`` entry."""
 _ID_CHARS = np.array(list("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"))
 _IP_PREFIXES = ("192.0.2", "198.51.100", "203.0.113")
 
@@ -173,15 +180,5 @@ def write_qualtrics_csv(
         "is_complete": "Finished",
         **{field: tag for field, tag, _, _ in questions},
     }
-    return tool_source(
-        source,
-        instrument,
-        path,
-        FORMAT,
-        columns,
-        meta["ResponseId"].tolist(),
-        format="csv",
-        delimiter=",",
-        test_values=[STATUS["preview"]],
-        complete_values=["True"],
-    )
+    respondent_ids = meta["ResponseId"].tolist()
+    return tool_source(source, instrument, path, FORMAT, columns, respondent_ids, **READER)
