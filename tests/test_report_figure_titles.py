@@ -67,7 +67,7 @@ def test_distribution_title_names_the_dimension_with_least_agreement(fixture_roo
     shown = distribution[distribution["is_shown"]]
     lowest = shown.groupby("dimension")["agree"].mean().idxmin()
     title = distribution_title(report, "pll", distribution)
-    assert title.startswith(report.labels.dimension(lowest)), title
+    assert title.startswith(f"«{report.labels.dimension(lowest)}»"), title
     assert "minst tilslutning for PLL" in title
     # lowest in every group ⇔ «i alle gruppene»
     each = {g.loc[g["agree"].idxmin(), "dimension"] for _, g in shown.groupby("group")}
