@@ -4,11 +4,16 @@ Asserts: no console error, no request leaving ``file://``/``data:``, no ``<img>`
 an inline SVG drawn with a size and with a title and a description, its labels at least 11 px
 high on a 390-pixel-wide phone, every table-of-contents link lands on an element, the main points
 come before the first figure; saves full-page screenshots (1100 and 390 px wide) in the test's
-tmp folder. Needs Debian's
+tmp folder. At phone, tablet and desktop width: no sideways page scroll, no table that needs
+sideways scrolling from tablet width on (on a phone only inside a keyboard-focusable region), and
+axe-core finds no WCAG 2.2 AA violation. Printed: A4 pages that carry what is inside the closed
+``<details>``, and no table wider than the A4 text column. Needs Debian's
 ``chromium`` (``apt-get install chromium``) and Playwright for Python; a missing browser fails.
 """
 
+import re
 import shutil
+import zlib
 from pathlib import Path
 
 import pytest
@@ -148,3 +153,195 @@ def test_no_accessibility_violations_at_phone_tablet_and_desktop_width(reports, 
         finally:
             browser.close()
     assert found == {width: [] for width in WIDTHS}, found
+
+
+A4_TEXT_WIDTH_PX = 680
+"""A4 (210 mm) less the report's 15-mm page margins, in CSS pixels (180 mm × 96 / 25.4)."""
+A4_POINTS = (595.28, 841.89)
+"""A4 in PDF points (210 × 297 mm); Chromium writes 594.96 × 841.92."""
+
+_OPEN_DETAILS = "() => document.querySelectorAll('details').forEach(d => { d.open = true; })"
+
+_WIDTHS = """() => {
+  const tables = [...document.querySelectorAll('main table')].map(t => {
+    const wrap = t.parentElement, region = t.closest('.table-wrap[tabindex="0"][role="region"]');
+    return {id: t.id, width: t.scrollWidth, room: wrap.clientWidth,
+            region: region !== null && region.hasAttribute('aria-label')
+                    && ['auto', 'scroll'].includes(getComputedStyle(region).overflowX)};
+  });
+  return {page: document.documentElement.scrollWidth, viewport: window.innerWidth, tables};
+}"""
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_no_sideways_scrolling_of_page_or_table(reports, lang, tmp_path):
+    # The page never scrolls sideways; from tablet width (and on the A4 text column) no table is
+    # wider than its room (every <details> open); on a phone a wide table scrolls only inside a
+    # named, keyboard-focusable region.
+    sync_playwright = _chromium_or_fail()
+    found = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch_persistent_context(
+            str(tmp_path / "profile"), executable_path=str(CHROMIUM), args=ARGS, headless=True,
+        )  # fmt: skip
+        try:
+            page = browser.new_page()
+            page.goto(reports[lang].as_uri(), wait_until="load")
+            page.evaluate(_OPEN_DETAILS)
+            for width in WIDTHS:
+                page.set_viewport_size({"width": width, "height": 900})
+                found[width] = page.evaluate(_WIDTHS)
+            page.emulate_media(media="print")
+            page.set_viewport_size({"width": A4_TEXT_WIDTH_PX, "height": 900})
+            found["print"] = page.evaluate(_WIDTHS)
+        finally:
+            browser.close()
+    assert len(found[1280]["tables"]) >= 10, "the report's tables were not found"
+    for width, result in found.items():
+        assert result["page"] <= result["viewport"], f"{width}: the page scrolls sideways"
+        wide = [t for t in result["tables"] if t["width"] > t["room"]]
+        if width == 390:
+            assert all(t["region"] for t in wide), f"390: scrolls outside a region: {wide}"
+        else:
+            assert wide == [], f"{width}: tables need sideways scrolling: {wide}"
+
+
+def _pdf_objects(pdf: bytes) -> dict[int, tuple[bytes, bytes]]:
+    """Each object's dictionary and its stream, decompressed.
+
+    A stream is read by its ``/Length``: compressed bytes may hold anything, also ``endstream``.
+    """
+    objects, position = {}, 0
+    start = re.compile(rb"(\d+) 0 obj\b")
+    while match := start.search(pdf, position):
+        body_end = pdf.index(b"endobj", match.end())
+        stream_at = pdf.find(b"stream", match.end(), body_end)
+        if stream_at < 0:
+            objects[int(match[1])] = (pdf[match.end() : body_end], b"")
+            position = body_end
+            continue
+        head = pdf[match.end() : stream_at]
+        data_at = (
+            stream_at + len(b"stream") + (2 if pdf[stream_at + 6 : stream_at + 8] == b"\r\n" else 1)
+        )
+        data = pdf[data_at : data_at + int(re.search(rb"/Length\s+(\d+)", head)[1])]
+        objects[int(match[1])] = (head, zlib.decompress(data) if b"/FlateDecode" in head else data)
+        position = pdf.index(b"endobj", data_at + len(data))
+    return objects
+
+
+def _to_unicode(cmap: bytes) -> dict[int, str]:
+    out = {}
+    for block in re.findall(rb"beginbfchar(.*?)endbfchar", cmap, re.S):
+        for code, text in re.findall(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
+            out[int(code, 16)] = bytes.fromhex(text.decode()).decode("utf-16-be")
+    for block in re.findall(rb"beginbfrange(.*?)endbfrange", cmap, re.S):
+        ranges = re.findall(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block)
+        for low, high, first in ranges:
+            for i, code in enumerate(range(int(low, 16), int(high, 16) + 1)):
+                out[code] = chr(int(first, 16) + i)
+    return out
+
+
+def pdf_pages(pdf: bytes) -> list[tuple[tuple[float, ...], str]]:
+    """The media box and the text of each page of a PDF printed by Chromium.
+
+    Chromium's PDF writer (Skia) keeps the objects uncompressed and draws text with Type0 fonts
+    in the Identity-H encoding: 2-byte glyph codes in hex strings shown by ``Tj``/``TJ``, which
+    the font's ``ToUnicode`` map turns back into characters (PDF 1.7, ISO 32000-1, §9.10). The
+    text keeps its characters but not its spaces reliably: compare it without whitespace.
+    """
+    objects = _pdf_objects(pdf)
+    pages = []
+    for head, _ in objects.values():
+        if not re.search(rb"/Type\s*/Page\b", head):
+            continue
+        box = tuple(float(x) for x in re.search(rb"/MediaBox\s*\[([^\]]*)\]", head)[1].split())
+        fonts = {}
+        font_dict = re.search(rb"/Font\s*<<(.*?)>>", head, re.S)
+        for name, ref in re.findall(rb"/(\w+)\s+(\d+) 0 R", font_dict[1] if font_dict else b""):
+            cmap = re.search(rb"/ToUnicode\s+(\d+) 0 R", objects[int(ref)][0])
+            fonts[name] = _to_unicode(objects[int(cmap[1])][1]) if cmap else {}
+        contents = re.search(rb"/Contents\s*(\[[^\]]*\]|\d+ 0 R)", head)[1]
+        stream = b"".join(objects[int(n)][1] for n in re.findall(rb"(\d+) 0 R", contents))
+        font, text = {}, []
+        shown = re.findall(rb"/(\w+)\s+[\d.]+\s+Tf|(<[0-9A-Fa-f]*>|\[[^\]]*\])\s*T[Jj]", stream)
+        for name, strings in shown:
+            if name:
+                font = fonts.get(name, {})
+            for hex_string in re.findall(rb"<([0-9A-Fa-f]*)>", strings):
+                codes = bytes.fromhex(hex_string.decode())
+                text += [
+                    font.get(int.from_bytes(codes[i : i + 2], "big"), "")
+                    for i in range(0, len(codes), 2)
+                ]
+        pages.append((box, "".join(text)))
+    return pages
+
+
+_DETAILS_ONLY = """() => {
+  const caption = document.querySelector('details table caption');
+  return {caption: caption ? caption.textContent : '',
+          shown: caption ? caption.checkVisibility() : true,
+          summary: document.querySelector('details summary')?.textContent || ''};
+}"""
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_printed_report_is_a4_and_prints_the_closed_details(reports, lang, tmp_path):
+    sync_playwright = _chromium_or_fail()
+    with sync_playwright() as p:
+        browser = p.chromium.launch_persistent_context(
+            str(tmp_path / "profile"), executable_path=str(CHROMIUM), args=ARGS, headless=True,
+        )  # fmt: skip
+        try:
+            page = browser.new_page()
+            page.goto(reports[lang].as_uri(), wait_until="load")
+            closed = page.evaluate(_DETAILS_ONLY)
+            pdf = page.pdf(prefer_css_page_size=True)
+        finally:
+            browser.close()
+    (tmp_path / f"report-{lang}.pdf").write_bytes(pdf)
+    assert closed["caption"] and not closed["shown"], (
+        "the check needs a table inside closed details"
+    )
+    pages = pdf_pages(pdf)
+    assert len(pages) >= 5, f"{len(pages)} pages"
+    for box, _ in pages:
+        width, height = box[2] - box[0], box[3] - box[1]
+        assert abs(width - A4_POINTS[0]) < 2 and abs(height - A4_POINTS[1]) < 2, box
+    printed = re.sub(r"\s+", "", "".join(text for _, text in pages))
+    assert re.sub(r"\s+", "", closed["caption"]) in printed, "details content is not printed"
+    assert re.sub(r"\s+", "", closed["summary"]) not in printed, "the screen prompt is printed"
+
+
+def test_a_table_in_parts_shows_narrow_tables_and_keeps_one_sheet():
+    # HTML: one table per part (row headers and the part's columns, under the part's headers),
+    # the notes once; the spreadsheet's records are those of the whole table.
+    from anchoring.report.table_model import Cell, Column, ReportTable, TablePart, text_cell
+
+    def number(v):
+        return Cell(
+            f"{v} %", v, detail=f"({v - 2}–{v + 2} %)", low=v - 2, high=v + 2, is_numeric=True
+        )
+
+    columns = [
+        Column("Dimensjon"),
+        Column("A: enig", ("A nedre", "A øvre")),
+        Column("B: enig"),
+        Column("A: vet ikke"),
+    ]
+    rows = [[text_cell("Kjennskap"), number(60), number(70), number(5)]]
+    parts = (TablePart("a", "Tabell – A", (0, 1, 3), ("Dimensjon", "Enig (4–5)", "Vet ikke")),
+             TablePart("b", "Tabell – B", (0, 2)))  # fmt: skip
+    whole = ReportTable("table-x", "Tabell", columns, rows, ["Merknad."])
+    split = ReportTable("table-x", "Tabell", columns, rows, ["Merknad."], html_parts=parts)
+    html = split.to_html()
+    assert html.count("<table") == 2 and html.count("Merknad.") == 1
+    assert 'id="table-x"' in html and 'id="table-x-a"' in html and 'id="table-x-b"' in html
+    first, second = html.split('id="table-x-b"')
+    assert "Enig <span" in first and "A: vet ikke" not in first and "B: enig" not in first
+    assert "B: enig" in second and "70 %" in second and "60 %" not in second
+    assert html.count('class="table-wrap" tabindex="0" role="region"') == 2
+    assert split.to_records() == whole.to_records()
+    assert whole.to_html().count("<table") == 1

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from anchoring.report.html import HtmlBlock, anchor_id, element, escape
+from anchoring.report.html import HtmlBlock, anchor_id, element, escape, table_region
 from anchoring.report.inputs import Report
 from anchoring.report.numbers import SUPPRESSED, format_estimate_with_interval
 from anchoring.texts import text
@@ -57,9 +57,10 @@ def _measure_table(report: Report, measure: str, rows: pd.DataFrame) -> str:
             cells += element("td", escape(text))
         body.append(element("tr", cells))
     caption = element("caption", escape(labels.measure(measure)))
-    return element(
+    table = element(
         "table",
         caption + element("thead", element("tr", head)) + element("tbody", "".join(body)),
         class_="drivers",
         id=anchor_id(_ID[lang], measure),
     )
+    return table_region(table, labels.measure(measure))

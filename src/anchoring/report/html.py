@@ -41,6 +41,23 @@ def element(tag: str, content: str = "", **attributes: str) -> str:
     return f"<{tag}{attrs}>{content}</{tag}>"
 
 
+def table_region(table: str, label: str) -> str:
+    """A table in its own sideways-scrolling region (``div.table-wrap``).
+
+    A table wider than a phone scrolls inside this region, never the page; the region is
+    keyboard-focusable (``tabindex="0"``, WCAG 2.1.1, axe-core's ``scrollable-region-focusable``)
+    and named by ``label`` (the table's caption) for screen readers.
+
+    Parameters
+    ----------
+    table
+        The ``<table>`` and anything shown with it (its notes), already HTML.
+    label
+        Plain text; escaped here.
+    """
+    return element("div", table, class_="table-wrap", tabindex="0", role="region", aria_label=label)
+
+
 @dataclass(frozen=True)
 class HtmlBlock:
     """A piece of ready, escaped HTML that the notebook displays as it is."""

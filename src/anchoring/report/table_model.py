@@ -4,13 +4,19 @@ A :class:`ReportTable` is built once from the estimates and rendered twice: as a
 the report (text escaped, numbers right-aligned, a hidden cell shown as ":" with SSB's footnote)
 and as a sheet in ``tables.xlsx`` (numbers as numbers, intervals in their own columns, the same
 ":" for hidden cells). Both renderings come from the same cells, so they cannot disagree.
+
+A table too wide for a tablet or an A4 page names :class:`TablePart` s: the HTML shows each part
+as its own narrow table (the row headers and a few columns, e.g. one group), while the
+spreadsheet keeps the one wide sheet, so that no row needs sideways scrolling on a tablet or an
+A4 page.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
-from anchoring.report.html import element, escape
+from anchoring.report.html import element, escape, table_region
 from anchoring.report.numbers import SUPPRESSED
 
 
@@ -65,6 +71,29 @@ class Column:
 
 
 @dataclass(frozen=True)
+class TablePart:
+    """A narrower HTML table cut from a wide one: the row-header column and some other columns.
+
+    Attributes
+    ----------
+    key
+        Suffix of the part's ``id`` (``{table_id}-{key}``).
+    caption
+        The part's caption.
+    columns
+        Indices of the table's columns shown, the first normally ``0`` (the row headers).
+    headers
+        The part's column headers (the caption can carry what they share); the table's own
+        headers when empty.
+    """
+
+    key: str
+    caption: str
+    columns: tuple[int, ...]
+    headers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class ReportTable:
     """A table of the report.
 
@@ -82,6 +111,9 @@ class ReportTable:
         Footnotes under the table (plain text).
     suppressed_note
         The footnote explaining ":", added when any cell is hidden.
+    html_parts
+        When given, the HTML shows these narrower tables instead of the whole (the spreadsheet
+        still gets the whole table); the footnotes follow once, after the last part.
     """
 
     table_id: str
@@ -90,6 +122,7 @@ class ReportTable:
     rows: list[list[Cell]]
     notes: list[str] = field(default_factory=list)
     suppressed_note: str = ""
+    html_parts: tuple[TablePart, ...] = ()
 
     @property
     def has_suppressed(self) -> bool:
@@ -102,35 +135,38 @@ class ReportTable:
         return hidden + list(self.notes)
 
     def to_html(self) -> str:
-        """The table as escaped HTML (``<table>`` with caption, header, body and footnotes)."""
+        """The table as escaped HTML (``<table>`` with caption, header, body and footnotes).
+
+        A table with :attr:`html_parts` becomes one ``<table>`` per part inside a
+        ``div.table-group`` that carries the table's ``id``, the footnotes after the parts.
+        """
         numeric = [
             i > 0 and any(row[i].is_numeric and not row[i].is_suppressed for row in self.rows)
             for i in range(len(self.columns))
         ]
-        head = "".join(
-            element("th", escape(c.header), scope="col", class_="num" if numeric[i] else None)
-            for i, c in enumerate(self.columns)
-        )
-        body = "".join(
-            element("tr", "".join(_cell_html(c, first=(i == 0)) for i, c in enumerate(row)))
-            for row in self.rows
-        )
         notes = "".join(element("p", escape(n), class_="note") for n in self.all_notes())
-        table = element(
-            "table",
-            element("caption", escape(self.caption))
-            + element("thead", element("tr", head))
-            + element("tbody", body),
-            id=self.table_id,
+        if not self.html_parts:
+            headers = [c.header for c in self.columns]
+            columns = tuple(range(len(self.columns)))
+            return _table_wrap(
+                self.table_id, self.caption, columns, headers, numeric, self.rows, notes
+            )
+        parts = "".join(
+            _table_wrap(
+                f"{self.table_id}-{part.key}",
+                part.caption,
+                part.columns,
+                list(part.headers) or [self.columns[i].header for i in part.columns],
+                numeric,
+                self.rows,
+            )
+            for part in self.html_parts
         )
-        # A table wider than a phone scrolls sideways: the keyboard must reach it (WCAG 2.1.1).
         return element(
             "div",
-            table + notes,
-            class_="table-wrap",
-            tabindex="0",
-            role="region",
-            aria_label=self.caption,
+            element("div", parts, class_="table-parts") + notes,
+            class_="table-group",
+            id=self.table_id,
         )
 
     def _repr_html_(self) -> str:
@@ -161,6 +197,62 @@ class ReportTable:
                     )
             records.append(record)
         return headers, records
+
+
+def _table_wrap(
+    table_id: str,
+    caption: str,
+    columns: tuple[int, ...],
+    headers: list[str],
+    numeric: list[bool],
+    rows: list[list[Cell]],
+    notes: str = "",
+) -> str:
+    """One ``<table>`` of the given columns in its keyboard-focusable scrolling region.
+
+    Parameters
+    ----------
+    table_id, caption
+        The table's ``id`` and caption (also the region's name).
+    columns, headers
+        The indices of the columns shown (the first holds the row headers) and their headers.
+    numeric
+        Per column of the whole table: right-align the header (the column holds numbers).
+    rows
+        The whole table's rows (only ``columns`` are shown).
+    notes
+        Footnotes (HTML) under the table, in the same region (the CSS keeps them in view while
+        the table scrolls).
+    """
+    head = "".join(
+        element("th", _header_html(h), scope="col", class_="num" if numeric[i] else None)
+        for i, h in zip(columns, headers, strict=True)
+    )
+    body = "".join(
+        element("tr", "".join(_cell_html(row[i], first=(n == 0)) for n, i in enumerate(columns)))
+        for row in rows
+    )
+    table = element(
+        "table",
+        element("caption", escape(caption))
+        + element("thead", element("tr", head))
+        + element("tbody", body),
+        id=table_id,
+    )
+    return table_region(table + notes, caption)
+
+
+_SHORT_PARENTHESIS = re.compile(r"\([^()\s]{0,8}\d[^()\s]{0,8}\)")
+
+
+def _header_html(header: str) -> str:
+    """An escaped header, a short parenthesis with a number kept on one line.
+
+    A browser may break «(0–100)» or «(4–5)» after the dash; the span keeps it whole.
+    """
+    return _SHORT_PARENTHESIS.sub(
+        lambda m: element("span", m.group(0), class_="nobr"), escape(header)
+    )
 
 
 def _cell_html(cell: Cell, first: bool) -> str:
