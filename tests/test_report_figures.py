@@ -271,7 +271,7 @@ def test_legends_read_row_by_row_in_order(report):
     ]
     assert _legend_rows(change) == [
         *(report.labels.group(g) for g in (*GROUPS, "sector")),
-        "Fylt: endringen holder etter justering",
+        "Fylt: endringen holder",
         "Åpen: holder ikke",
     ]
 
@@ -343,3 +343,18 @@ def test_spread_labels_merges_a_cluster_that_comes_too_close():
     placed = spread_labels(ends, 7.5)
     assert [g for _, _, g in placed] == ["a", "b", "c"]
     assert [y for y, _, _ in placed] == pytest.approx([53.3333 - 7.5, 53.3333, 53.3333 + 7.5])
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_legends_stay_inside_the_figure(tmp_path, lang):
+    # A legend wider than the figure is cut off in the SVG (the English change chart's
+    # marks once were): every legend's box must lie within the figure's, in both languages.
+    build_round(tmp_path)
+    report = load_report(tmp_path, "fixture", lang)
+    with mpl.rc_context(STYLE):
+        for figure in (build_heatmap_figure(report), build_change_figure(report)):
+            figure.canvas.draw()
+            bounds = figure.bbox
+            for legend in figure.legends:
+                box = legend.get_window_extent()
+                assert box.x0 >= bounds.x0 - 0.5 and box.x1 <= bounds.x1 + 0.5, (lang, box)
