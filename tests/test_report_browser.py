@@ -11,12 +11,14 @@ axe-core finds no WCAG 2.2 AA violation. Printed: A4 pages that carry what is in
 ``chromium`` (``apt-get install chromium``) and Playwright for Python; a missing browser fails.
 """
 
+import contextlib
+import io
 import re
 import shutil
-import zlib
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from _report_fixtures import rendered_real_reports
 
@@ -71,6 +73,21 @@ def _chromium_or_fail():
     return sync_playwright
 
 
+@contextlib.contextmanager
+def opened_page(tmp_path: Path, **context):
+    """A page of headless Chromium (its own profile under ``tmp_path``), closed afterwards."""
+    sync_playwright = _chromium_or_fail()
+    with sync_playwright() as p:
+        browser = p.chromium.launch_persistent_context(
+            str(tmp_path / "profile"), executable_path=str(CHROMIUM), args=ARGS, headless=True,
+            **context,
+        )  # fmt: skip
+        try:
+            yield browser.new_page()
+        finally:
+            browser.close()
+
+
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory):
     return rendered_real_reports(tmp_path_factory.getbasetemp())
@@ -78,37 +95,28 @@ def reports(tmp_path_factory):
 
 @pytest.mark.parametrize("lang", ["nb", "en"])
 def test_report_in_headless_chromium_offline(reports, lang, tmp_path):
-    sync_playwright = _chromium_or_fail()
     path = reports[lang]
     errors, left, allowed = [], [], []
-    with sync_playwright() as p:
-        browser = p.chromium.launch_persistent_context(
-            str(tmp_path / "profile"), executable_path=str(CHROMIUM), args=ARGS, headless=True,
-            viewport={"width": 1100, "height": 900},
-        )  # fmt: skip
-        try:
-            page = browser.new_page()
+    with opened_page(tmp_path, viewport={"width": 1100, "height": 900}) as page:
 
-            def route(r):
-                url = r.request.url
-                if url.startswith(("file://", "data:")):
-                    allowed.append(url[:40])
-                    r.continue_()
-                else:
-                    left.append(url)
-                    r.abort()
+        def route(r):
+            url = r.request.url
+            if url.startswith(("file://", "data:")):
+                allowed.append(url[:40])
+                r.continue_()
+            else:
+                left.append(url)
+                r.abort()
 
-            page.route("**/*", route)
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(path.as_uri(), wait_until="load")
-            result = page.evaluate(_CHECKS)
-            page.screenshot(path=str(tmp_path / f"report-{lang}.png"), full_page=True)
-            page.set_viewport_size({"width": 390, "height": 844})
-            smallest_on_phone = page.evaluate(_SMALLEST_LABEL_PX)
-            page.screenshot(path=str(tmp_path / f"report-{lang}-390.png"), full_page=True)
-        finally:
-            browser.close()
+        page.route("**/*", route)
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(path.as_uri(), wait_until="load")
+        result = page.evaluate(_CHECKS)
+        page.screenshot(path=str(tmp_path / f"report-{lang}.png"), full_page=True)
+        page.set_viewport_size({"width": 390, "height": 844})
+        smallest_on_phone = page.evaluate(_SMALLEST_LABEL_PX)
+        page.screenshot(path=str(tmp_path / f"report-{lang}-390.png"), full_page=True)
     assert errors == [], errors
     assert left == [], f"requests left file:// and data: {left}"
     assert allowed, "the page itself was not loaded through the route"
@@ -135,23 +143,15 @@ _AXE_RUN = """async (tags) => {
 @pytest.mark.parametrize("lang", ["nb", "en"])
 def test_no_accessibility_violations_at_phone_tablet_and_desktop_width(reports, lang, tmp_path):
     # axe-core's WCAG 2.0/2.1/2.2 A and AA rules, with every <details> open, at three widths
-    sync_playwright = _chromium_or_fail()
     if not AXE.is_file():
         pytest.fail(f"{AXE} is missing: run 'make test' (it installs axe-core with npm ci).")
     found = {}
-    with sync_playwright() as p:
-        browser = p.chromium.launch_persistent_context(
-            str(tmp_path / "profile"), executable_path=str(CHROMIUM), args=ARGS, headless=True,
-        )  # fmt: skip
-        try:
-            page = browser.new_page()
-            page.goto(reports[lang].as_uri(), wait_until="load")
-            page.add_script_tag(path=str(AXE))
-            for width in WIDTHS:
-                page.set_viewport_size({"width": width, "height": 900})
-                found[width] = page.evaluate(_AXE_RUN, WCAG_22_AA)
-        finally:
-            browser.close()
+    with opened_page(tmp_path) as page:
+        page.goto(reports[lang].as_uri(), wait_until="load")
+        page.add_script_tag(path=str(AXE))
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 900})
+            found[width] = page.evaluate(_AXE_RUN, WCAG_22_AA)
     assert found == {width: [] for width in WIDTHS}, found
 
 
@@ -178,24 +178,16 @@ def test_no_sideways_scrolling_of_page_or_table(reports, lang, tmp_path):
     # The page never scrolls sideways; from tablet width (and on the A4 text column) no table is
     # wider than its room (every <details> open); on a phone a wide table scrolls only inside a
     # named, keyboard-focusable region.
-    sync_playwright = _chromium_or_fail()
     found = {}
-    with sync_playwright() as p:
-        browser = p.chromium.launch_persistent_context(
-            str(tmp_path / "profile"), executable_path=str(CHROMIUM), args=ARGS, headless=True,
-        )  # fmt: skip
-        try:
-            page = browser.new_page()
-            page.goto(reports[lang].as_uri(), wait_until="load")
-            page.evaluate(_OPEN_DETAILS)
-            for width in WIDTHS:
-                page.set_viewport_size({"width": width, "height": 900})
-                found[width] = page.evaluate(_WIDTHS)
-            page.emulate_media(media="print")
-            page.set_viewport_size({"width": A4_TEXT_WIDTH_PX, "height": 900})
-            found["print"] = page.evaluate(_WIDTHS)
-        finally:
-            browser.close()
+    with opened_page(tmp_path) as page:
+        page.goto(reports[lang].as_uri(), wait_until="load")
+        page.evaluate(_OPEN_DETAILS)
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 900})
+            found[width] = page.evaluate(_WIDTHS)
+        page.emulate_media(media="print")
+        page.set_viewport_size({"width": A4_TEXT_WIDTH_PX, "height": 900})
+        found["print"] = page.evaluate(_WIDTHS)
     assert len(found[1280]["tables"]) >= 10, "the report's tables were not found"
     for width, result in found.items():
         assert result["page"] <= result["viewport"], f"{width}: the page scrolls sideways"
@@ -206,77 +198,12 @@ def test_no_sideways_scrolling_of_page_or_table(reports, lang, tmp_path):
             assert wide == [], f"{width}: tables need sideways scrolling: {wide}"
 
 
-def _pdf_objects(pdf: bytes) -> dict[int, tuple[bytes, bytes]]:
-    """Each object's dictionary and its stream, decompressed.
-
-    A stream is read by its ``/Length``: compressed bytes may hold anything, also ``endstream``.
-    """
-    objects, position = {}, 0
-    start = re.compile(rb"(\d+) 0 obj\b")
-    while match := start.search(pdf, position):
-        body_end = pdf.index(b"endobj", match.end())
-        stream_at = pdf.find(b"stream", match.end(), body_end)
-        if stream_at < 0:
-            objects[int(match[1])] = (pdf[match.end() : body_end], b"")
-            position = body_end
-            continue
-        head = pdf[match.end() : stream_at]
-        data_at = (
-            stream_at + len(b"stream") + (2 if pdf[stream_at + 6 : stream_at + 8] == b"\r\n" else 1)
-        )
-        data = pdf[data_at : data_at + int(re.search(rb"/Length\s+(\d+)", head)[1])]
-        objects[int(match[1])] = (head, zlib.decompress(data) if b"/FlateDecode" in head else data)
-        position = pdf.index(b"endobj", data_at + len(data))
-    return objects
-
-
-def _to_unicode(cmap: bytes) -> dict[int, str]:
-    out = {}
-    for block in re.findall(rb"beginbfchar(.*?)endbfchar", cmap, re.S):
-        for code, text in re.findall(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
-            out[int(code, 16)] = bytes.fromhex(text.decode()).decode("utf-16-be")
-    for block in re.findall(rb"beginbfrange(.*?)endbfrange", cmap, re.S):
-        ranges = re.findall(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block)
-        for low, high, first in ranges:
-            for i, code in enumerate(range(int(low, 16), int(high, 16) + 1)):
-                out[code] = chr(int(first, 16) + i)
-    return out
-
-
 def pdf_pages(pdf: bytes) -> list[tuple[tuple[float, ...], str]]:
-    """The media box and the text of each page of a PDF printed by Chromium.
-
-    Chromium's PDF writer (Skia) keeps the objects uncompressed and draws text with Type0 fonts
-    in the Identity-H encoding: 2-byte glyph codes in hex strings shown by ``Tj``/``TJ``, which
-    the font's ``ToUnicode`` map turns back into characters (PDF 1.7, ISO 32000-1, §9.10). The
-    text keeps its characters but not its spaces reliably: compare it without whitespace.
-    """
-    objects = _pdf_objects(pdf)
-    pages = []
-    for head, _ in objects.values():
-        if not re.search(rb"/Type\s*/Page\b", head):
-            continue
-        box = tuple(float(x) for x in re.search(rb"/MediaBox\s*\[([^\]]*)\]", head)[1].split())
-        fonts = {}
-        font_dict = re.search(rb"/Font\s*<<(.*?)>>", head, re.S)
-        for name, ref in re.findall(rb"/(\w+)\s+(\d+) 0 R", font_dict[1] if font_dict else b""):
-            cmap = re.search(rb"/ToUnicode\s+(\d+) 0 R", objects[int(ref)][0])
-            fonts[name] = _to_unicode(objects[int(cmap[1])][1]) if cmap else {}
-        contents = re.search(rb"/Contents\s*(\[[^\]]*\]|\d+ 0 R)", head)[1]
-        stream = b"".join(objects[int(n)][1] for n in re.findall(rb"(\d+) 0 R", contents))
-        font, text = {}, []
-        shown = re.findall(rb"/(\w+)\s+[\d.]+\s+Tf|(<[0-9A-Fa-f]*>|\[[^\]]*\])\s*T[Jj]", stream)
-        for name, strings in shown:
-            if name:
-                font = fonts.get(name, {})
-            for hex_string in re.findall(rb"<([0-9A-Fa-f]*)>", strings):
-                codes = bytes.fromhex(hex_string.decode())
-                text += [
-                    font.get(int.from_bytes(codes[i : i + 2], "big"), "")
-                    for i in range(0, len(codes), 2)
-                ]
-        pages.append((box, "".join(text)))
-    return pages
+    """The media box (in points) and the extracted text of each page of a PDF (pypdf)."""
+    reader = PdfReader(io.BytesIO(pdf))
+    return [
+        (tuple(float(v) for v in page.mediabox), page.extract_text() or "") for page in reader.pages
+    ]
 
 
 _DETAILS_ONLY = """() => {
@@ -289,18 +216,10 @@ _DETAILS_ONLY = """() => {
 
 @pytest.mark.parametrize("lang", ["nb", "en"])
 def test_printed_report_is_a4_and_prints_the_closed_details(reports, lang, tmp_path):
-    sync_playwright = _chromium_or_fail()
-    with sync_playwright() as p:
-        browser = p.chromium.launch_persistent_context(
-            str(tmp_path / "profile"), executable_path=str(CHROMIUM), args=ARGS, headless=True,
-        )  # fmt: skip
-        try:
-            page = browser.new_page()
-            page.goto(reports[lang].as_uri(), wait_until="load")
-            closed = page.evaluate(_DETAILS_ONLY)
-            pdf = page.pdf(prefer_css_page_size=True)
-        finally:
-            browser.close()
+    with opened_page(tmp_path) as page:
+        page.goto(reports[lang].as_uri(), wait_until="load")
+        closed = page.evaluate(_DETAILS_ONLY)
+        pdf = page.pdf(prefer_css_page_size=True)
     (tmp_path / f"report-{lang}.pdf").write_bytes(pdf)
     assert closed["caption"] and not closed["shown"], (
         "the check needs a table inside closed details"
