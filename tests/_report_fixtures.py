@@ -16,7 +16,8 @@ import pandas as pd
 
 from anchoring.analysis.distributions import estimate_distributions
 from anchoring.analysis.scoring import score_responses
-from anchoring.analysis.suppression import suppress_distributions
+from anchoring.analysis.suppression import suppress_distributions, suppress_theme_counts
+from anchoring.analysis.themes import count_themes
 from anchoring.instrument import load_instrument
 from anchoring.intake.round_config import RoundConfig, write_round_config
 from anchoring.paths import RoundPaths
@@ -236,12 +237,29 @@ def build_distributions(responses, estimates):
     return suppress_distributions(table, estimates)
 
 
-def build_quality():
-    return {
+def build_themes(responses):
+    """The fixture round's published barrier-theme counts, as the analysis stage makes them."""
+    round_id = str(responses["round_id"].iloc[0])
+    return suppress_theme_counts(count_themes(responses, load_instrument(), round_id))
+
+
+def build_quality(responses=None):
+    """A quality.json.
+
+    With ``responses``, also the respondents per group and the last response as the cleaning
+    stage writes them (``groups``, ``totals.last_response_at``).
+    """
+    quality = {
         "rows_read": {"kommuner": 210, "helseforetak": 64, "fastleger": 431},
         "exclusions": {"test_submission": 3, "duplicate": 5, "too_few_answers": 12},
         "redactions": {"fodselsnummer": 2, "phone": 4, "email": 3},
     }
+    if responses is not None:
+        quality["groups"] = [
+            {"group": g, "respondents_n": int((responses["group"] == g).sum())} for g in GROUPS
+        ]
+        quality["totals"] = {"last_response_at": responses["submitted_at"].max().isoformat()}
+    return quality
 
 
 def build_round(
@@ -284,7 +302,8 @@ def build_round(
     build_distributions(responses, build_estimates(round_id, shift)).to_parquet(
         paths.processed_dir / "distributions.parquet", index=False
     )
-    (paths.quality_file).write_text(json.dumps(build_quality()), encoding="utf-8")
+    build_themes(responses).to_parquet(paths.processed_dir / "themes.parquet", index=False)
+    (paths.quality_file).write_text(json.dumps(build_quality(responses)), encoding="utf-8")
     if previous:
         build_change(round_id, previous, significant_change).to_parquet(
             paths.processed_dir / "change.parquet", index=False

@@ -33,7 +33,15 @@ from anchoring.exceptions import InputFileError
 from anchoring.frames import load_frames
 from anchoring.instrument import load_instrument
 from anchoring.paths import RoundPaths
-from anchoring.schema import DISTRIBUTIONS, DRIVERS, ESTIMATES, GROUP_TESTS, SENSITIVITY, STATUS
+from anchoring.schema import (
+    DISTRIBUTIONS,
+    DRIVERS,
+    ESTIMATES,
+    GROUP_TESTS,
+    SENSITIVITY,
+    STATUS,
+    THEMES,
+)
 from anchoring.survey import SurveyDesign
 
 INSTRUMENT = load_instrument()
@@ -735,7 +743,7 @@ def test_group_and_sector_indices_are_unbiased(recovered):
 
 def test_every_published_table_is_written_as_declared(analysed):
     _, paths, _ = analysed
-    for table in (ESTIMATES, GROUP_TESTS, STATUS, DRIVERS, SENSITIVITY, DISTRIBUTIONS):
+    for table in (ESTIMATES, GROUP_TESTS, STATUS, DRIVERS, SENSITIVITY, DISTRIBUTIONS, THEMES):
         written = pq.read_schema(paths.processed_dir / table.file).remove_metadata()
         assert written.equals(table.arrow_schema()), table.file
 

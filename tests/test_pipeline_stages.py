@@ -22,6 +22,7 @@ def test_three_stages_in_order_with_the_architecture_files():
         "drivers.parquet",
         "sensitivity.parquet",
         "distributions.parquet",
+        "themes.parquet",
     }
 
 

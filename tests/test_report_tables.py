@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from _report_fixtures import EVIL, build_round
+from anchoring.analysis.suppression import suppress_theme_counts
 from anchoring.instrument import Theme
 from anchoring.report import load_report, title_section
 from anchoring.report.about import STATEMENTS_ID, about_section, frames_table, statements_table
@@ -70,11 +71,26 @@ def test_counts_of_a_suppressed_group_are_hidden_too(report):
 def test_small_theme_counts_and_their_row_total_are_hidden(report):
     counts = report.theme_counts.copy()
     counts.loc[(counts["group"] == "hospital") & (counts["theme"] == "okonomi"), "count"] = 2
+    counts = suppress_theme_counts(counts)  # the analysis flags them (themes.parquet)
     table = theme_table(dataclasses.replace(report, theme_counts=counts))
     row = _row(table, "Økonomi")
     assert row[2].text == SUPPRESSED and row[4].text == SUPPRESSED  # hospital and total
     assert row[1].text != SUPPRESSED
     assert "Færre enn 3 omtaler" in table.to_html()
+
+
+def test_theme_table_shows_what_themes_parquet_flags_and_never_recounts(report):
+    counts = report.theme_counts
+    assert not counts["is_suppressed"].any()  # fixture: every count at least 3
+    kapasitet = counts["theme"] == "kapasitet"
+    # a count of 2 the analysis did not flag is shown; a flagged count is hidden whatever it is
+    shown = counts.assign(count=counts["count"].mask(kapasitet & (counts["group"] == "gp"), 2))
+    row = _row(theme_table(dataclasses.replace(report, theme_counts=shown)), "Kapasitet og tid")
+    assert row[3].text == "2" and SUPPRESSED not in [c.text for c in row]
+    flagged = counts.assign(is_suppressed=kapasitet & counts["group"].isin(["gp", "sector"]))
+    row = _row(theme_table(dataclasses.replace(report, theme_counts=flagged)), "Kapasitet og tid")
+    assert [c.text for c in row[1:]].count(SUPPRESSED) == 2
+    assert row[3].text == SUPPRESSED and row[4].text == SUPPRESSED
 
 
 def test_change_rows_that_are_suppressed_show_colons(report):
@@ -239,6 +255,7 @@ def test_the_number_of_hidden_figures_is_a_sentence_also_when_none_is(tmp_path):
     assert re.search(r"I denne rapporten er \d+ tall skjult\.", about_section(report).html)
     # nothing hidden: no estimate, no change, no barrier count below 3
     counts = report.theme_counts.assign(count=report.theme_counts["count"].clip(lower=3))
+    counts = suppress_theme_counts(counts)
     none = dataclasses.replace(
         report,
         estimates=Estimates(report.estimates.table.assign(is_suppressed=False)),
@@ -249,7 +266,7 @@ def test_the_number_of_hidden_figures_is_a_sentence_also_when_none_is(tmp_path):
     assert "I denne rapporten er ingen tall skjult." in html and " 0 tall" not in html
     # one barrier count of 2 hides its cell and its row's total: two figures
     small = (counts["group"] == "hospital") & (counts["theme"] == "okonomi")
-    counts = counts.assign(count=counts["count"].mask(small, 2))
+    counts = suppress_theme_counts(counts.assign(count=counts["count"].mask(small, 2)))
     two = dataclasses.replace(none, theme_counts=counts)
     assert "I denne rapporten er 2 tall skjult." in about_section(two).html
     # and a hidden response rate of a county is one more

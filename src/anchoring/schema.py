@@ -394,6 +394,24 @@ DISTRIBUTIONS = TableSchema(
 """``distributions.parquet`` (:mod:`anchoring.analysis.distributions`), in round, group and
 instrument order."""
 
+THEMES = TableSchema(
+    "themes",
+    "themes.parquet",
+    "how many kept respondents' barrier comments mention one theme, in one group",
+    _columns(
+        ("round_id", _TEXT, "the round"),
+        ("group", _TEXT, "municipality, hospital, gp or sector (all three: the row total)"),
+        ("theme", _TEXT, "the theme id (instrument.yaml)"),
+        ("count", _I64, "respondents whose comment mentions the theme (a count, never text)"),
+        ("respondents", _I64, "kept respondents in the group (the count's base)"),
+        *_SUPPRESSION,
+    ),
+    ("round_id", "group", "theme"),
+)
+"""``themes.parquet`` (:mod:`anchoring.analysis.themes`), in round, group (sector last) and
+instrument theme order; a hidden count stays in the file (like ``n`` in the estimates) and the
+report shows ":" for it (:func:`anchoring.analysis.suppression.suppress_theme_counts`)."""
+
 PROCESSED_TABLES: tuple[TableSchema, ...] = (
     RESPONSES,
     EXCLUSIONS,
@@ -404,5 +422,6 @@ PROCESSED_TABLES: tuple[TableSchema, ...] = (
     DRIVERS,
     SENSITIVITY,
     DISTRIBUTIONS,
+    THEMES,
 )
 """Every processed table, in the order the stages write them."""

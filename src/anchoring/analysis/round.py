@@ -14,6 +14,11 @@ never subsets. Outputs, written atomically into ``data/processed/<round>/``:
   lags or leads by those tests (:mod:`anchoring.analysis.status`);
 - ``distributions.parquet``: the answer distribution of every item per group, suppressed with
   the item's agree share and the group index (:mod:`anchoring.analysis.distributions`);
+- ``themes.parquet``: per group and barrier theme the respondents whose comment mentions it,
+  small counts flagged (:mod:`anchoring.analysis.themes`);
+- ``drivers.parquet`` and ``sensitivity.parquet``: the drivers of readiness and the sector index
+  under the other variance design (:mod:`anchoring.analysis.drivers`,
+  :mod:`anchoring.analysis.sensitivity`);
 - ``change.parquet``: change against ``previous_round`` when that round's estimates exist
   (:mod:`anchoring.analysis.change`).
 """
@@ -63,7 +68,9 @@ from anchoring.analysis.suppression import (
     suppress_distributions,
     suppress_group_tests,
     suppress_small_cells,
+    suppress_theme_counts,
 )
+from anchoring.analysis.themes import THEMES_FILE, count_themes, theme_columns
 from anchoring.analysis.weighting import weight_round
 from anchoring.atomic import staged_directory
 from anchoring.exceptions import InputFileError
@@ -164,7 +171,7 @@ def analyse_round(root: str | Path | None, round_id: str) -> AnalysisResult:
     instrument = load_instrument()
     measures = tuple(config.measure_ids(instrument))
     items = [item for measure in measures for item in instrument.item_ids(measure)]
-    responses = _read_responses(paths.responses_file, items)
+    responses = _read_responses(paths.responses_file, items, theme_columns(instrument))
     scored = score_responses(responses, instrument, measures)
     data = pd.concat([responses.loc[:, list(DESIGN_COLUMNS)], scored], axis=1)
     data, design, build_design = weight_round(data, config, paths)
@@ -179,6 +186,7 @@ def analyse_round(root: str | Path | None, round_id: str) -> AnalysisResult:
         DISTRIBUTIONS_FILE: suppress_distributions(
             estimate_distributions(data, instrument, measures, estimates), estimates
         ),
+        THEMES_FILE: suppress_theme_counts(count_themes(responses, instrument, round_id)),
     }
     group_tests = _group_tests(round_data, estimates, round_id)
     status = assess_round_status(
@@ -215,8 +223,12 @@ def analyse_round(root: str | Path | None, round_id: str) -> AnalysisResult:
     )
 
 
-def _read_responses(path: Path, items: list[str]) -> pd.DataFrame:
-    """The design columns and the items of the cleaned responses (nothing else is read)."""
+def _read_responses(path: Path, items: list[str], themes: list[str]) -> pd.DataFrame:
+    """The design columns, the items and the theme flags of the cleaned responses.
+
+    Nothing else is read; a missing theme column is logged by
+    :func:`anchoring.analysis.themes.count_themes`.
+    """
     if not path.is_file():
         raise InputFileError(
             f"{path}: cleaned responses not found. Run the cleaning stage first "
@@ -229,7 +241,7 @@ def _read_responses(path: Path, items: list[str]) -> pd.DataFrame:
             f"{path}: missing design column(s) {missing}. Re-run the cleaning stage."
         )
     # a missing item column is reported by the scoring with its name
-    columns = list(DESIGN_COLUMNS) + [i for i in items if i in available]
+    columns = list(DESIGN_COLUMNS) + [c for c in [*items, *themes] if c in available]
     responses = pd.read_parquet(path, columns=columns)
     unknown = sorted({str(g) for g in responses[GROUP].dropna().unique()} - set(GROUPS))
     if unknown:
@@ -302,7 +314,7 @@ def _write(
     published: dict[str, pd.DataFrame],
 ) -> list[Path]:
     with staged_directory(paths.processed_dir) as staging:
-        for name, table in published.items():  # drivers, sensitivity, distributions
+        for name, table in published.items():  # drivers, sensitivity, distributions, themes
             write_parquet(table, staging / name)
         write_parquet(estimates, staging / paths.estimates_file.name)
         write_parquet(status, staging / paths.status_file.name)

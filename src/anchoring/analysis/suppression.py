@@ -27,6 +27,12 @@ Rules, applied in this order:
 6. **Answer distributions** (:func:`suppress_distributions`, ``distributions.parquet``): a
    group's distribution of an item is hidden with the item's ``agree_share`` (its reason), and
    with the group's index (``secondary_index``), as the report has always drawn them.
+7. **Barrier themes** (:func:`suppress_theme_counts`, ``themes.parquet``): a group's count of
+   respondents mentioning a theme that is above 0 and below :data:`MIN_THEME_COUNT`
+   (``too_few_mentions``), and the theme's total over the groups (``sector``) when one of its
+   groups is hidden (``secondary_sector``, as rule 2), so that the hidden count cannot be
+   recovered by subtraction. The counts stay in the file (like ``n`` in the estimates); the
+   report shows ":" for them.
 
 Statistics that describe the design and not anybody's answers (``response_rate``,
 ``weighting_efficiency``) are never suppressed.
@@ -41,7 +47,7 @@ import pandas as pd
 import pyarrow as pa
 
 from anchoring.groups import GROUPS, SECTOR
-from anchoring.schema import DISTRIBUTIONS, ESTIMATES, GROUP_TESTS
+from anchoring.schema import DISTRIBUTIONS, ESTIMATES, GROUP_TESTS, THEMES
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +76,11 @@ SECONDARY_BREAKDOWN = "secondary_breakdown"
 SECONDARY_GAP = "secondary_gap"
 SECONDARY_GROUP_TEST = "secondary_group_test"
 SECONDARY_INDEX = "secondary_index"
+TOO_FEW_MENTIONS = "too_few_mentions"
+
+MIN_THEME_COUNT = 3
+"""Barrier-theme counts below this (and above 0) are hidden (helsedata.no and KS show nothing
+below 3; docs/decisions.md, "Suppression")."""
 
 
 def suppress_small_cells(
@@ -238,3 +249,39 @@ def suppress_distributions(distributions: pd.DataFrame, estimates: pd.DataFrame)
     for column in DISTRIBUTION_VALUES:
         table[column] = table[column].astype("float64").mask(table["is_suppressed"])
     return table
+
+
+def suppress_theme_counts(themes: pd.DataFrame, min_count: int = MIN_THEME_COUNT) -> pd.DataFrame:
+    """Flag small barrier-theme counts and the totals that would give them back (rule 7).
+
+    Parameters
+    ----------
+    themes
+        ``themes.parquet`` rows (:func:`anchoring.analysis.themes.count_themes`): per theme one
+        row per group and one ``sector`` row (the sum over the groups).
+    min_count
+        Counts above 0 and below this are hidden (:data:`MIN_THEME_COUNT`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with ``is_suppressed`` and ``suppression_reason`` (``too_few_mentions`` for a
+        group, ``secondary_sector`` for a theme's total when one of its groups is hidden); the
+        counts are kept.
+    """
+    table = themes.copy()
+    is_group = table["group"].isin(GROUPS).to_numpy()
+    small = is_group & (table["count"] > 0).to_numpy() & (table["count"] < min_count).to_numpy()
+    hidden_themes = set(table.loc[small, "theme"])
+    secondary = (table["group"] == SECTOR).to_numpy() & table["theme"].isin(hidden_themes)
+    reason = np.where(small, TOO_FEW_MENTIONS, np.where(secondary, SECONDARY_SECTOR, ""))
+    table["suppression_reason"] = pd.Series(reason, index=table.index).astype("str")
+    table["is_suppressed"] = table["suppression_reason"] != ""
+    logger.info(
+        "suppressed %d of %d barrier-theme counts (%d below %d)",
+        int(table["is_suppressed"].sum()),
+        len(table),
+        int(small.sum()),
+        min_count,
+    )
+    return THEMES.conform(table)

@@ -39,6 +39,7 @@ from anchoring.cleaning.outputs import (
 )
 from anchoring.cleaning.quality import (
     item_rates,
+    last_response_at,
     quality_markdown,
     response_rates,
     totals_markdown,
@@ -456,6 +457,7 @@ def _quality(
             "excluded_by_reason": excluded,
             "flagged_by_reason": total("flagged_by_reason", FLAG_REASONS),
             "redactions_by_type": total("redactions_by_type", COUNT_TYPES),
+            "last_response_at": last_response_at(responses),
         },
         "items": item_rates(responses, item_ids),
         "warnings": [w for s in sources for w in s["warnings"]],

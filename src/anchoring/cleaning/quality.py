@@ -4,14 +4,16 @@ What it holds (all counts; no respondent-level value and no free text):
 
 - per source: file, detected format, encoding, delimiter, decimal mark, header row, rows read,
   kept, excluded by reason, flagged by reason, redactions by type, items the source does not map;
-- totals over the round, with the accounting identity ``rows_read = kept + excluded``;
+- totals over the round, with the accounting identity ``rows_read = kept + excluded``, and the
+  submission time of the last kept response (``last_response_at``, ISO 8601 in UTC; the report's
+  "data as of" date);
 - per group and item: item nonresponse, «Vet ikke» and «Ikke relevant» shares among kept
   respondents (unweighted);
 - per group and stratum: responding PSUs / frame PSUs (methodology §8), and per group the
   weighting efficiency (Kish).
 
 Written deterministically: keys sorted, floats rounded to :data:`FLOAT_DIGITS` decimals, lists in
-a fixed order, no timestamps.
+a fixed order, no time of the run (the one time in it, ``last_response_at``, comes from the data).
 """
 
 from __future__ import annotations
@@ -53,6 +55,17 @@ def quality_json_text(quality: dict) -> str:
 def write_quality_json(quality: dict, path: Path) -> None:
     """Write :func:`quality_json_text` to ``path``."""
     path.write_text(quality_json_text(quality), encoding="utf-8", newline="\n")
+
+
+def last_response_at(responses: pd.DataFrame) -> str | None:
+    """The latest ``submitted_at`` of the kept responses, ISO 8601 in UTC (``None`` if none).
+
+    To the microsecond, as ``responses.parquet`` stores it (``timestamp[us, UTC]``).
+    """
+    if "submitted_at" not in responses:
+        return None
+    times = pd.to_datetime(responses["submitted_at"], utc=True).dropna()
+    return times.max().floor("us").isoformat() if len(times) else None
 
 
 def item_rates(responses: pd.DataFrame, item_ids: list[str]) -> list[dict]:

@@ -95,6 +95,7 @@ STAGES: tuple[Stage, ...] = (
             "drivers.parquet",
             "sensitivity.parquet",
             "distributions.parquet",
+            "themes.parquet",
         ),
     ),
     Stage("report", "03_report.ipynb", per_language=True),

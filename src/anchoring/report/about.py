@@ -213,7 +213,8 @@ def _hidden_count(report: Report) -> int:
     A hidden estimate counts once (its interval with it): the estimates of
     :data:`SHOWN_ESTIMATES` for the round's measures (and the response rates, which belong to
     no measure), the changes whose estimate is hidden, and the barrier-theme counts below
-    :data:`~anchoring.report.tables.MIN_THEME_COUNT` with the totals hidden with them.
+    :data:`~anchoring.analysis.suppression.MIN_THEME_COUNT` with the totals hidden with them
+    (as ``themes.parquet`` flags them).
     """
     table = report.estimates.table
     measures = table["measure"].isin([*report.measures, ""])

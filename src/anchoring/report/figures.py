@@ -76,7 +76,7 @@ def distribution_figure(report: Report, measure: str) -> ReportFigure:
     Parameters
     ----------
     report
-        The loaded round (needs its cleaned responses for the answer categories).
+        The loaded round (its published ``distributions.parquet`` for the answer categories).
     measure
         The measure.
     """

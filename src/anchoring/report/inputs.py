@@ -2,8 +2,9 @@
 
 :func:`load_report` reads everything the report shows from the files of the earlier stages
 (``docs/architecture.md``) and returns one :class:`Report` object that every section, table and
-figure takes. Nothing here estimates anything; barrier themes are counted from the cleaned
-responses' theme flags (counts, never text).
+figure takes. Nothing here estimates or counts anything: it reads only what the earlier stages
+publish (``quality.json`` from cleaning; the tables of :mod:`anchoring.schema` from the analysis,
+the barrier-theme counts included), never the respondent rows of ``responses.parquet``.
 """
 
 from __future__ import annotations
@@ -23,12 +24,9 @@ from anchoring.intake.round_config import RoundConfig, load_round_config
 from anchoring.paths import RoundPaths, find_project_root
 from anchoring.report.estimates import Estimates
 from anchoring.report.labels import Labels
-from anchoring.schema import CHANGE, DISTRIBUTIONS, DRIVERS, SENSITIVITY, TableSchema
+from anchoring.schema import CHANGE, DISTRIBUTIONS, DRIVERS, SENSITIVITY, THEMES, TableSchema
 
 logger = logging.getLogger(__name__)
-
-THEME_PREFIX = "theme__"
-"""Prefix of the barrier-theme flag columns in ``responses.parquet``."""
 
 MAX_HISTORY = 10
 """How many earlier rounds the change figure follows back at most."""
@@ -57,13 +55,14 @@ class Report:
     quality
         ``quality.json`` from cleaning (counts only).
     theme_counts
-        Respondents mentioning each barrier theme, per group (``group, theme, count``).
+        ``themes.parquet``: respondents mentioning each barrier theme per group and in all
+        groups (``sector``), small counts flagged ``is_suppressed`` by the analysis; empty
+        (with its columns) when the file is absent.
     respondents
-        Respondents per group after cleaning (``group → n``).
+        Respondents per group after cleaning (``group → n``, ``quality.json`` ``groups``).
     last_response_at
-        Time of the last kept response, or ``None``.
-    responses
-        The cleaned responses (no free text), for the theme counts; may be ``None``.
+        Time of the last kept response (``quality.json`` ``totals.last_response_at``), or
+        ``None``.
     history
         Index estimates (statistic ``mean``, dimension ``index``) of this and earlier rounds,
         oldest first, with a ``round_id`` column; empty when there is no earlier round.
@@ -88,7 +87,6 @@ class Report:
     theme_counts: pd.DataFrame
     respondents: dict[str, int]
     last_response_at: pd.Timestamp | None
-    responses: pd.DataFrame | None = None
     history: pd.DataFrame = field(default_factory=pd.DataFrame)
     drivers: pd.DataFrame | None = None
     sensitivity: pd.DataFrame | None = None
@@ -141,22 +139,27 @@ def _read_quality(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def _count_themes(responses: pd.DataFrame | None) -> tuple[pd.DataFrame, dict[str, int]]:
-    """Respondents per group flagged with each theme (a count, not an estimate)."""
-    if responses is None or responses.empty:
-        return pd.DataFrame(columns=["group", "theme", "count"]), {}
-    respondents = {g: int((responses["group"] == g).sum()) for g in GROUPS}
-    theme_columns = [c for c in responses.columns if c.startswith(THEME_PREFIX)]
-    if not theme_columns:
-        return pd.DataFrame(columns=["group", "theme", "count"]), respondents
-    flags = responses[["group", *theme_columns]].copy()
-    flags[theme_columns] = flags[theme_columns].fillna(False).astype(bool)
-    counts = flags.groupby("group", sort=False)[theme_columns].sum()
-    long = counts.reindex([g for g in GROUPS if g in counts.index]).stack().reset_index()
-    long.columns = ["group", "theme", "count"]
-    long["theme"] = long["theme"].str.removeprefix(THEME_PREFIX)
-    long["count"] = long["count"].astype(int)
-    return long, respondents
+def _read_themes(folder: Path) -> pd.DataFrame:
+    """``themes.parquet`` with its declared columns; empty (logged) when the file is absent."""
+    table = _read_published(folder, THEMES)
+    if table is None:
+        logger.warning(
+            "%s: not found; the barrier themes will show no counts", folder / THEMES.file
+        )
+        return pd.DataFrame({c.name: pd.Series(dtype=c.pandas_dtype) for c in THEMES.columns})
+    return table
+
+
+def _respondents(quality: dict) -> dict[str, int]:
+    """Kept respondents per group, from ``quality.json`` (``groups``, ``respondents_n``)."""
+    rows = {g.get("group"): g.get("respondents_n") for g in quality.get("groups", [])}
+    return {g: int(rows[g]) for g in GROUPS if rows.get(g) is not None}
+
+
+def _last_response_at(quality: dict) -> pd.Timestamp | None:
+    """The last kept response's time, from ``quality.json`` (``totals.last_response_at``)."""
+    last = quality.get("totals", {}).get("last_response_at")
+    return pd.Timestamp(last) if last else None
 
 
 def _previous_rounds(paths: RoundPaths, config: RoundConfig) -> list[str]:
@@ -232,15 +235,7 @@ def load_report(root: str | Path | None, round_id: str, lang: str) -> Report:
     estimates_table = _read_parquet(paths.estimates_file, required=True)
     status = _read_parquet(paths.status_file, required=True)
     change = _read_parquet(paths.processed_dir / CHANGE.file, required=False)
-    responses = _read_parquet(paths.responses_file, required=False)
-    theme_counts, respondents = _count_themes(responses)
-    last = None
-    if (
-        responses is not None
-        and "submitted_at" in responses
-        and responses["submitted_at"].notna().any()
-    ):
-        last = pd.Timestamp(responses["submitted_at"].max())
+    quality = _read_quality(paths.quality_file)
     Labels(instrument, lang)  # validates the language early
     return Report(
         round_id=round_id,
@@ -252,11 +247,10 @@ def load_report(root: str | Path | None, round_id: str, lang: str) -> Report:
         estimates=Estimates(estimates_table, str(paths.estimates_file)),
         status=status,
         change=change if change is not None and not change.empty else None,
-        quality=_read_quality(paths.quality_file),
-        theme_counts=theme_counts,
-        respondents=respondents,
-        last_response_at=last,
-        responses=responses,
+        quality=quality,
+        theme_counts=_read_themes(paths.processed_dir),
+        respondents=_respondents(quality),
+        last_response_at=_last_response_at(quality),
         history=_history(paths, config, estimates_table),
         drivers=_read_parquet(paths.processed_dir / DRIVERS.file, required=False),
         sensitivity=_read_parquet(paths.processed_dir / SENSITIVITY.file, required=False),

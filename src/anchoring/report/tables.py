@@ -8,7 +8,7 @@ and barrier-theme counts. Suppressed cells (methodology §7) show ":" with a foo
 
 from __future__ import annotations
 
-from anchoring.groups import GROUPS
+from anchoring.groups import GROUPS, SECTOR
 from anchoring.report.estimates import Estimate
 from anchoring.report.inputs import Report
 from anchoring.report.labels import capitalise
@@ -30,9 +30,6 @@ from anchoring.report.table_model import (
     suppressed_cell,
     text_cell,
 )
-
-MIN_THEME_COUNT = 3
-"""Barrier-theme counts below this are hidden (helsedata.no and KS show nothing below 3)."""
 
 
 def _suppressed_note(report: Report) -> str:
@@ -294,8 +291,9 @@ def stratum_table(report: Report) -> ReportTable:
 def theme_table(report: Report) -> ReportTable:
     """Barrier themes × groups: how many respondents name each theme (counts, never quotes).
 
-    Counts below :data:`MIN_THEME_COUNT` show ":"; a row's total is hidden too when any of its
-    cells is, so that a hidden count cannot be recovered by subtraction (secondary suppression).
+    The counts and which of them are hidden come from ``themes.parquet`` (the analysis flags a
+    count below :data:`anchoring.analysis.suppression.MIN_THEME_COUNT` and the row's total,
+    ``sector``, with it); a hidden count shows ":". Rows by total, largest first.
     """
     labels, lang = report.labels, report.lang
     counts = report.theme_counts
@@ -303,15 +301,16 @@ def theme_table(report: Report) -> ReportTable:
     columns += [Column(labels.group(g)) for g in GROUPS] + [Column(labels.text("total"))]
     rows = []
     for theme in report.instrument.theme_ids():
-        values = {
-            g: int(counts.loc[(counts["group"] == g) & (counts["theme"] == theme), "count"].sum())
-            for g in GROUPS
+        of_theme = counts[counts["theme"] == theme]
+        values = {g: int(of_theme.loc[of_theme["group"] == g, "count"].sum()) for g in GROUPS}
+        hidden = {
+            g: bool(of_theme.loc[of_theme["group"] == g, "is_suppressed"].any())
+            for g in (*GROUPS, SECTOR)
         }
-        hidden = {g: 0 < v < MIN_THEME_COUNT for g, v in values.items()}
-        total = sum(values.values())
+        total = int(of_theme.loc[of_theme["group"] == SECTOR, "count"].sum())
         row = [text_cell(labels.theme(theme))]
         row += [_count_cell(values[g], lang, hidden[g]) for g in GROUPS]
-        row.append(_count_cell(total, lang, any(hidden.values())))
+        row.append(_count_cell(total, lang, hidden[SECTOR]))
         rows.append((total, row))
     rows.sort(key=lambda item: -item[0])
     note = labels.text("note_theme_small")
