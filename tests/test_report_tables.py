@@ -112,15 +112,15 @@ def test_change_table_marks_the_changes_that_hold_after_holm(report):
     header = [c.header for c in table.columns]
     assert header[-1] == "Holder etter justering"
     marks = {(r[0].text, r[1].text): r[-1].text for r in table.rows}
+    labels = report.labels
+    measures = {labels.measure_short(m)[:1].upper() + labels.measure_short(m)[1:]: m
+                for m in report.measures}  # fmt: skip
+    groups = {labels.group(g): g for g in ("municipality", "hospital", "gp", "sector")}
     expected = change.set_index(["measure", "group"])["p_value_holm"]
-    for cells in table.rows:
-        if cells[-1].text == SUPPRESSED:
-            continue
-        measure = next(m for m in report.measures if cells[0].text.startswith(
-            report.labels.measure_short(m)[:1].upper() + report.labels.measure_short(m)[1:]))
-        group = next(g for g in ("municipality", "hospital", "gp", "sector")
-                     if report.labels.group(g) == cells[1].text)  # fmt: skip
-        assert cells[-1].text == ("Ja" if expected[(measure, group)] < 0.05 else "Nei")
+    for (measure, group), mark in marks.items():
+        if mark != SUPPRESSED:
+            p_holm = expected[(measures[measure], groups[group])]
+            assert mark == ("Ja" if p_holm < 0.05 else "Nei"), (measure, group, p_holm)
     assert marks[("PLL", "Helseforetak")] == "Nei"
     assert "Ja" in marks.values()
     # the note says what the mark means and that the intervals are unadjusted

@@ -110,4 +110,3 @@ def change_title(report: Report) -> str:
             )
         )
     return capitalise(", ".join(clauses))
-

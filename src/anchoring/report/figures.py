@@ -34,8 +34,8 @@ from anchoring.report.figure_change import build_change_figure
 from anchoring.report.figure_distribution import build_distribution_figure
 from anchoring.report.figure_heatmap import build_heatmap_figure
 from anchoring.report.figure_index import build_index_figure
-from anchoring.report.figure_regional import build_regional_figure
 from anchoring.report.figure_model import STYLE, ReportFigure
+from anchoring.report.figure_regional import build_regional_figure
 from anchoring.report.figure_svg import inline_svg
 from anchoring.report.html import anchor_id
 from anchoring.report.inputs import Report
