@@ -15,7 +15,7 @@ from anchoring.groups import GROUPS
 from anchoring.report import load_report
 from anchoring.report.alt_text import heatmap_alt, index_alt
 from anchoring.report.distribution import CATEGORIES, answer_distribution
-from anchoring.report.figure_change import build_change_figure, spread_labels, value_range
+from anchoring.report.figure_change import build_change_figure, spread_labels
 from anchoring.report.figure_distribution import DARK_CATEGORIES
 from anchoring.report.figure_heatmap import DARK_BANDS, build_heatmap_figure
 from anchoring.report.figure_model import (
@@ -29,6 +29,7 @@ from anchoring.report.figure_model import (
     STYLE,
     TEXT,
 )
+from anchoring.report.figure_parts import value_range
 from anchoring.report.figures import (
     change_figure,
     distribution_figure,

@@ -1,19 +1,18 @@
 """The change chart: each measure's index over the rounds, one panel per measure, a line per group.
 
-The panels stand one below the other (a phone's column holds one) and share one vertical scale,
-zoomed to the values shown (:func:`value_range`) so that changes of a few points and their
-intervals can be seen. The interval bars are the analysis stage's 95 % intervals, drawn as
-published, thick and over the markers so that they stay visible; within a round the groups are
-set a little apart so their intervals do not cover each other. The marker of the current round is
-filled where the change since the previous round holds after the Holm adjustment
-(``change.parquet``'s ``p_value_holm`` below :data:`~anchoring.report.main_points.ALPHA`) and
-hollow where it does not; the legend says so. The last value of each line is printed at its end,
-moved apart vertically where values are close.
+The panels stand one below the other (a phone's column holds one) and share one vertical
+scale, zoomed to the values shown (:func:`~anchoring.report.figure_parts.value_range`) so
+that changes of a few points and their intervals can be seen. The interval bars are the
+analysis stage's 95 % intervals, drawn as published, thick and over the markers so that they
+stay visible; within a round the groups are set a little apart so their intervals do not
+cover each other. The marker of the current round is filled where the change since the
+previous round holds after the Holm adjustment (``change.parquet``'s ``p_value_holm`` below
+:data:`~anchoring.report.main_points.ALPHA`) and hollow where it does not; the legend says
+so. The last value of each line is printed at its end, moved apart vertically where values
+are close.
 """
 
 from __future__ import annotations
-
-import math
 
 import pandas as pd
 from matplotlib.axes import Axes
@@ -22,7 +21,7 @@ from matplotlib.lines import Line2D
 
 from anchoring.groups import GROUPS
 from anchoring.report.figure_model import GROUP_COLOURS, new_figure
-from anchoring.report.figure_parts import add_legend
+from anchoring.report.figure_parts import SCALE_STEP, add_legend, value_range
 from anchoring.report.inputs import Report
 from anchoring.report.labels import capitalise
 from anchoring.report.main_points import ALPHA, shown_changes
@@ -46,26 +45,6 @@ PANEL_IN = 2.0
 
 LINES = (*GROUPS, "sector")
 """The lines of every panel, in legend order."""
-
-SCALE_STEP = 10
-"""The vertical scale runs between multiples of this many index points."""
-
-SCALE_MARGIN = 5.0
-"""Room left below the lowest and above the highest interval limit, in index points."""
-
-
-def value_range(lows: list[float], highs: list[float]) -> tuple[float, float]:
-    """The vertical scale: the shown limits with :data:`SCALE_MARGIN`, to :data:`SCALE_STEP` s.
-
-    Kept within the index's 0–100 and at least 20 points tall, so that a change of a few points
-    is visible without a flat line looking steep.
-    """
-    low = max(0.0, math.floor((min(lows) - SCALE_MARGIN) / SCALE_STEP) * SCALE_STEP)
-    high = min(100.0, math.ceil((max(highs) + SCALE_MARGIN) / SCALE_STEP) * SCALE_STEP)
-    if high - low < 20:
-        high = min(100.0, low + 20)
-        low = high - 20
-    return low, high
 
 
 def holding_changes(report: Report) -> set[tuple[str, str]]:

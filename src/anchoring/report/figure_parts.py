@@ -1,7 +1,8 @@
-"""Parts shared by the report's figures: the words they print and their legend."""
+"""Parts shared by the report's figures: the words they print, their legend and value scale."""
 
 from __future__ import annotations
 
+import math
 import textwrap
 from collections.abc import Sequence
 
@@ -59,3 +60,24 @@ def add_legend(
         handlelength=1.4,
         columnspacing=1.2,
     )
+
+
+SCALE_STEP = 10
+"""The vertical scale runs between multiples of this many index points."""
+
+SCALE_MARGIN = 5.0
+"""Room left below the lowest and above the highest interval limit, in index points."""
+
+
+def value_range(lows: list[float], highs: list[float]) -> tuple[float, float]:
+    """The vertical scale: the shown limits with :data:`SCALE_MARGIN`, to :data:`SCALE_STEP` s.
+
+    Kept within the index's 0–100 and at least 20 points tall, so that a change of a few points
+    is visible without a flat line looking steep.
+    """
+    low = max(0.0, math.floor((min(lows) - SCALE_MARGIN) / SCALE_STEP) * SCALE_STEP)
+    high = min(100.0, math.ceil((max(highs) + SCALE_MARGIN) / SCALE_STEP) * SCALE_STEP)
+    if high - low < 20:
+        high = min(100.0, low + 20)
+        low = high - 20
+    return low, high

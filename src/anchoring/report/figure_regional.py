@@ -6,7 +6,7 @@ lowest region is at the bottom; hidden regions (":", methodology §7) and region
 published value come last. Each region is a hollow point with its 95 % interval (the analysis
 stage's, drawn as published) and its value printed to the right; a grey vertical line marks the
 group's index for the whole country. The panels share one scale, zoomed to the values shown as
-in the change chart (:func:`~anchoring.report.figure_change.value_range`), so that differences of
+in the change chart (:func:`~anchoring.report.figure_parts.value_range`), so that differences of
 a few points between regions can be seen; the scale is printed under every panel.
 """
 
@@ -15,8 +15,8 @@ from __future__ import annotations
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from anchoring.report.figure_change import value_range
 from anchoring.report.figure_model import HIDDEN_BORDER, INDEX_COLOURS, new_figure
+from anchoring.report.figure_parts import value_range
 from anchoring.report.inputs import Report
 from anchoring.report.numbers import MISSING, SUPPRESSED, format_number
 from anchoring.report.strata import Region, regional_groups, regions
