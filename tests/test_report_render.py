@@ -360,3 +360,28 @@ def test_bars_agree_share_equals_the_published_estimate(reports):
             assert row.agree == pytest.approx(published.estimate, rel=1e-9)
             total = row.disagree + row.neutral + row.agree
             assert total == pytest.approx(1.0, rel=1e-12)
+
+
+def test_main_points_carry_the_largest_rise_and_fall_that_hold(page):
+    # Issue 17: the main points tell the largest group change up and down that hold after Holm,
+    # read here from the round's change.parquet with pandas alone (not the report's code).
+    import html as html_module
+
+    import pandas as pd
+
+    from _report_fixtures import REAL_ROUND, real_round_root
+    from anchoring.paths import RoundPaths
+
+    lang, path, text, _ = page
+    change = pd.read_parquet(RoundPaths(real_round_root(path.parents[3]), REAL_ROUND).change_file)
+    groups = change[change["group"] != "sector"]
+    groups = groups[~groups["is_suppressed"].astype(bool) & (groups["p_value_holm"] < 0.05)]
+    rises, falls = groups[groups["change"] > 0], groups[groups["change"] < 0]
+    assert not rises.empty and not falls.empty, "the real round needs a rise and a fall"
+    points = html_module.unescape(re.search(r'<ul class="main-points">(.*?)</ul>', text, re.S)[1])
+    for rows in (rises, falls):
+        largest = rows.loc[rows["change"].abs().idxmax()]
+        sign = "+" if largest["change"] > 0 else "−"
+        delta = f"{sign}{abs(largest['change']):.1f}"
+        delta = delta.replace(".", ",") if lang == "nb" else delta
+        assert f"{delta} " in points, (delta, points)
