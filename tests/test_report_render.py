@@ -8,6 +8,7 @@ Also: the report package imports nothing from the pipeline (data flows one way).
 
 import ast
 import base64
+import html
 import re
 import subprocess
 import sys
@@ -17,12 +18,14 @@ from pathlib import Path
 
 import nbformat
 import openpyxl
+import pandas as pd
 import pytest
 
 import anchoring.report
-from _report_fixtures import REAL_PROVENANCE, rendered_real_reports
+from _report_fixtures import REAL_PROVENANCE, REAL_ROUND, real_round_root, rendered_real_reports
 from anchoring import __version__
 from anchoring.exceptions import AnchoringError
+from anchoring.paths import RoundPaths
 from anchoring.pipeline.render import MAX_REPORT_BYTES, check_self_contained, render_report
 from anchoring.report.xlsx import FILE_NAMES
 
@@ -365,20 +368,13 @@ def test_bars_agree_share_equals_the_published_estimate(reports):
 def test_main_points_carry_the_largest_rise_and_fall_that_hold(page):
     # Issue 17: the main points tell the largest group change up and down that hold after Holm,
     # read here from the round's change.parquet with pandas alone (not the report's code).
-    import html as html_module
-
-    import pandas as pd
-
-    from _report_fixtures import REAL_ROUND, real_round_root
-    from anchoring.paths import RoundPaths
-
     lang, path, text, _ = page
     change = pd.read_parquet(RoundPaths(real_round_root(path.parents[3]), REAL_ROUND).change_file)
     groups = change[change["group"] != "sector"]
     groups = groups[~groups["is_suppressed"].astype(bool) & (groups["p_value_holm"] < 0.05)]
     rises, falls = groups[groups["change"] > 0], groups[groups["change"] < 0]
     assert not rises.empty and not falls.empty, "the real round needs a rise and a fall"
-    points = html_module.unescape(re.search(r'<ul class="main-points">(.*?)</ul>', text, re.S)[1])
+    points = html.unescape(re.search(r'<ul class="main-points">(.*?)</ul>', text, re.S)[1])
     for rows in (rises, falls):
         largest = rows.loc[rows["change"].abs().idxmax()]
         sign = "+" if largest["change"] > 0 else "−"
