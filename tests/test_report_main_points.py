@@ -221,3 +221,19 @@ def test_a_significant_gap_alone_names_no_group(tmp_path):
     build_round(tmp_path)
     report = load_report(tmp_path, "fixture", "en")
     assert "lag" not in measure_headline(report, "pll")
+
+
+def test_a_change_holds_at_the_rounds_own_level(report_nb):
+    # estimation.level 0.90: a change holds below Holm p 0.10 (as the group tests' is_significant
+    # uses 1 − level), so p 0.07 is told; at the default 0.95 it is not.
+    change = report_nb.change.copy()
+    row = (change["measure"] == "pjd") & (change["group"] == "municipality")
+    change.loc[row, ["change", "estimate_current", "p_value_holm"]] = [-4.0, 46.0, 0.07]
+    default = dataclasses.replace(report_nb, change=change)
+    estimation = default.config.estimation.model_copy(update={"level": 0.90})
+    at_90 = dataclasses.replace(
+        default, config=default.config.model_copy(update={"estimation": estimation})
+    )
+    assert main_points.significance_level(at_90) == pytest.approx(0.10)
+    assert not [p for p in build_main_points(default) if "−4,0" in p.text]
+    assert [p for p in build_main_points(at_90) if p.kind == "change" and "−4,0" in p.text]

@@ -7,9 +7,9 @@ analysis stage's 95 % intervals, drawn as published, thick and over the markers 
 stay visible; within a round the groups are set a little apart so their intervals do not
 cover each other. The marker of the current round is filled where the change since the
 previous round holds after the Holm adjustment (``change.parquet``'s ``p_value_holm`` below
-:data:`~anchoring.report.main_points.ALPHA`) and hollow where it does not; the legend says
-so. The last value of each line is printed at its end, moved apart vertically where values
-are close.
+:func:`~anchoring.report.main_points.significance_level`) and hollow where it does not; the
+legend says so. The last value of each line is printed at its end, moved apart vertically
+where values are close.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from anchoring.report.figure_model import GROUP_COLOURS, new_figure
 from anchoring.report.figure_parts import SCALE_STEP, add_legend, value_range
 from anchoring.report.inputs import Report
 from anchoring.report.labels import capitalise
-from anchoring.report.main_points import ALPHA, shown_changes
+from anchoring.report.main_points import holds_after_holm, shown_changes
 from anchoring.report.numbers import format_number
 from anchoring.texts import text
 
@@ -52,8 +52,13 @@ def holding_changes(report: Report) -> set[tuple[str, str]]:
     rows = shown_changes(report)
     if rows.empty:
         return set()
-    holds = rows[rows["p_value_holm"] < ALPHA]
-    return set(zip(holds["measure"], holds["group"], strict=True))
+    return {
+        (measure, group)
+        for measure, group, p_holm in rows[["measure", "group", "p_value_holm"]].itertuples(
+            index=False, name=None
+        )
+        if holds_after_holm(report, p_holm)
+    }
 
 
 def spread_labels(

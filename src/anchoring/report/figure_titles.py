@@ -24,7 +24,7 @@ from anchoring.report.alt_text import figure_title
 from anchoring.report.headlines import lagging_group, leading_group
 from anchoring.report.inputs import Report
 from anchoring.report.labels import capitalise
-from anchoring.report.main_points import ranked_changes, shown_changes
+from anchoring.report.main_points import ranked_changes, shown_changes, significance_level
 from anchoring.texts import text
 
 
@@ -93,7 +93,7 @@ def change_title(report: Report) -> str:
     rows = shown_changes(report)
     if rows.empty:
         return figure_title(report, "change")
-    holding = ranked_changes(rows)
+    holding = ranked_changes(rows, significance_level(report))
     if holding.empty:
         return _t(report, "title_change_none")
     labels = report.labels

@@ -48,8 +48,6 @@ MAX_POINTS = 6
 RESERVED_CHANGE_POINTS = 2
 """Places kept for changes: the largest significant rise and the largest significant fall."""
 
-ALPHA = 0.05
-"""Significance level for Holm-adjusted p-values."""
 
 _SEVERITY = {"weak": 0, "not_assessed": 1, "partly": 2, "well": 3}
 
@@ -75,8 +73,18 @@ def _measure_subject(report: Report, measure: str) -> str:
     return capitalise(report.labels.measure_short(measure))
 
 
-def _is_significant(p_value: object) -> bool:
-    return not is_missing(p_value) and float(p_value) < ALPHA  # type: ignore[arg-type]
+def significance_level(report: Report) -> float:
+    """The level a Holm-adjusted p-value must be below: 1 − the round's ``estimation.level``.
+
+    The same rule as the group tests' ``is_significant`` (:mod:`anchoring.analysis.group_tests`),
+    so that the report calls a change "holding" at the level of its intervals (0.05 by default).
+    """
+    return round(1.0 - float(report.config.estimation.level), 10)
+
+
+def holds_after_holm(report: Report, p_value_holm: object) -> bool:
+    """Whether a Holm-adjusted p-value is below :func:`significance_level` (missing: no)."""
+    return not is_missing(p_value_holm) and float(p_value_holm) < significance_level(report)  # type: ignore[arg-type]
 
 
 def _sector_change_clause(report: Report, measure: str) -> str:
@@ -85,7 +93,7 @@ def _sector_change_clause(report: Report, measure: str) -> str:
     if rows.empty:
         return ""
     sector = rows[(rows["measure"] == measure) & (rows["group"] == "sector")]
-    if sector.empty or not _is_significant(sector["p_value_holm"].iloc[0]):
+    if sector.empty or not holds_after_holm(report, sector["p_value_holm"].iloc[0]):
         return ""
     row = sector.iloc[0]
     return _phrase(
@@ -229,8 +237,8 @@ def _change_sentence(report: Report, row) -> MainPoint:
     )
 
 
-def ranked_changes(rows: pd.DataFrame) -> pd.DataFrame:
-    """Significant group changes (Holm-adjusted p < :data:`ALPHA`) in the order they are told.
+def ranked_changes(rows: pd.DataFrame, alpha: float) -> pd.DataFrame:
+    """Group changes with Holm-adjusted p below ``alpha``, in the order they are told.
 
     The largest rise and the largest fall first (so that both directions are told when both
     occur), then the others by absolute size, largest first.
@@ -239,8 +247,10 @@ def ranked_changes(rows: pd.DataFrame) -> pd.DataFrame:
     ----------
     rows
         Rows of ``change.parquet`` (:func:`shown_changes`).
+    alpha
+        The significance level (:func:`significance_level`).
     """
-    significant = rows[rows["group"].isin(GROUPS) & (rows["p_value_holm"] < ALPHA)]
+    significant = rows[rows["group"].isin(GROUPS) & (rows["p_value_holm"] < alpha)]
     by_size = significant.reindex(
         significant["change"].abs().sort_values(ascending=False, kind="stable").index
     )
@@ -257,7 +267,7 @@ def _change_points(report: Report) -> list[MainPoint]:
     rows = shown_changes(report)
     if rows.empty:
         return []
-    significant = ranked_changes(rows)
+    significant = ranked_changes(rows, significance_level(report))
     if not significant.empty:
         return [_change_sentence(report, row) for row in significant.itertuples(index=False)]
     group_rows = rows[rows["group"].isin(GROUPS)]

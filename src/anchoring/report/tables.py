@@ -12,7 +12,7 @@ from anchoring.groups import GROUPS, SECTOR
 from anchoring.report.estimates import Estimate
 from anchoring.report.inputs import Report
 from anchoring.report.labels import capitalise
-from anchoring.report.main_points import ALPHA, status_rule_text
+from anchoring.report.main_points import holds_after_holm, significance_level, status_rule_text
 from anchoring.report.numbers import (
     MISSING,
     format_count,
@@ -353,7 +353,8 @@ def change_table(report: Report) -> ReportTable | None:
         "k_groups": int((tested & shown["group"].isin(GROUPS)).sum()),
         "k_sector": int((tested & (shown["group"] == "sector")).sum()),
     }
-    note = labels.text("note_change_marks", alpha=format_number(ALPHA, report.lang, 2), **sizes)
+    alpha = format_number(significance_level(report), report.lang, 2)
+    note = labels.text("note_change_marks", alpha=alpha, **sizes)
     return ReportTable(
         "table-change",
         labels.text("change"),
@@ -392,10 +393,10 @@ def _change_row(report: Report, row) -> list[Cell]:
 
 
 def _holds_cell(report: Report, p_value_holm: object) -> Cell:
-    """«Ja» where the change holds after the Holm adjustment (p < :data:`ALPHA`), else «Nei»."""
+    """«Ja» where the change holds after Holm (:func:`holds_after_holm`), else «Nei»."""
     if is_missing(p_value_holm):
         return Cell(MISSING, None)
-    holds = float(p_value_holm) < ALPHA  # type: ignore[arg-type]
+    holds = holds_after_holm(report, p_value_holm)
     return text_cell(
         report.labels.text("yes" if holds else "no"), css="holds" if holds else "not-holds"
     )

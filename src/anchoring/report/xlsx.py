@@ -52,7 +52,7 @@ from anchoring.report.about import quality_tables
 from anchoring.report.html import HtmlBlock, element, escape
 from anchoring.report.inputs import Report
 from anchoring.report.labels import capitalise
-from anchoring.report.main_points import ALPHA
+from anchoring.report.main_points import significance_level
 from anchoring.report.numbers import (
     format_date,
     format_number,
@@ -346,7 +346,7 @@ def about_paragraphs(report: Report) -> list[str]:
         labels.text("about_tables_empty"),
         labels.text(
             "about_tables_holm",
-            alpha=format_number(ALPHA, lang, 2),
+            alpha=format_number(significance_level(report), lang, 2),
             below=format_p_value(0.0, lang),
         ),
         labels.text("about_tables_rounding"),
